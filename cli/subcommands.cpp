@@ -1,0 +1,18 @@
+// The list of imaplab's subcommands and the exit code the one that ran chose.
+#include "cli/subcommands.hpp"
+
+namespace imaplab::cli {
+namespace {
+int chosen_exit_code = 0;  // set once by the subcommand that ran; main() returns it
+}  // namespace
+
+void register_serve(CLI::App& app);  // cli/serve.cpp
+
+void register_all(CLI::App& app) {
+  register_serve(app);
+}
+
+int exit_code() { return chosen_exit_code; }
+void set_exit_code(int code) { chosen_exit_code = code; }
+
+}  // namespace imaplab::cli
