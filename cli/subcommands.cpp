@@ -6,9 +6,15 @@ namespace {
 int chosen_exit_code = 0;  // set once by the subcommand that ran; main() returns it
 }  // namespace
 
-void register_serve(CLI::App& app);  // cli/serve.cpp
+void register_serve(CLI::App& app);     // cli/serve.cpp
+void register_hunt(CLI::App& app);      // cli/hunt.cpp
+void register_replay(CLI::App& app);    // cli/replay.cpp
+void register_minimize(CLI::App& app);  // cli/replay.cpp
 
 void register_all(CLI::App& app) {
+  register_hunt(app);
+  register_replay(app);
+  register_minimize(app);
   register_serve(app);
 }
 

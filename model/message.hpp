@@ -35,11 +35,17 @@ class MessageContent {
   std::optional<std::string> header(std::string_view field) const;
   // The Date: header parsed, for SENTBEFORE/SENTON/SENTSINCE.
   std::optional<proto::Date> sent_date() const;
+  // The MIME tree (model/mime.hpp), for SEARCH BODY/TEXT and tests.
+  const MimePart& mime_root() const;
 
  private:
   std::string bytes_;
   std::unique_ptr<MimePart> root_;
 };
+
+// BODY[section]<origin.length> (RFC 3501 §6.4.5): at most `length` octets from `origin`; empty when
+// `origin` is past the end. The FETCH response then carries "<origin>" after the section.
+std::string_view partial_of(std::string_view data, const proto::Partial& partial);
 
 // What SEARCH evaluates besides content: the message's place and state in the session's view.
 struct SearchSubject {

@@ -44,6 +44,7 @@ struct ModelOptions {
   bool tls_active = false;           // LOGINDISABLED is advertised when plaintext login is not allowed
   bool allow_plaintext = true;
   std::uint32_t uidvalidity_base = 1;  // first UIDVALIDITY handed out; each new mailbox gets a higher one
+  bool starttls_available = false;     // STARTTLS is advertised and accepted while TLS is not active
 };
 
 class Model {
@@ -56,6 +57,8 @@ class Model {
   Model& operator=(Model&&) noexcept;
 
   const Policy& policy() const;
+  // The time APPEND uses when the client gives no date (the model reads no clock; the server sets it).
+  void set_now(const proto::DateTime& now);
 
   // A new connection in the not-authenticated state, and its greeting ("* OK [CAPABILITY ...] ...").
   SessionId connect();
@@ -71,6 +74,8 @@ class Model {
 
   // Updates the session may be sent now, between commands: during IDLE, or when NOTIFY asked for them
   // (RFC 5465 §5; before any NOTIFY, nothing is sent between commands, RFC 3501 §5.2). Marks them told.
+  // A BYE due to the session (delete=bye or rename=bye, RFC 2180 §3.3) is returned here at any time; after
+  // it the session is over and the caller closes the connection.
   std::vector<proto::Response> unsolicited(SessionId session);
   bool has_unsolicited(SessionId session) const;
 

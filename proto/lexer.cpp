@@ -2,6 +2,7 @@
 // so they never wait for input: anything missing is a syntax error.
 #include "proto/lexer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -374,6 +375,232 @@ std::optional<std::string> leading_tag(std::string_view message) {
   while (i < message.size() && i <= limits::tag_bytes_max && is_tag_char(message[i])) ++i;
   if (i == 0 || i > limits::tag_bytes_max || i >= message.size() || message[i] != ' ') return std::nullopt;
   return std::string(message.substr(0, i));
+}
+
+
+// ---------------------------------------------------------------------------------------------------------
+// Framer: the incremental half. It only finds line ends and literal announcements; the grammar is parsed once
+// the whole message is in (the Dovecot design, with the continuation request returned as an event).
+
+namespace {
+// The longest "{n+}\r\n" tail worth looking at: 20 digits plus "{+}\r\n".
+constexpr std::size_t literal_tail_bytes_max = 26;
+// A buffer grown past this by one big message is released once that message is done.
+constexpr std::size_t buffer_keep_bytes_max = 256 * 1024;
+constexpr std::size_t buffer_initial_bytes = 4096;
+// How much of a message's start is enough to find its tag and the word after it.
+constexpr std::size_t head_bytes = limits::tag_bytes_max + 16;
+}  // namespace
+
+Framer::Framer(Peer peer) : peer_(peer) { buf_.reserve(buffer_initial_bytes); }
+
+void Framer::start_message() {
+  if (buf_.capacity() > buffer_keep_bytes_max) {
+    std::string fresh;
+    fresh.reserve(buffer_initial_bytes);
+    buf_.swap(fresh);
+  }
+  buf_.clear();
+  line_bytes_ = 0;
+  lines_ = 0;
+  literals_ = 0;
+  clear_on_feed_ = false;
+}
+
+Frame Framer::feed(std::string_view input) {
+  if (clear_on_feed_) start_message();
+  bool done = false;
+  const std::size_t pos = skip(input, 0, done);
+  if (!done) return Frame{input.size()};
+  return accumulate(input, pos);
+}
+
+// Discards refused input: the data of a literal the peer sends without waiting, and the rest of the refused
+// command's line. Sets `done` when the framer is back at the start of a new command.
+std::size_t Framer::skip(std::string_view input, std::size_t pos, bool& done) {
+  for (;;) {
+    if (mode_ == Mode::SkipLiteral) {
+      const std::uint64_t n = std::min<std::uint64_t>(literal_left_, input.size() - pos);
+      pos += static_cast<std::size_t>(n);
+      literal_left_ -= n;
+      if (literal_left_ > 0) return pos;
+      mode_ = Mode::DiscardLine;
+      tail_.clear();
+      continue;
+    }
+    if (mode_ != Mode::DiscardLine) {
+      done = true;
+      return pos;
+    }
+    const void* lf = std::memchr(input.data() + pos, '\n', input.size() - pos);
+    const std::size_t end = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - input.data()) + 1
+                               : input.size();
+    const std::size_t keep = std::min(end - pos, literal_tail_bytes_max);
+    tail_.append(input.substr(end - keep, keep));
+    if (tail_.size() > literal_tail_bytes_max) tail_.erase(0, tail_.size() - literal_tail_bytes_max);
+    pos = end;
+    if (!lf) return pos;
+    // The discarded line may announce one more literal that the peer sends without waiting.
+    const Literal lit = literal_at_end(tail_);
+    tail_.clear();
+    if (lit.found && (peer_ == Peer::Server || !lit.synchronizing)) {
+      mode_ = Mode::SkipLiteral;
+      literal_left_ = lit.bytes;
+    } else {
+      mode_ = Mode::Line;
+    }
+  }
+}
+
+Frame Framer::accumulate(std::string_view input, std::size_t start) {
+  std::size_t scan = start;
+  for (;;) {
+    if (mode_ == Mode::Literal) {
+      const std::uint64_t n = std::min<std::uint64_t>(literal_left_, input.size() - scan);
+      scan += static_cast<std::size_t>(n);
+      literal_left_ -= n;
+      if (literal_left_ > 0) return need_more(input, start);
+      mode_ = Mode::Line;
+      line_bytes_ = 0;
+      continue;
+    }
+    const void* lf = std::memchr(input.data() + scan, '\n', input.size() - scan);
+    if (!lf) {
+      line_bytes_ += input.size() - scan;
+      if (line_bytes_ > limits::line_bytes_max) {
+        Frame f = refuse(input, start, input.size(), "line longer than limits::line_bytes_max", {});
+        mode_ = Mode::DiscardLine;
+        const std::size_t keep = std::min(input.size(), literal_tail_bytes_max);
+        tail_.assign(input.substr(input.size() - keep));
+        return f;
+      }
+      return need_more(input, start);
+    }
+    const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(lf) - input.data()) + 1;
+    line_bytes_ += end - scan;
+    scan = end;
+    if (line_bytes_ > limits::line_bytes_max + 2)
+      return refuse(input, start, scan, "line longer than limits::line_bytes_max",
+                    line_literal(input, start, scan));
+    if (lines_ == 0 && raw_line_) {
+      raw_line_ = false;
+      std::string_view line = message(input, start, scan);
+      line.remove_suffix(1);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      clear_on_feed_ = true;
+      return Frame{scan, FrameKind::RawLine, line};
+    }
+    const bool literals_possible = !(lines_ == 0 && peer_ == Peer::Server &&
+                                     first_line_has_no_literals(input, start, scan));
+    ++lines_;
+    const Literal lit = literals_possible ? line_literal(input, start, scan) : Literal{};
+    if (!lit.found) {
+      clear_on_feed_ = true;
+      return Frame{scan, FrameKind::Message, message(input, start, scan)};
+    }
+    if (lit.bytes > limits::literal_bytes_max)
+      return refuse(input, start, scan, "literal larger than limits::literal_bytes_max (RFC 3501 §4.3)", lit);
+    if (++literals_ > limits::literals_count_max)
+      return refuse(input, start, scan, "more than limits::literals_count_max literals", lit);
+    if (buf_.size() + (scan - start) + lit.bytes > limits::message_bytes_max)
+      return refuse(input, start, scan, "message larger than limits::message_bytes_max", lit);
+    mode_ = Mode::Literal;
+    literal_left_ = lit.bytes;
+    line_bytes_ = 0;
+    if (peer_ == Peer::Client && lit.synchronizing) {
+      buf_.append(input.substr(start, scan - start));
+      Frame f{scan, FrameKind::Continuation};
+      f.literal_bytes = lit.bytes;
+      return f;
+    }
+  }
+}
+
+Frame Framer::need_more(std::string_view input, std::size_t start) {
+  buf_.append(input.substr(start));
+  return Frame{input.size()};
+}
+
+Frame Framer::refuse(std::string_view input, std::size_t start, std::size_t consumed, std::string message,
+                     Literal pending) {
+  Frame f{consumed, FrameKind::Error};
+  f.error = std::move(message);
+  if (!(lines_ == 0 && raw_line_)) {
+    std::string head = buf_.substr(0, head_bytes);
+    head.append(input.substr(start, std::min(consumed - start, head_bytes)));
+    f.tag = leading_tag(head);
+  }
+  raw_line_ = false;
+  start_message();
+  // A literal the peer sends without waiting for "+" arrives anyway: skip it unbuffered. For {n} the client
+  // waits for a "+" that never comes, so the next line is a new command.
+  if (pending.found && (peer_ == Peer::Server || !pending.synchronizing)) {
+    mode_ = Mode::SkipLiteral;
+    literal_left_ = pending.bytes;
+  } else {
+    mode_ = Mode::Line;
+  }
+  return f;
+}
+
+std::string_view Framer::message(std::string_view input, std::size_t start, std::size_t end) {
+  if (buf_.empty()) return input.substr(start, end - start);
+  buf_.append(input.substr(start, end - start));
+  return buf_;
+}
+
+// Byte i counted from the end of the message so far: buf_ followed by input[start, end).
+char Framer::back(std::string_view input, std::size_t start, std::size_t end, std::size_t i) const {
+  const std::size_t fresh = end - start;
+  if (i < fresh) return input[end - 1 - i];
+  return buf_[buf_.size() - 1 - (i - fresh)];
+}
+
+// A literal announcement "{n}" or "{n+}" (RFC 3501 §4.3, RFC 7888) ending `line`, which ends in LF.
+Framer::Literal Framer::literal_at_end(std::string_view line) {
+  Literal lit;
+  std::size_t i = line.size();
+  auto before = [&]() { return i > 0 ? line[i - 1] : '\0'; };
+  if (before() != '\n') return lit;
+  --i;
+  if (before() == '\r') --i;
+  if (before() != '}') return lit;
+  --i;
+  lit.synchronizing = before() != '+';
+  if (!lit.synchronizing) --i;
+  const std::size_t digits_end = i;
+  while (is_digit(before())) --i;
+  if (i == digits_end || before() != '{') return lit;
+  lit.found = true;
+  constexpr std::size_t exact_digits_max = 19;  // below 2^64
+  if (digits_end - i > exact_digits_max) {
+    lit.bytes = UINT64_MAX;
+    return lit;
+  }
+  for (std::size_t k = i; k < digits_end; ++k) lit.bytes = lit.bytes * 10 + static_cast<std::uint64_t>(line[k] - '0');
+  return lit;
+}
+
+// The same for the current line, which may begin in buf_ and end in input[start, end).
+Framer::Literal Framer::line_literal(std::string_view input, std::size_t start, std::size_t end) const {
+  const std::size_t n = std::min({line_bytes_, buf_.size() + (end - start), literal_tail_bytes_max});
+  std::array<char, literal_tail_bytes_max> tail{};
+  for (std::size_t k = 0; k < n; ++k) tail[n - 1 - k] = back(input, start, end, k);
+  return literal_at_end(std::string_view(tail.data(), n));
+}
+
+// Server status responses and continuation requests end in free text (resp-text), never in a literal.
+bool Framer::first_line_has_no_literals(std::string_view input, std::size_t start, std::size_t end) const {
+  std::string head = buf_.substr(0, head_bytes);
+  head.append(input.substr(start, std::min(end - start, head_bytes)));
+  if (!head.empty() && head[0] == '+') return true;
+  const std::size_t space = head.find(' ');
+  if (space == std::string::npos) return false;
+  std::size_t stop = space + 1;
+  while (stop < head.size() && has(head[stop], word_bit)) ++stop;
+  const std::string_view word = std::string_view(head).substr(space + 1, stop - space - 1);
+  return iequals(word, "OK") || iequals(word, "NO") || iequals(word, "BAD") || iequals(word, "BYE") ||
+         iequals(word, "PREAUTH");
 }
 
 }  // namespace imaplab::proto::detail

@@ -146,12 +146,12 @@ class Framer {
 
   std::size_t skip(std::string_view input, std::size_t pos, bool& done);
   Frame accumulate(std::string_view input, std::size_t start);
-  Frame line_complete(std::string_view input, std::size_t start, std::size_t scan);
   Frame refuse(std::string_view input, std::size_t start, std::size_t consumed, std::string message,
                Literal pending);
   Frame need_more(std::string_view input, std::size_t start);
   std::string_view message(std::string_view input, std::size_t start, std::size_t end);
   char back(std::string_view input, std::size_t start, std::size_t end, std::size_t i) const;
+  static Literal literal_at_end(std::string_view line);
   Literal line_literal(std::string_view input, std::size_t start, std::size_t end) const;
   bool first_line_has_no_literals(std::string_view input, std::size_t start, std::size_t end) const;
   void start_message();

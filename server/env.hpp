@@ -14,13 +14,13 @@ using ConnectionId = std::uint64_t;  // never reused within one Server; 0 is nev
 
 // The places where a command's work waits, as a production server would (DESIGN.md: races live only where
 // work can interleave). Every piece of work the server posts names its await point, so the simulator can add
-// latency or reorder there, and a bug zoo can refer to one by name.
+// latency or reorder there, and a bug zoo can refer to one by name. Waiting for a slow reader is not a posted
+// step: it is the transport's on_writable event.
 enum class AwaitPoint {
   ReadInput,       // parse the next pipelined command of a connection (after the previous one completed)
   StoreAccess,     // a parsed command waits for the store before the model executes it
   OutputBatch,     // the next bounded batch of a command's responses is queued for output
   NotifyDelivery,  // unsolicited updates (IDLE, NOTIFY) are pulled from the model and queued
-  Flush,           // queued output is handed to the transport (e.g. after it became writable)
 };
 const char* await_point_name(AwaitPoint point);
 

@@ -1,0 +1,29 @@
+// Terminal output shared by subcommands: colour only on a terminal, traces printed with the violation marked.
+#pragma once
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "sim/trace.hpp"
+
+namespace imaplab::cli {
+
+struct Style {
+  bool color = false;
+  const char* red() const { return color ? "\033[31m" : ""; }
+  const char* bold() const { return color ? "\033[1m" : ""; }
+  const char* dim() const { return color ? "\033[2m" : ""; }
+  const char* reset() const { return color ? "\033[0m" : ""; }
+};
+// Colour when `stream` is a terminal and NO_COLOR is not set.
+Style style_for(std::FILE* stream);
+
+// Prints the trace's event lines (not the scheduler choices unless `choices`), marking the comment lines that
+// name a violation in red.
+void print_trace(std::FILE* out, const sim::Trace& trace, const Style& style, bool choices = false);
+
+// Reads a whole file; nullopt (and a message on stderr) when it cannot be read.
+std::optional<std::string> read_file(const std::string& path);
+bool write_file(const std::string& path, const std::string& text);
+
+}  // namespace imaplab::cli

@@ -1,0 +1,110 @@
+// `imaplab replay FILE` and `imaplab minimize FILE -o OUT`: re-run a trace exactly and say whether it still
+// shows its recorded outcome; shrink a failing trace while the same rule fails.
+#include <fmt/format.h>
+
+#include "cli/output.hpp"
+#include "cli/subcommands.hpp"
+#include "sim/minimize.hpp"
+#include "sim/world.hpp"
+
+namespace imaplab::cli {
+namespace {
+
+std::optional<sim::Trace> load_trace(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  std::string error;
+  auto trace = sim::Trace::parse(*text, &error);
+  if (!trace) std::fprintf(stderr, "imaplab: %s: %s\n", path.c_str(), error.c_str());
+  return trace;
+}
+
+// The first event line where two traces differ, or nullopt when their transcripts are identical.
+std::optional<std::string> first_difference(const sim::Trace& recorded, const sim::Trace& now) {
+  auto events = [](const sim::Trace& t) {
+    std::vector<const sim::TraceLine*> v;
+    for (const auto& l : t.lines)
+      if (l.kind == sim::TraceLine::Kind::Client || l.kind == sim::TraceLine::Kind::Server) v.push_back(&l);
+    return v;
+  };
+  auto a = events(recorded), b = events(now);
+  for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    if (i < a.size() && i < b.size() && *a[i] == *b[i]) continue;
+    auto show = [](const sim::TraceLine* l) {
+      return l ? fmt::format("{}{}: {}", l->kind == sim::TraceLine::Kind::Client ? 'C' : 'S', l->client,
+                             sim::escape_bytes(l->bytes))
+               : std::string("(end of transcript)");
+    };
+    return fmt::format("event {}: recorded '{}', now '{}'", i + 1, show(i < a.size() ? a[i] : nullptr),
+                       show(i < b.size() ? b[i] : nullptr));
+  }
+  return std::nullopt;
+}
+
+int run_replay(const std::string& path, bool quiet) {
+  auto trace = load_trace(path);
+  if (!trace) return 2;
+  auto result = sim::replay(*trace);
+  Style st = style_for(stdout);
+  if (!quiet) print_trace(stdout, result.trace, st);
+  std::string expected = trace->outcome.value_or("none");
+  std::string got = result.violation ? result.violation->rule : "none";
+  if (result.violation)
+    std::printf("\n%s%sviolation %s (%s)%s: %s\n", st.red(), st.bold(), result.violation->rule.c_str(),
+                result.violation->rfc.c_str(), st.reset(), result.violation->message.c_str());
+  bool has_transcript = trace->command_count() > 0;
+  auto diff = has_transcript ? first_difference(*trace, result.trace) : std::nullopt;
+  if (has_transcript) std::printf("transcript: %s\n", diff ? diff->c_str() : "identical to the recorded one, byte for byte");
+  if (got != expected) {
+    std::printf("replay: outcome %s, recorded %s: NOT reproduced\n", got.c_str(), expected.c_str());
+    return 1;
+  }
+  std::printf("replay: outcome %s, as recorded: reproduced\n", got.c_str());
+  return 0;
+}
+
+int run_minimize(const std::string& path, const std::string& out, std::uint32_t max_runs) {
+  auto trace = load_trace(path);
+  if (!trace) return 2;
+  if (!trace->outcome) {
+    std::fprintf(stderr, "imaplab minimize: %s records no violation; nothing to minimize\n", path.c_str());
+    return 2;
+  }
+  sim::MinimizeOptions options;
+  options.max_runs = max_runs;
+  options.progress = [](const std::string& line) { std::fprintf(stderr, "minimize: %s\n", line.c_str()); };
+  auto m = sim::minimize(*trace, options);
+  if (!m.reproduced) {
+    std::fprintf(stderr, "imaplab minimize: the trace does not fail with %s when replayed\n", trace->outcome->c_str());
+    return 1;
+  }
+  if (!write_file(out, m.trace.write())) return 2;
+  std::printf("minimized %s -> %s with %u replays: clients %u -> %u, commands %zu -> %zu, choices %zu -> %zu\n",
+              path.c_str(), out.c_str(), m.runs, m.clients_before, m.clients_after, m.commands_before,
+              m.commands_after, m.choices_before, m.choices_after);
+  return 0;
+}
+
+}  // namespace
+
+void register_replay(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("replay", "Re-run a trace and check it shows its recorded outcome (exit 0 if so)");
+  cmd->add_option("trace", *path, "Trace file")->required();
+  cmd->add_flag("-q,--quiet", *quiet, "Only the verdict, not the transcript");
+  cmd->callback([=] { set_exit_code(run_replay(*path, *quiet)); });
+}
+
+void register_minimize(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto runs = std::make_shared<std::uint32_t>(2000);
+  auto* cmd = app.add_subcommand("minimize", "Shrink a failing trace while the same rule still fails");
+  cmd->add_option("trace", *path, "Failing trace file")->required();
+  cmd->add_option("-o,--out", *out, "Where to write the minimized trace")->required();
+  cmd->add_option("--max-runs", *runs, "Replays tried at most")->capture_default_str();
+  cmd->callback([=] { set_exit_code(run_minimize(*path, *out, *runs)); });
+}
+
+}  // namespace imaplab::cli

@@ -1,0 +1,161 @@
+// FETCH data items for one message (RFC 3501 §6.4.5, §7.4.2; RFC 4551 §3.3.2) and RFC 2180 §4.1.3's NIL
+// placeholders.
+#include "model/fetch.hpp"
+
+#include "model/view.hpp"
+
+namespace imaplab::model {
+namespace {
+
+using Kind = proto::FetchAtt::Kind;
+using AttKind = proto::MsgAtt::Kind;
+
+proto::MsgAtt value_att(AttKind kind, proto::SValue value) {
+  proto::MsgAtt a;
+  a.kind = kind;
+  a.value = std::move(value);
+  return a;
+}
+
+proto::MsgAtt data_att(AttKind kind, std::optional<std::string> data) {
+  proto::MsgAtt a;
+  a.kind = kind;
+  a.data = std::move(data);
+  return a;
+}
+
+proto::Section text_section(proto::Section::Text text) {
+  proto::Section s;
+  s.text = text;
+  return s;
+}
+
+// BODY[section]<origin.length>: a partial past the end is "" (RFC 3501 §6.4.5).
+proto::MsgAtt section_att(const proto::FetchAtt& att, const std::string& data) {
+  proto::MsgAtt a;
+  a.kind = AttKind::BodySection;
+  a.section = att.section;
+  if (att.partial) {
+    a.origin = att.partial->origin;
+    a.data = att.partial->origin < data.size() ? data.substr(att.partial->origin, att.partial->length) : "";
+  } else {
+    a.data = data;
+  }
+  return a;
+}
+
+proto::MsgAtt one_att(const Session& s, std::uint32_t uid, const Message& m, const proto::FetchAtt& att) {
+  const MessageContent& c = *m.content;
+  switch (att.kind) {
+    case Kind::Envelope: return value_att(AttKind::Envelope, c.envelope());
+    case Kind::Flags: return flags_att(visible_flags(s, uid, m));
+    case Kind::InternalDate: {
+      proto::MsgAtt a;
+      a.kind = AttKind::InternalDate;
+      a.date = m.internal_date;
+      return a;
+    }
+    case Kind::Rfc822: return data_att(AttKind::Rfc822, c.bytes());
+    case Kind::Rfc822Header:
+      return data_att(AttKind::Rfc822Header, c.section(text_section(proto::Section::Text::Header)).value_or(""));
+    case Kind::Rfc822Size: return number_att(AttKind::Rfc822Size, c.size());
+    case Kind::Rfc822Text:
+      return data_att(AttKind::Rfc822Text, c.section(text_section(proto::Section::Text::Text)).value_or(""));
+    case Kind::Body: return value_att(AttKind::Body, c.body_structure(false));
+    case Kind::BodyStructure: return value_att(AttKind::BodyStructure, c.body_structure(true));
+    case Kind::Uid: return number_att(AttKind::Uid, uid);
+    case Kind::BodySection: return section_att(att, c.section(att.section).value_or(""));
+    case Kind::ModSeq: return number_att(AttKind::ModSeq, m.modseq);
+  }
+  return flags_att({});
+}
+
+proto::SValue nil_envelope() {
+  return proto::SValue::lst(std::vector<proto::SValue>(10, proto::SValue::nil()));
+}
+
+proto::SValue nil_body() {
+  using V = proto::SValue;
+  return V::lst({V::str("TEXT"), V::str("PLAIN"), V::nil(), V::nil(), V::nil(), V::str("7BIT"), V::num(0),
+                 V::num(0)});
+}
+
+proto::MsgAtt one_nil_att(std::uint32_t uid, const proto::FetchAtt& att) {
+  switch (att.kind) {
+    case Kind::Envelope: return value_att(AttKind::Envelope, nil_envelope());
+    case Kind::Flags: return flags_att({});
+    case Kind::InternalDate: {
+      proto::MsgAtt a;
+      a.kind = AttKind::InternalDate;
+      return a;
+    }
+    case Kind::Rfc822: return data_att(AttKind::Rfc822, "");
+    case Kind::Rfc822Header: return data_att(AttKind::Rfc822Header, "");
+    case Kind::Rfc822Size: return number_att(AttKind::Rfc822Size, 0);
+    case Kind::Rfc822Text: return data_att(AttKind::Rfc822Text, "");
+    case Kind::Body: return value_att(AttKind::Body, nil_body());
+    case Kind::BodyStructure: return value_att(AttKind::BodyStructure, nil_body());
+    case Kind::Uid: return number_att(AttKind::Uid, uid);
+    case Kind::BodySection: return section_att(att, "");
+    case Kind::ModSeq: return number_att(AttKind::ModSeq, 1);
+  }
+  return flags_att({});
+}
+
+}  // namespace
+
+std::vector<proto::FetchAtt> expand_macro(proto::FetchMacro macro) {
+  auto att = [](Kind k) {
+    proto::FetchAtt a;
+    a.kind = k;
+    return a;
+  };
+  std::vector<proto::FetchAtt> out;
+  if (macro == proto::FetchMacro::None) return out;
+  out = {att(Kind::Flags), att(Kind::InternalDate), att(Kind::Rfc822Size)};
+  if (macro == proto::FetchMacro::All || macro == proto::FetchMacro::Full) out.push_back(att(Kind::Envelope));
+  if (macro == proto::FetchMacro::Full) out.push_back(att(Kind::Body));
+  return out;
+}
+
+bool sets_seen(const proto::FetchAtt& att) {
+  return (att.kind == Kind::BodySection && !att.peek) || att.kind == Kind::Rfc822 || att.kind == Kind::Rfc822Text;
+}
+
+std::vector<proto::MsgAtt> message_atts(const Session& s, std::uint32_t uid, const Message& m,
+                                        const std::vector<proto::FetchAtt>& atts) {
+  std::vector<proto::MsgAtt> out;
+  out.reserve(atts.size());
+  if (!m.content) return nil_atts(uid, atts);
+  for (const auto& att : atts) out.push_back(one_att(s, uid, m, att));
+  return out;
+}
+
+std::vector<proto::MsgAtt> nil_atts(std::uint32_t uid, const std::vector<proto::FetchAtt>& atts) {
+  std::vector<proto::MsgAtt> out;
+  out.reserve(atts.size());
+  for (const auto& att : atts) out.push_back(one_nil_att(uid, att));
+  return out;
+}
+
+proto::MsgAtt flags_att(std::vector<std::string> flags) {
+  proto::MsgAtt a;
+  a.kind = AttKind::Flags;
+  a.flags = std::move(flags);
+  return a;
+}
+
+proto::MsgAtt number_att(AttKind kind, std::uint64_t n) {
+  proto::MsgAtt a;
+  a.kind = kind;
+  a.number = n;
+  return a;
+}
+
+proto::Response fetch_response(std::uint32_t msn, std::vector<proto::MsgAtt> atts) {
+  proto::Response r;
+  r.body = proto::FetchData{msn, std::move(atts)};
+  return r;
+}
+
+}  // namespace imaplab::model

@@ -1,0 +1,244 @@
+// A session's view of its selected mailbox: sequence-set resolution against the numbers the client has, and
+// the untagged updates that bring the client up to date (RFC 3501 §5.2, §5.3, §7.3.1, §7.4.1).
+#include "model/view.hpp"
+
+#include <algorithm>
+
+#include "model/fetch.hpp"
+
+namespace imaplab::model {
+namespace {
+
+using Interval = std::pair<std::size_t, std::size_t>;  // positions [first, last)
+
+std::vector<Interval> merge_intervals(std::vector<Interval> v) {
+  std::sort(v.begin(), v.end());
+  std::vector<Interval> out;
+  for (const auto& iv : v) {
+    if (iv.first >= iv.second) continue;
+    if (!out.empty() && iv.first <= out.back().second) out.back().second = std::max(out.back().second, iv.second);
+    else out.push_back(iv);
+  }
+  return out;
+}
+
+std::optional<std::vector<Interval>> msn_intervals(const UidTree& uids, const proto::SequenceSet& set) {
+  const std::size_t n = uids.size();
+  std::vector<Interval> v;
+  for (const auto& r : set.ranges) {
+    const std::size_t a = r.first == proto::seq_star ? n : r.first;
+    const std::size_t b = r.last == proto::seq_star ? n : r.last;
+    const std::size_t lo = std::min(a, b), hi = std::max(a, b);
+    if (lo == 0 || hi > n) return std::nullopt;
+    v.emplace_back(lo - 1, hi);
+  }
+  return merge_intervals(std::move(v));
+}
+
+std::vector<Interval> uid_intervals(const UidTree& uids, const proto::SequenceSet& set) {
+  const std::uint32_t star = uids.max();
+  std::vector<Interval> v;
+  for (const auto& r : set.ranges) {
+    const std::uint32_t a = r.first == proto::seq_star ? star : r.first;
+    const std::uint32_t b = r.last == proto::seq_star ? star : r.last;
+    const std::uint32_t lo = std::min(a, b), hi = std::max(a, b);
+    const std::size_t end = uids.count_less(hi) + (uids.contains(hi) ? 1 : 0);
+    v.emplace_back(uids.count_less(lo), end);
+  }
+  return merge_intervals(std::move(v));
+}
+
+Mailbox* selected(State& st, const Session& s) { return s.selected ? mailbox_by_id(st, *s.selected) : nullptr; }
+const Mailbox* selected(const State& st, const Session& s) {
+  return s.selected ? mailbox_by_id(st, *s.selected) : nullptr;
+}
+
+void send_keywords(const Mailbox& mb, Session& s, std::vector<proto::Response>& out) {
+  if (mb.keywords.size() == s.view.keywords_told) return;
+  s.view.keywords_told = mb.keywords.size();
+  out.push_back(flags_response(mb));
+}
+
+bool send_expunges(Session& s, std::vector<proto::Response>& out) {
+  bool any = false;
+  for (const auto& [uid, ghost] : s.view.expunged) {
+    const auto index = s.view.uids.index_of(uid);
+    if (!index) continue;
+    out.push_back(number_response(proto::NumberData::Kind::Expunge, static_cast<std::uint32_t>(*index + 1)));
+    s.view.uids.erase(uid);
+    s.view.flag_changes.erase(uid);
+    s.view.own_new.erase(uid);
+    any = true;
+  }
+  s.view.expunged.clear();
+  return any;
+}
+
+// Adds the live messages above what the client knows; returns their UIDs.
+std::vector<std::uint32_t> add_new(const Mailbox& mb, Session& s) {
+  std::vector<std::uint32_t> added;
+  for (auto it = mb.messages.upper_bound(s.view.told_max_uid); it != mb.messages.end(); ++it) {
+    s.view.uids.insert(it->first);
+    added.push_back(it->first);
+  }
+  if (!added.empty()) s.view.told_max_uid = added.back();
+  return added;
+}
+
+void send_new_fetches(const Mailbox& mb, Session& s, const std::vector<std::uint32_t>& added,
+                      const std::vector<proto::FetchAtt>& atts, std::vector<proto::Response>& out) {
+  for (std::uint32_t uid : added) {
+    if (s.view.own_new.count(uid) != 0) continue;  // RFC 5465 §5.2: not for the client's own APPEND/COPY
+    const auto it = mb.messages.find(uid);
+    const auto index = s.view.uids.index_of(uid);
+    if (it == mb.messages.end() || !index) continue;
+    out.push_back(fetch_response(static_cast<std::uint32_t>(*index + 1), message_atts(s, uid, it->second, atts)));
+  }
+}
+
+void send_flags(const Mailbox& mb, Session& s, bool with_uid, std::vector<proto::Response>& out) {
+  for (std::uint32_t uid : s.view.flag_changes) {
+    if (s.view.expunged.count(uid) != 0) continue;
+    const auto it = mb.messages.find(uid);
+    const auto index = s.view.uids.index_of(uid);
+    if (it == mb.messages.end() || !index) continue;
+    std::vector<proto::MsgAtt> atts;
+    if (with_uid) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, uid));
+    atts.push_back(flags_att(visible_flags(s, uid, it->second)));
+    if (s.condstore) atts.push_back(number_att(proto::MsgAtt::Kind::ModSeq, it->second.modseq));
+    out.push_back(fetch_response(static_cast<std::uint32_t>(*index + 1), std::move(atts)));
+  }
+  s.view.flag_changes.clear();
+}
+
+}  // namespace
+
+std::optional<std::vector<Target>> resolve_set(const State& st, const Session& s, const proto::SequenceSet& set,
+                                               bool uid) {
+  const Mailbox* mb = selected(st, s);
+  if (mb == nullptr) return std::nullopt;
+  std::vector<Interval> intervals;
+  if (uid) {
+    intervals = uid_intervals(s.view.uids, set);
+  } else {
+    auto msn = msn_intervals(s.view.uids, set);
+    if (!msn) return std::nullopt;
+    intervals = std::move(*msn);
+  }
+  std::vector<Target> out;
+  for (const auto& [first, last] : intervals) {
+    std::size_t position = first;
+    s.view.uids.for_each(first, last, [&](std::uint32_t u) {
+      Target t;
+      t.msn = static_cast<std::uint32_t>(++position);
+      t.uid = u;
+      if (const auto e = s.view.expunged.find(u); e != s.view.expunged.end()) {
+        t.expunged = true;
+        t.message = &e->second;
+      } else if (const auto m = mb->messages.find(u); m != mb->messages.end()) {
+        t.message = &m->second;
+      } else {
+        t.expunged = true;  // not reachable while the invariants hold; treated as expunged, never a crash
+      }
+      out.push_back(t);
+      return true;
+    });
+  }
+  return out;
+}
+
+bool is_recent(const Session& s, std::uint32_t uid) {
+  return std::any_of(s.view.recent.begin(), s.view.recent.end(),
+                     [&](const auto& r) { return r.first <= uid && uid < r.second; });
+}
+
+std::vector<std::string> visible_flags(const Session& s, std::uint32_t uid, const Message& m) {
+  std::vector<std::string> flags = m.flags;
+  if (is_recent(s, uid)) {
+    flags.insert(std::upper_bound(flags.begin(), flags.end(), std::string("\\Recent")), "\\Recent");
+  }
+  return flags;
+}
+
+std::size_t recent_count(const Session& s) {
+  std::size_t n = 0;
+  for (const auto& [first, last] : s.view.recent) n += count_in_range(s.view.uids, first, last);
+  return n;
+}
+
+void flush(State& st, Session& s, const FlushOptions& o, std::vector<proto::Response>& out) {
+  Mailbox* mb = selected(st, s);
+  if (mb == nullptr) return;
+  if (o.flags) send_keywords(*mb, s, out);
+  const bool expunged = o.expunges && send_expunges(s, out);
+  std::vector<std::uint32_t> added;
+  if (o.news) added = add_new(*mb, s);
+  if (!added.empty() || (expunged && o.exists_after_expunge)) {
+    out.push_back(number_response(proto::NumberData::Kind::Exists, static_cast<std::uint32_t>(s.view.uids.size())));
+  }
+  const std::size_t recent = recent_count(s);
+  if (!added.empty() && recent != s.view.recent_told) {
+    out.push_back(number_response(proto::NumberData::Kind::Recent, static_cast<std::uint32_t>(recent)));
+  }
+  s.view.recent_told = recent;
+  if (o.new_message_atts != nullptr && !o.new_message_atts->empty()) {
+    send_new_fetches(*mb, s, added, *o.new_message_atts, out);
+  }
+  for (std::uint32_t uid : added) s.view.own_new.erase(uid);
+  if (o.flags) send_flags(*mb, s, o.uid_in_flag_fetch, out);
+}
+
+bool has_pending(const State& st, const Session& s, const FlushOptions& o) {
+  const Mailbox* mb = selected(st, s);
+  if (mb == nullptr) return false;
+  if (o.flags && mb->keywords.size() != s.view.keywords_told) return true;
+  if (o.expunges && !s.view.expunged.empty()) return true;
+  if (o.news && mb->messages.upper_bound(s.view.told_max_uid) != mb->messages.end()) return true;
+  return o.flags && std::any_of(s.view.flag_changes.begin(), s.view.flag_changes.end(),
+                                [&](std::uint32_t uid) { return s.view.expunged.count(uid) == 0; });
+}
+
+void open_view(State& st, Session& s, Mailbox& mb, bool read_only) {
+  s.selected = mb.id;
+  s.read_only = read_only;
+  s.state = SessionState::Selected;
+  s.view = View{};
+  s.view.uids = mb.live;
+  s.view.told_max_uid = mb.uidnext - 1;
+  s.view.keywords_told = mb.keywords.size();
+  if (!read_only && mb.recent_floor < mb.uidnext) {
+    s.view.recent.emplace_back(mb.recent_floor, mb.uidnext);
+    mb.recent_floor = mb.uidnext;
+  }
+  s.view.recent_told = recent_count(s);
+  (void)st;
+}
+
+void close_view(State& st, Session& s) {
+  const std::optional<MailboxId> was = s.selected;
+  s.selected.reset();
+  s.view = View{};
+  s.read_only = false;
+  if (s.state == SessionState::Selected) s.state = SessionState::Authenticated;
+  if (was) release_if_unheld(st, *was);
+}
+
+proto::Response number_response(proto::NumberData::Kind kind, std::uint32_t n) {
+  proto::Response r;
+  r.body = proto::NumberData{kind, n};
+  return r;
+}
+
+std::vector<std::string> mailbox_flags(const Mailbox& mb) {
+  std::vector<std::string> flags = {"\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"};
+  flags.insert(flags.end(), mb.keywords.begin(), mb.keywords.end());
+  return flags;
+}
+
+proto::Response flags_response(const Mailbox& mb) {
+  proto::Response r;
+  r.body = proto::AtomsData{proto::AtomsData::Kind::Flags, mailbox_flags(mb)};
+  return r;
+}
+
+}  // namespace imaplab::model

@@ -1,0 +1,46 @@
+// The connection output queue: whole responses in, transport-sized pieces out.
+#include "server/output_queue.hpp"
+
+#include <string_view>
+
+namespace imaplab::server {
+namespace {
+// Small responses are coalesced into one chunk up to this size, so one transport write carries many.
+constexpr std::size_t coalesce_chunk_bytes = 16 * 1024;
+}  // namespace
+
+void OutputQueue::append(std::string bytes) {
+  if (bytes.empty()) return;
+  bytes_ += bytes.size();
+  if (!chunks_.empty() && chunks_.back().size() + bytes.size() <= coalesce_chunk_bytes) {
+    chunks_.back() += bytes;
+    return;
+  }
+  chunks_.push_back(std::move(bytes));
+}
+
+std::size_t OutputQueue::flush_to(Transport& transport) {
+  std::size_t accepted_total = 0;
+  while (!chunks_.empty()) {
+    std::string_view rest(chunks_.front());
+    rest.remove_prefix(front_offset_);
+    const std::size_t accepted = transport.write(rest);
+    accepted_total += accepted;
+    bytes_ -= accepted;
+    if (accepted < rest.size()) {
+      front_offset_ += accepted;
+      break;
+    }
+    chunks_.pop_front();
+    front_offset_ = 0;
+  }
+  return accepted_total;
+}
+
+void OutputQueue::clear() {
+  chunks_.clear();
+  front_offset_ = 0;
+  bytes_ = 0;
+}
+
+}  // namespace imaplab::server

@@ -1,0 +1,187 @@
+// Swarm configuration of a run and its key=value form in trace headers.
+#include "sim/config.hpp"
+
+#include <charconv>
+
+namespace imaplab::sim {
+namespace {
+
+// The command mix as an ordered list of (name, field) so it prints and parses in one fixed order.
+struct MixField {
+  const char* name;
+  std::uint32_t CommandMix::*field;
+};
+constexpr MixField mix_fields[] = {
+    {"select", &CommandMix::select},   {"examine", &CommandMix::examine},
+    {"fetch", &CommandMix::fetch},     {"uid_fetch", &CommandMix::uid_fetch},
+    {"store", &CommandMix::store},     {"uid_store", &CommandMix::uid_store},
+    {"search", &CommandMix::search},   {"copy", &CommandMix::copy},
+    {"move", &CommandMix::move},       {"append", &CommandMix::append},
+    {"expunge", &CommandMix::expunge}, {"uid_expunge", &CommandMix::uid_expunge},
+    {"close", &CommandMix::close},     {"create", &CommandMix::create},
+    {"delete", &CommandMix::del},      {"rename", &CommandMix::rename},
+    {"subscribe", &CommandMix::subscribe}, {"list", &CommandMix::list},
+    {"status", &CommandMix::status},   {"noop", &CommandMix::noop},
+    {"check", &CommandMix::check},     {"idle", &CommandMix::idle},
+    {"notify", &CommandMix::notify},   {"logout", &CommandMix::logout},
+};
+
+template <typename T>
+bool parse_number(const std::string& text, T& out) {
+  auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+  return r.ec == std::errc() && r.ptr == text.data() + text.size();
+}
+
+bool parse_double(const std::string& text, double& out) {
+  // Probabilities are written as per-mille integers to keep traces free of locale and rounding issues.
+  std::uint32_t permille = 0;
+  if (!parse_number(text, permille) || permille > 1000) return false;
+  out = permille / 1000.0;
+  return true;
+}
+std::string permille(double p) { return std::to_string(static_cast<std::uint32_t>(p * 1000 + 0.5)); }
+
+std::string mix_text(const CommandMix& mix) {
+  std::string s;
+  for (const auto& f : mix_fields) {
+    if (!s.empty()) s += ',';
+    s += f.name;
+    s += ':';
+    s += std::to_string(mix.*f.field);
+  }
+  return s;
+}
+
+bool parse_mix(const std::string& text, CommandMix& mix) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(pos, comma - pos);
+    std::size_t colon = item.find(':');
+    if (colon == std::string::npos) return false;
+    std::string name = item.substr(0, colon);
+    bool found = false;
+    for (const auto& f : mix_fields) {
+      if (name == f.name) {
+        found = parse_number(item.substr(colon + 1), mix.*f.field);
+        break;
+      }
+    }
+    if (!found) return false;
+    pos = comma + 1;
+  }
+  return true;
+}
+
+// A swarm draw of the command mix: each command is left out with some chance, and weights vary widely, so
+// different runs stress different interleavings (Groce et al., "Swarm Testing", ISSTA 2012).
+CommandMix swarm_mix(Rng& rng) {
+  CommandMix mix;
+  for (const auto& f : mix_fields) {
+    std::uint32_t base = mix.*f.field;
+    if (base == 0) continue;
+    mix.*f.field = rng.chance(0.2) ? 0 : static_cast<std::uint32_t>(1 + rng.below(base * 2));
+  }
+  return mix;
+}
+
+}  // namespace
+
+RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed) {
+  Rng rng(seed ^ 0x5157A2C0FFEEull);
+  RunConfig c;
+  c.seed = seed;
+  c.strategy = rng.chance(0.5) ? "random" : "pct";
+  auto policies = model::Policy::all();
+  c.policy = policies[rng.below(policies.size())];
+  c.clients = 2 + static_cast<std::uint32_t>(rng.below(rng.chance(0.7) ? 4 : 15));
+  if (c.clients > 16) c.clients = 16;
+  c.users = 1 + static_cast<std::uint32_t>(rng.below(2));
+  c.shared_mailboxes = static_cast<std::uint32_t>(rng.below(3));
+  c.initial_messages = static_cast<std::uint32_t>(rng.below(rng.chance(0.8) ? 12 : 200));
+  c.message_bytes_max = 200 + static_cast<std::uint32_t>(rng.below(2000));
+  c.commands = 50 + rng.below(400);
+  c.max_pipeline = 1 + static_cast<std::uint32_t>(rng.below(4));
+  c.download_window_bytes = rng.chance(0.2) ? 256 + static_cast<std::uint32_t>(rng.below(4096)) : 1u << 20;
+  c.mix = swarm_mix(rng);
+  c.strategy_options.segment_chance = rng.chance(0.5) ? 0.0 : 0.05 * static_cast<double>(1 + rng.below(10));
+  c.strategy_options.drop_chance = rng.chance(0.8) ? 0.0 : 0.0005;
+  c.strategy_options.pct_depth = 2 + static_cast<std::uint32_t>(rng.below(4));
+  c.strategy_options.pct_steps = c.commands * 40;
+  if (!fixed.empty()) {
+    auto f = c.fields();
+    for (const auto& [k, v] : fixed) f[k] = v;
+    if (auto parsed = from_fields(f)) c = *parsed;
+  }
+  return c;
+}
+
+std::map<std::string, std::string> RunConfig::fields() const {
+  return {
+      {"seed", std::to_string(seed)},
+      {"strategy", strategy},
+      {"policy", policy.to_string()},
+      {"clients", std::to_string(clients)},
+      {"users", std::to_string(users)},
+      {"shared", std::to_string(shared_mailboxes)},
+      {"messages", std::to_string(initial_messages)},
+      {"message_bytes", std::to_string(message_bytes_max)},
+      {"commands", std::to_string(commands)},
+      {"pipeline", std::to_string(max_pipeline)},
+      {"window", std::to_string(download_window_bytes)},
+      {"mix", mix_text(mix)},
+      {"segment_permille", permille(strategy_options.segment_chance)},
+      {"drop_permille", permille(strategy_options.drop_chance * 1000)},  // per-mille of a per-mille
+      {"pct_depth", std::to_string(strategy_options.pct_depth)},
+      {"pct_steps", std::to_string(strategy_options.pct_steps)},
+  };
+}
+
+std::optional<RunConfig> RunConfig::from_fields(const std::map<std::string, std::string>& fields,
+                                                std::string* error) {
+  RunConfig c;
+  for (const auto& [key, value] : fields) {
+    bool ok = true;
+    if (key == "seed") ok = parse_number(value, c.seed);
+    else if (key == "strategy") { c.strategy = value; ok = value == "random" || value == "pct"; }
+    else if (key == "policy") {
+      auto p = model::Policy::parse(value, error);
+      ok = p.has_value();
+      if (ok) c.policy = *p;
+    }
+    else if (key == "clients") ok = parse_number(value, c.clients) && c.clients >= 1 && c.clients <= 64;
+    else if (key == "users") ok = parse_number(value, c.users) && c.users >= 1;
+    else if (key == "shared") ok = parse_number(value, c.shared_mailboxes);
+    else if (key == "messages") ok = parse_number(value, c.initial_messages);
+    else if (key == "message_bytes") ok = parse_number(value, c.message_bytes_max) && c.message_bytes_max >= 64;
+    else if (key == "commands") ok = parse_number(value, c.commands);
+    else if (key == "pipeline") ok = parse_number(value, c.max_pipeline) && c.max_pipeline >= 1;
+    else if (key == "window") ok = parse_number(value, c.download_window_bytes) && c.download_window_bytes >= 1;
+    else if (key == "mix") ok = parse_mix(value, c.mix);
+    else if (key == "segment_permille") ok = parse_double(value, c.strategy_options.segment_chance);
+    else if (key == "drop_permille") {
+      ok = parse_double(value, c.strategy_options.drop_chance);
+      c.strategy_options.drop_chance /= 1000;
+    }
+    else if (key == "pct_depth") ok = parse_number(value, c.strategy_options.pct_depth) && c.strategy_options.pct_depth >= 1;
+    else if (key == "pct_steps") ok = parse_number(value, c.strategy_options.pct_steps) && c.strategy_options.pct_steps >= 1;
+    else {
+      if (error) *error = "unknown configuration key '" + key + "'";
+      return std::nullopt;
+    }
+    if (!ok) {
+      if (error && error->empty()) *error = "bad value for " + key + ": '" + value + "'";
+      return std::nullopt;
+    }
+  }
+  return c;
+}
+
+std::vector<std::string> RunConfig::mailboxes() const {
+  std::vector<std::string> names{"INBOX", "work"};
+  for (std::uint32_t i = 1; i <= shared_mailboxes; ++i) names.push_back("shared/box" + std::to_string(i));
+  return names;
+}
+
+}  // namespace imaplab::sim

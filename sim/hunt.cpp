@@ -1,0 +1,140 @@
+// The hunt loop of sim/hunt.hpp: worker threads take run indices, simulate, minimize what fails.
+#include "sim/hunt.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "sim/minimize.hpp"
+#include "sim/world.hpp"
+
+namespace imaplab::sim {
+namespace {
+
+class Hunt {
+ public:
+  explicit Hunt(const HuntOptions& options, const HuntProgress& progress)
+      : options_(options), progress_(progress) {
+    if (options_.policies.empty()) options_.policies = model::Policy::all();
+    if (options_.strategies.empty()) options_.strategies = {"random"};
+    if (options_.shard_count == 0) options_.shard_count = 1;
+    if (options_.jobs == 0) options_.jobs = 1;
+  }
+
+  HuntSummary run() {
+    start_ = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    for (std::uint32_t j = 0; j < options_.jobs; ++j) workers.emplace_back([this] { work(); });
+    for (auto& w : workers) w.join();
+    summary_.wall_seconds = elapsed();
+    if (progress_) progress_(summary_);
+    return summary_;
+  }
+
+ private:
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+  bool out_of_budget() const {
+    if (options_.runs && next_run_.load() >= options_.runs) return true;
+    return options_.seconds > 0 && elapsed() >= options_.seconds;
+  }
+
+  RunConfig config_for(std::uint64_t index) const {
+    std::uint64_t seed = options_.seed + index * options_.shard_count + options_.shard_index;
+    std::map<std::string, std::string> fixed;
+    // Sweep the policy matrix and the strategies in turn, so every combination gets runs.
+    fixed["policy"] = options_.policies[index % options_.policies.size()].to_string();
+    fixed["strategy"] = options_.strategies[(index / options_.policies.size()) % options_.strategies.size()];
+    if (options_.clients) fixed["clients"] = std::to_string(*options_.clients);
+    if (options_.commands) fixed["commands"] = std::to_string(*options_.commands);
+    return RunConfig::swarm(seed, fixed);
+  }
+
+  void work() {
+    while (!out_of_budget()) {
+      std::uint64_t index = next_run_++;
+      if (options_.runs && index >= options_.runs) break;
+      RunConfig config = config_for(index);
+      RunOptions run_options;
+      run_options.record_trace = false;  // re-run with a trace only when it fails
+      RunResult result = run_simulation(config, run_options);
+      std::optional<HuntFinding> finding;
+      if (result.violation) finding = make_finding(config, *result.violation);
+      record(config, result, std::move(finding));
+    }
+  }
+
+  // Re-runs the failing seed with a trace, and minimizes it when its rule has few findings so far.
+  HuntFinding make_finding(const RunConfig& config, const Violation& violation) {
+    HuntFinding f;
+    f.rule = violation.rule;
+    f.seed = config.seed;
+    RunResult traced = run_simulation(config, RunOptions{});
+    f.trace = traced.trace;
+    f.commands_before = f.trace.command_count();
+    f.commands_after = f.commands_before;
+    bool minimize_it = false;
+    {
+      std::lock_guard lock(mutex_);
+      minimize_it = minimized_per_rule_[f.rule]++ < options_.minimize_per_rule;
+    }
+    if (minimize_it && traced.violation && traced.violation->rule == f.rule) {
+      MinimizeOptions mo;
+      mo.max_runs = options_.minimize_runs;
+      auto m = minimize(f.trace, mo);
+      if (m.reproduced) {
+        f.trace = m.trace;
+        f.minimized = true;
+        f.commands_after = m.commands_after;
+      }
+    }
+    return f;
+  }
+
+  void record(const RunConfig& config, const RunResult& result, std::optional<HuntFinding> finding) {
+    std::lock_guard lock(mutex_);
+    std::string policy = config.policy.to_string();
+    summary_.runs++;
+    summary_.commands += result.stats.commands;
+    summary_.steps += result.stats.steps;
+    summary_.virtual_us += result.stats.virtual_us;
+    summary_.by_strategy_runs[config.strategy]++;
+    HuntRow& row = summary_.by_policy[policy];
+    row.runs++;
+    row.commands += result.stats.commands;
+    if (result.violation) {
+      row.violations++;
+      summary_.violations++;
+      summary_.by_rule[{policy, result.violation->rule}]++;
+    }
+    if (finding && finding->minimized) summary_.findings.push_back(std::move(*finding));
+    else if (finding && kept_unminimized_++ < 20) summary_.findings.push_back(std::move(*finding));
+    double now = elapsed();
+    if (progress_ && now - last_progress_ >= 0.25) {
+      last_progress_ = now;
+      summary_.wall_seconds = now;
+      progress_(summary_);
+    }
+  }
+
+  HuntOptions options_;
+  HuntProgress progress_;
+  std::chrono::steady_clock::time_point start_;
+  std::atomic<std::uint64_t> next_run_{0};
+  std::mutex mutex_;
+  HuntSummary summary_;
+  std::map<std::string, std::uint32_t> minimized_per_rule_;
+  std::uint32_t kept_unminimized_ = 0;
+  double last_progress_ = -1;
+};
+
+}  // namespace
+
+HuntSummary hunt(const HuntOptions& options, const HuntProgress& progress) {
+  return Hunt(options, progress).run();
+}
+
+}  // namespace imaplab::sim

@@ -1,0 +1,58 @@
+// A hunt: many simulated runs with different seeds, policies and strategies, on several cores, collecting
+// violations (each minimized to a short trace). Seeds are sliced by shard so that a CI matrix or a batch system
+// can spread one hunt over machines and each shard's findings reproduce on their own.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/policy.hpp"
+#include "sim/trace.hpp"
+
+namespace imaplab::sim {
+
+struct HuntOptions {
+  double seconds = 60;                       // wall-clock budget (0: no limit, then `runs` must be set)
+  std::uint64_t seed = 1;                    // base seed; run i uses seed + i * shard_count + shard_index
+  std::uint64_t runs = 0;                    // stop after this many runs (0: no limit)
+  std::optional<std::uint32_t> clients;      // fixed number of clients (default: swarm)
+  std::optional<std::uint64_t> commands;     // fixed commands per run (default: swarm)
+  std::vector<model::Policy> policies;       // swept in turn; empty: the whole matrix
+  std::vector<std::string> strategies = {"random", "pct"};
+  std::uint32_t jobs = 1;
+  std::uint32_t shard_index = 0, shard_count = 1;  // --shard K/N is index K-1 of N
+  std::uint32_t minimize_per_rule = 2;       // failing runs minimized (and kept) per rule
+  std::uint32_t minimize_runs = 600;         // replays per minimization
+};
+
+struct HuntFinding {
+  std::string rule;
+  std::uint64_t seed = 0;
+  Trace trace;        // minimized when it was among the first minimize_per_rule of its rule
+  bool minimized = false;
+  std::size_t commands_before = 0, commands_after = 0;
+};
+
+struct HuntRow {  // one line of the summary: per policy and rule
+  std::uint64_t runs = 0, commands = 0, violations = 0;
+};
+
+struct HuntSummary {
+  std::uint64_t runs = 0, commands = 0, steps = 0, violations = 0;
+  std::uint64_t virtual_us = 0;
+  double wall_seconds = 0;
+  std::map<std::string, HuntRow> by_policy;                       // policy text -> totals
+  std::map<std::pair<std::string, std::string>, std::uint64_t> by_rule;  // (policy, rule) -> violations
+  std::map<std::string, std::uint64_t> by_strategy_runs;
+  std::vector<HuntFinding> findings;
+};
+
+// Progress is reported from worker threads under the hunt's lock, at most a few times per second.
+using HuntProgress = std::function<void(const HuntSummary&)>;
+
+HuntSummary hunt(const HuntOptions& options, const HuntProgress& progress = {});
+
+}  // namespace imaplab::sim

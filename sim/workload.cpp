@@ -1,0 +1,809 @@
+// Command generation for client agents (see workload.hpp): which command comes next, with which arguments,
+// chosen with the caller's Rng from the run's CommandMix and what the agent was told about its session.
+#include "sim/workload.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+namespace imaplab::sim {
+namespace {
+
+using proto::Command;
+using proto::CommandKind;
+using proto::FetchAtt;
+using proto::SearchKey;
+using proto::SeqRange;
+using proto::SequenceSet;
+
+// Shape of generated arguments; probabilities are per generated command unless said otherwise.
+constexpr double out_of_range_chance = 0.02;      // a sequence set past the end (the server answers BAD/NO)
+constexpr double wide_set_chance = 0.25;          // "1:*" / "n:*" (cheap attributes only)
+constexpr std::uint32_t range_span_max = 8;       // messages in one generated range
+constexpr std::uint32_t out_of_range_slack = 5;   // how far past the end an out-of-range number lies
+constexpr int search_depth_max = 2;               // nesting of NOT / OR / parenthesized keys
+constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes, "c<id>-tmp<k>"
+constexpr std::size_t message_header_bytes = 320; // room the generated header takes, roughly
+constexpr std::size_t message_line_chars = 72;    // body line length, below RFC 5322's 78
+constexpr std::uint32_t empty_view_divisor = 8;   // sequence-number commands on an empty view: rarer
+
+constexpr std::array<const char*, 9> flag_vocabulary = {
+    "\\Seen", "\\Flagged", "\\Answered", "\\Deleted", "\\Draft", "$Forwarded", "$Label1", "$Junk", "Work"};
+constexpr std::array<std::uint32_t, 9> flag_weights = {20, 15, 8, 25, 4, 8, 8, 6, 6};
+constexpr std::array<const char*, 12> words = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot",
+                                               "golf", "hotel", "india", "juliet", "kilo", "lima"};
+
+std::string number_string(std::uint64_t n) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, n);
+  return std::string(buf, res.ptr);
+}
+
+SequenceSet single(std::uint32_t first, std::uint32_t last) {
+  SequenceSet set;
+  set.ranges.push_back(SeqRange{first, last});
+  return set;
+}
+
+FetchAtt att(FetchAtt::Kind kind) {
+  FetchAtt a;
+  a.kind = kind;
+  return a;
+}
+
+FetchAtt section_att(proto::Section::Text text, bool peek, std::vector<std::uint32_t> part = {}) {
+  FetchAtt a;
+  a.kind = FetchAtt::Kind::BodySection;
+  a.peek = peek;
+  a.section.text = text;
+  a.section.part = std::move(part);
+  return a;
+}
+
+SearchKey key(SearchKey::Kind kind) {
+  SearchKey k;
+  k.kind = kind;
+  return k;
+}
+
+proto::Date random_date(Rng& rng) {
+  return proto::Date{static_cast<int>(1995 + rng.below(40)), static_cast<int>(1 + rng.below(12)),
+                     static_cast<int>(1 + rng.below(28))};
+}
+
+proto::DateTime random_date_time(Rng& rng) {
+  static constexpr std::array<int, 5> zones = {0, 60, -480, 330, -300};
+  proto::DateTime dt;
+  dt.date = random_date(rng);
+  dt.hour = static_cast<int>(rng.below(24));
+  dt.minute = static_cast<int>(rng.below(60));
+  dt.second = static_cast<int>(rng.below(60));
+  dt.zone_minutes = zones[rng.below(zones.size())];
+  return dt;
+}
+
+const char* word(Rng& rng) { return words[rng.below(words.size())]; }
+
+Command command(CommandKind kind, proto::CommandArgs args = proto::NoArgs{}, bool uid = false) {
+  Command c;
+  c.kind = kind;
+  c.uid = uid;
+  c.args = std::move(args);
+  return c;
+}
+
+bool search_keys_use_numbers(const std::vector<SearchKey>& keys) {
+  return std::any_of(keys.begin(), keys.end(), [](const SearchKey& k) {
+    return k.kind == SearchKey::Kind::SequenceSet || search_keys_use_numbers(k.children);
+  });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// Classification (RFC 3501 §5.5)
+
+PipelineClass pipeline_class(const Command& c) {
+  switch (c.kind) {
+    case CommandKind::Select: case CommandKind::Examine: case CommandKind::Close: case CommandKind::Unselect:
+    case CommandKind::Idle: case CommandKind::Notify: case CommandKind::Logout: case CommandKind::Login:
+    case CommandKind::Authenticate: case CommandKind::Enable: case CommandKind::StartTls:
+      return PipelineClass::Exclusive;
+    case CommandKind::Expunge: case CommandKind::UidExpunge: case CommandKind::Copy: case CommandKind::Move:
+    case CommandKind::Create: case CommandKind::Delete: case CommandKind::Rename: case CommandKind::SetAcl:
+    case CommandKind::DeleteAcl:
+      return PipelineClass::Barrier;
+    default:
+      return PipelineClass::Free;
+  }
+}
+
+bool uses_sequence_numbers(const Command& c) {
+  switch (c.kind) {
+    case CommandKind::Fetch: case CommandKind::Store: case CommandKind::Copy: case CommandKind::Move:
+      return !c.uid;
+    case CommandKind::Search: {
+      if (!c.uid) return true;
+      const auto* args = std::get_if<proto::SearchArgs>(&c.args);
+      return args != nullptr && search_keys_use_numbers(args->keys);
+    }
+    default:
+      return false;
+  }
+}
+
+bool forbids_expunge(const Command& c) {
+  return !c.uid && (c.kind == CommandKind::Fetch || c.kind == CommandKind::Store ||
+                    c.kind == CommandKind::Search);
+}
+
+bool notify_expunges_selected(const Command& c) {
+  const auto* args = std::get_if<proto::NotifyArgs>(&c.args);
+  if (c.kind != CommandKind::Notify || args == nullptr || args->mode == proto::NotifyArgs::Mode::None) {
+    return false;
+  }
+  for (const proto::NotifyEventGroup& g : args->groups) {
+    if (g.filter.kind != proto::NotifyFilter::Kind::Selected || !g.events) continue;
+    for (const proto::NotifyEvent& e : *g.events) {
+      if (e.kind == proto::NotifyEventKind::MessageExpunge) return true;
+    }
+  }
+  return false;
+}
+
+std::uint32_t flag_bit(std::string_view flag) {
+  static constexpr std::array<std::pair<std::string_view, std::uint32_t>, 6> system = {{
+      {"\\Seen", flag_bits::seen}, {"\\Answered", flag_bits::answered}, {"\\Flagged", flag_bits::flagged},
+      {"\\Deleted", flag_bits::deleted}, {"\\Draft", flag_bits::draft}, {"\\Recent", flag_bits::recent}}};
+  for (const auto& [name, bit] : system) {
+    if (flag.size() == name.size() &&
+        std::equal(flag.begin(), flag.end(), name.begin(), [](char a, char b) {
+          return (a | 0x20) == (b | 0x20);
+        })) {
+      return bit;
+    }
+  }
+  for (std::size_t i = 5; i < flag_vocabulary.size(); ++i) {
+    if (flag == flag_vocabulary[i]) return 1u << (i + 1);
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Choosing the operation
+
+Workload::Workload(const AgentConfig& config)
+    : id_(config.id), user_(config.user), mix_(config.mix), message_bytes_max_(config.message_bytes_max),
+      mailboxes_(config.mailboxes) {
+  if (mailboxes_.empty()) mailboxes_.push_back("INBOX");
+  for (std::uint32_t k = 0; k < scratch_names_count; ++k) {
+    scratch_.push_back("c" + number_string(id_) + "-tmp" + number_string(k));
+  }
+  weights_.reserve(OpCount);
+}
+
+void Workload::fill_weights(const WorkloadView& v, SendWindow w, Weights& out) const {
+  out.fill(0);
+  const bool selected = v.phase == WorkloadView::Phase::Selected;
+  const bool empty = v.uids == nullptr || v.uids->empty();
+  const auto numbered = [&](std::uint32_t weight) {
+    if (!w.sequence_numbers) return 0u;
+    return empty ? weight / empty_view_divisor : weight;
+  };
+  if (w.exclusive) {
+    out[Select] = mix_.select;
+    out[Examine] = mix_.examine;
+    out[Logout] = mix_.logout;
+    out[Idle] = v.cap_idle ? mix_.idle : 0;
+    out[Notify] = v.cap_notify ? mix_.notify : 0;
+    if (selected) out[Close] = mix_.close;
+  }
+  out[Append] = mix_.append;
+  out[Create] = mix_.create;
+  out[Delete] = mix_.del;
+  out[Rename] = mix_.rename;
+  out[Subscribe] = mix_.subscribe;
+  out[List] = mix_.list;
+  out[Status] = mix_.status;
+  out[Noop] = mix_.noop;
+  if (!selected) return;
+  // NTF-6: after asking for immediate expunges the sequence-number forms become their UID forms.
+  out[Fetch] = v.uid_only ? 0 : numbered(mix_.fetch);
+  out[UidFetch] = mix_.uid_fetch + (v.uid_only ? mix_.fetch : 0);
+  out[Store] = v.uid_only ? 0 : numbered(mix_.store);
+  out[UidStore] = mix_.uid_store + (v.uid_only ? mix_.store : 0);
+  out[Search] = mix_.search;
+  out[Copy] = empty ? mix_.copy / empty_view_divisor : mix_.copy;
+  out[Move] = v.cap_move ? (empty ? mix_.move / empty_view_divisor : mix_.move) : 0;
+  out[Expunge] = mix_.expunge;
+  out[UidExpunge] = v.cap_uidplus ? mix_.uid_expunge : 0;
+  out[Check] = mix_.check;
+}
+
+bool Workload::can_generate(const WorkloadView& view, SendWindow window) const {
+  Weights weights;
+  fill_weights(view, window, weights);
+  return std::any_of(weights.begin(), weights.end(), [](std::uint32_t x) { return x > 0; });
+}
+
+std::optional<Command> Workload::generate(const WorkloadView& view, SendWindow window, Rng& rng) {
+  Weights weights;
+  fill_weights(view, window, weights);
+  if (std::none_of(weights.begin(), weights.end(), [](std::uint32_t x) { return x > 0; })) {
+    return std::nullopt;
+  }
+  weights_.assign(weights.begin(), weights.end());
+  return build(static_cast<Op>(rng.weighted(weights_)), view, window, rng);
+}
+
+Command Workload::fetch_new_uids(std::uint32_t first_uid) {
+  proto::FetchArgs a;
+  a.set = single(std::max<std::uint32_t>(first_uid, 1), proto::seq_star);
+  a.atts = {att(FetchAtt::Kind::Uid), att(FetchAtt::Kind::Flags)};
+  a.atts_parenthesized = true;
+  return command(CommandKind::Fetch, std::move(a), /*uid=*/true);
+}
+
+Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
+  // COPY, MOVE and SEARCH carry no separate UID weight: the window and NTF-6 decide the form.
+  const bool may_number = w.sequence_numbers && !v.uid_only;
+  switch (op) {
+    case Select:
+    case Examine: {
+      proto::MailboxArgs a;
+      a.mailbox = rng.chance(0.85) ? current_name(mailboxes_[rng.below(mailboxes_.size())]) : pick_mailbox(rng);
+      a.condstore = v.cap_condstore && rng.chance(0.4);
+      return command(op == Select ? CommandKind::Select : CommandKind::Examine, std::move(a));
+    }
+    case Fetch: return make_fetch(v, false, rng);
+    case UidFetch: return make_fetch(v, true, rng);
+    case Store: return make_store(v, false, rng);
+    case UidStore: return make_store(v, true, rng);
+    case Search: return make_search(v, !may_number || rng.chance(0.5), may_number, rng);
+    case Copy: return make_copy(v, !may_number || rng.chance(0.5), false, rng);
+    case Move: return make_copy(v, !may_number || rng.chance(0.5), true, rng);
+    case Append: return make_append(v, rng);
+    case Expunge: return command(CommandKind::Expunge);
+    case UidExpunge: {
+      proto::SetArgs a{uid_set(v, false, rng)};
+      return command(CommandKind::UidExpunge, std::move(a), /*uid=*/true);
+    }
+    case Close:
+      return command(v.cap_unselect && rng.chance(0.4) ? CommandKind::Unselect : CommandKind::Close);
+    case Create: {
+      proto::MailboxArgs a;
+      a.mailbox = rng.chance(0.7) ? pick_scratch(rng) : current_name(mailboxes_[rng.below(mailboxes_.size())]);
+      return command(CommandKind::Create, std::move(a));
+    }
+    case Delete: {
+      proto::MailboxArgs a;
+      a.mailbox = pick_deletable(rng);
+      return command(CommandKind::Delete, std::move(a));
+    }
+    case Rename: return make_rename(rng);
+    case Subscribe: {
+      proto::MailboxArgs a;
+      a.mailbox = pick_mailbox(rng);
+      return command(rng.chance(0.6) ? CommandKind::Subscribe : CommandKind::Unsubscribe, std::move(a));
+    }
+    case List: return make_list(v, rng);
+    case Status: return make_status(v, rng);
+    case Noop: return command(CommandKind::Noop);
+    case Check: return command(CommandKind::Check);
+    case Idle: return command(CommandKind::Idle);
+    case Notify: return make_notify(v, rng);
+    case Logout: return command(CommandKind::Logout);
+    case OpCount: break;
+  }
+  return command(CommandKind::Noop);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sequence sets
+
+SequenceSet Workload::msn_set(std::size_t count, bool wide, Rng& rng) const {
+  const auto n = static_cast<std::uint32_t>(count);
+  if (n == 0 || rng.chance(out_of_range_chance)) {
+    // Past the end: "*" or numbers above the count in an empty view, count+1.. otherwise.
+    if (n == 0 && rng.chance(0.3)) return single(proto::seq_star, proto::seq_star);
+    const std::uint32_t past = n + 1 + static_cast<std::uint32_t>(rng.below(out_of_range_slack));
+    return rng.chance(0.5) ? single(past, past) : single(std::max<std::uint32_t>(n, 1), past);
+  }
+  if (wide) {
+    return rng.chance(0.5) ? single(1, proto::seq_star)
+                           : single(1 + static_cast<std::uint32_t>(rng.below(n)), proto::seq_star);
+  }
+  SequenceSet set;
+  const std::uint64_t elements = rng.chance(0.7) ? 1 : 2 + rng.below(2);
+  for (std::uint64_t i = 0; i < elements; ++i) {
+    const std::uint32_t a = 1 + static_cast<std::uint32_t>(rng.below(n));
+    if (rng.chance(0.12)) {
+      set.ranges.push_back(SeqRange{proto::seq_star, proto::seq_star});
+    } else if (rng.chance(0.5)) {
+      set.ranges.push_back(SeqRange{a, a});
+    } else {
+      const std::uint32_t b = std::min(n, a + static_cast<std::uint32_t>(rng.below(range_span_max)));
+      set.ranges.push_back(rng.chance(0.2) ? SeqRange{b, a} : SeqRange{a, b});
+    }
+  }
+  return set;
+}
+
+SequenceSet Workload::uid_set(const WorkloadView& v, bool wide, Rng& rng) const {
+  const std::vector<std::uint32_t>& uids = *v.uids;
+  if (wide || uids.empty()) {
+    if (uids.empty() || uids.back() == 0 || rng.chance(0.5)) return single(1, proto::seq_star);
+    return single(std::max<std::uint32_t>(uids[rng.below(uids.size())], 1), proto::seq_star);
+  }
+  SequenceSet set;
+  const std::uint64_t elements = rng.chance(0.7) ? 1 : 2 + rng.below(2);
+  for (std::uint64_t i = 0; i < elements; ++i) {
+    const std::size_t at = rng.below(uids.size());
+    std::uint32_t a = uids[at];
+    if (a == 0 || rng.chance(0.1)) {
+      // An unknown or made-up UID: RFC 3501 §6.4.8 says non-existent UIDs are ignored (SEQ-11).
+      a = 1 + static_cast<std::uint32_t>(rng.below(std::max<std::uint32_t>(v.uidnext, 1) + 2));
+    }
+    if (rng.chance(0.5)) {
+      set.ranges.push_back(SeqRange{a, a});
+      continue;
+    }
+    const std::size_t to = std::min(uids.size() - 1, at + rng.below(range_span_max));
+    const std::uint32_t b = std::max(a, uids[to]);
+    set.ranges.push_back(rng.chance(0.1) ? SeqRange{a, proto::seq_star} : SeqRange{a, b});
+  }
+  return set;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// FETCH, STORE, SEARCH, COPY/MOVE
+
+std::vector<FetchAtt> Workload::fetch_atts(const WorkloadView& v, bool cheap, Rng& rng) const {
+  using K = FetchAtt::Kind;
+  using T = proto::Section::Text;
+  std::vector<FetchAtt> atts;
+  const std::uint64_t count = 1 + rng.below(4);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::uint64_t pick = rng.below(cheap ? 5 : 17);
+    switch (pick) {
+      case 0: atts.push_back(att(K::Flags)); break;
+      case 1: atts.push_back(att(K::Uid)); break;
+      case 2: atts.push_back(att(K::Rfc822Size)); break;
+      case 3: atts.push_back(att(K::InternalDate)); break;
+      case 4: atts.push_back(att(v.condstore_enabled ? K::ModSeq : K::Flags)); break;
+      case 5: atts.push_back(att(K::Envelope)); break;
+      case 6: atts.push_back(att(K::BodyStructure)); break;
+      case 7: atts.push_back(att(K::Body)); break;
+      case 8: {
+        FetchAtt a = section_att(T::HeaderFields, true);
+        a.section.fields = {"FROM", "SUBJECT", "DATE", "MESSAGE-ID"};
+        if (rng.chance(0.3)) a.section.fields.resize(1 + rng.below(3));
+        atts.push_back(std::move(a));
+        break;
+      }
+      case 9: atts.push_back(section_att(T::None, rng.chance(0.7))); break;  // BODY[] sets \Seen unless PEEK
+      case 10: {
+        FetchAtt a = section_att(T::Text, true);
+        a.partial = proto::Partial{0, 100};
+        atts.push_back(std::move(a));
+        break;
+      }
+      case 11: atts.push_back(section_att(T::Header, true)); break;
+      case 12: atts.push_back(att(K::Rfc822Header)); break;
+      case 13: atts.push_back(section_att(T::None, true, {1})); break;
+      case 14: atts.push_back(section_att(T::Mime, true, {1})); break;
+      case 15: {
+        FetchAtt a = section_att(T::HeaderFieldsNot, true);
+        a.section.fields = {"RECEIVED"};
+        atts.push_back(std::move(a));
+        break;
+      }
+      default: atts.push_back(att(rng.chance(0.5) ? K::Rfc822Text : K::Rfc822)); break;
+    }
+  }
+  return atts;
+}
+
+Command Workload::make_fetch(const WorkloadView& v, bool uid, Rng& rng) {
+  proto::FetchArgs a;
+  const bool wide = rng.chance(wide_set_chance);
+  a.set = uid ? uid_set(v, wide, rng) : msn_set(v.uids->size(), wide, rng);
+  if (!wide && rng.chance(0.08)) {
+    static constexpr std::array<proto::FetchMacro, 3> macros = {proto::FetchMacro::All, proto::FetchMacro::Fast,
+                                                                proto::FetchMacro::Full};
+    a.macro = macros[rng.below(macros.size())];
+  } else {
+    a.atts = fetch_atts(v, wide, rng);
+    a.atts_parenthesized = a.atts.size() != 1 || rng.chance(0.5);
+  }
+  if (v.condstore_enabled && rng.chance(0.1)) {
+    a.changed_since = v.highest_modseq > 2 ? v.highest_modseq - 1 - rng.below(2) : 1;
+  }
+  return command(CommandKind::Fetch, std::move(a), uid);
+}
+
+std::vector<std::string> Workload::some_flags(Rng& rng) const {
+  static const std::vector<std::uint32_t> weights(flag_weights.begin(), flag_weights.end());
+  std::vector<std::string> flags;
+  const std::uint64_t count = rng.chance(0.75) ? 1 : 2;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::string f = flag_vocabulary[rng.weighted(weights)];
+    if (std::find(flags.begin(), flags.end(), f) == flags.end()) flags.push_back(std::move(f));
+  }
+  return flags;
+}
+
+Command Workload::make_store(const WorkloadView& v, bool uid, Rng& rng) {
+  proto::StoreArgs a;
+  a.set = uid ? uid_set(v, rng.chance(0.1), rng) : msn_set(v.uids->size(), rng.chance(0.1), rng);
+  const std::uint64_t mode = rng.below(20);
+  a.mode = mode < 10 ? proto::StoreMode::Add : mode < 17 ? proto::StoreMode::Remove : proto::StoreMode::Replace;
+  a.silent = rng.chance(0.3);
+  if (!(a.mode == proto::StoreMode::Replace && rng.chance(0.1))) a.flags = some_flags(rng);
+  a.flags_parenthesized = a.flags.empty() || rng.chance(0.85);
+  if (v.condstore_enabled && rng.chance(0.2)) {
+    a.unchanged_since = v.highest_modseq > 1 ? v.highest_modseq - rng.below(2) : 1;
+  }
+  return command(CommandKind::Store, std::move(a), uid);
+}
+
+SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_numbers, int depth,
+                               Rng& rng) const {
+  using K = SearchKey::Kind;
+  static constexpr std::array<K, 13> simple = {K::All, K::Seen, K::Unseen, K::Deleted, K::Undeleted,
+                                               K::Flagged, K::Unflagged, K::Answered, K::New, K::Old,
+                                               K::Recent, K::Draft, K::Undraft};
+  const std::uint64_t pick = rng.below(depth < search_depth_max ? 16 : 13);
+  switch (pick) {
+    case 0: case 1: case 2: case 3: return key(simple[rng.below(simple.size())]);
+    case 4: {
+      SearchKey k = key(rng.chance(0.7) ? K::Keyword : K::Unkeyword);
+      k.value = rng.chance(0.5) ? "$Label1" : "Work";
+      return k;
+    }
+    case 5: {
+      SearchKey k = key(rng.chance(0.5) ? K::Larger : K::Smaller);
+      k.number = rng.below(message_bytes_max_ + 1);
+      return k;
+    }
+    case 6: {
+      static constexpr std::array<K, 5> texts = {K::Subject, K::From, K::Body, K::Text, K::To};
+      SearchKey k = key(texts[rng.below(texts.size())]);
+      k.value = word(rng);
+      return k;
+    }
+    case 7: {
+      SearchKey k = key(K::Header);
+      k.field = "Message-ID";
+      k.value = "c" + number_string(1 + rng.below(4));
+      return k;
+    }
+    case 8: {
+      static constexpr std::array<K, 6> dates = {K::Since, K::Before, K::On, K::SentSince, K::SentBefore,
+                                                 K::SentOn};
+      SearchKey k = key(dates[rng.below(dates.size())]);
+      k.date = random_date(rng);
+      return k;
+    }
+    case 9: case 10: {
+      if (sequence_numbers && rng.chance(0.5)) {
+        SearchKey k = key(K::SequenceSet);
+        k.set = msn_set(v.uids->size(), rng.chance(0.2), rng);
+        return k;
+      }
+      SearchKey k = key(K::Uid);
+      k.set = uid_set(v, rng.chance(0.2), rng);
+      return k;
+    }
+    case 11:
+      if (v.condstore_enabled) {
+        SearchKey k = key(K::ModSeq);
+        k.number = 1 + rng.below(v.highest_modseq + 1);
+        return k;
+      }
+      return key(K::Undeleted);
+    case 12: return key(uid ? K::All : K::Unseen);
+    case 13: {
+      SearchKey k = key(K::Not);
+      k.children.push_back(search_key(v, uid, sequence_numbers, depth + 1, rng));
+      return k;
+    }
+    case 14: {
+      SearchKey k = key(K::Or);
+      k.children.push_back(search_key(v, uid, sequence_numbers, depth + 1, rng));
+      k.children.push_back(search_key(v, uid, sequence_numbers, depth + 1, rng));
+      return k;
+    }
+    default: {
+      SearchKey k = key(K::And);
+      const std::uint64_t n = 1 + rng.below(2);
+      for (std::uint64_t i = 0; i < n; ++i) {
+        k.children.push_back(search_key(v, uid, sequence_numbers, depth + 1, rng));
+      }
+      return k;
+    }
+  }
+}
+
+Command Workload::make_search(const WorkloadView& v, bool uid, bool sequence_numbers, Rng& rng) {
+  proto::SearchArgs a;
+  const std::uint64_t n = 1 + rng.below(3);
+  for (std::uint64_t i = 0; i < n; ++i) a.keys.push_back(search_key(v, uid, sequence_numbers, 0, rng));
+  return command(CommandKind::Search, std::move(a), uid);
+}
+
+Command Workload::make_copy(const WorkloadView& v, bool uid, bool move, Rng& rng) {
+  proto::CopyArgs a;
+  a.set = uid ? uid_set(v, rng.chance(0.05), rng) : msn_set(v.uids->size(), rng.chance(0.05), rng);
+  a.mailbox = pick_mailbox(rng);
+  return command(move ? CommandKind::Move : CommandKind::Copy, std::move(a), uid);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// APPEND
+
+std::string Workload::make_message(Rng& rng) {
+  ++messages_made_;
+  const std::string id = number_string(id_);
+  std::string m;
+  const std::size_t max = std::max<std::size_t>(message_bytes_max_, message_header_bytes + 2);
+  // Mostly small messages, sometimes up to the configured maximum.
+  const std::size_t body_max = max - message_header_bytes;
+  const std::size_t body = rng.chance(0.8) ? rng.below(std::min<std::size_t>(body_max, 400) + 1)
+                                            : rng.below(body_max + 1);
+  m.reserve(message_header_bytes + body + 2);
+  m += "From: Client ";
+  m += id;
+  m += " <c";
+  m += id;
+  m += "@example.org>\r\nTo: team@example.org\r\nSubject: ";
+  m += word(rng);
+  m += ' ';
+  m += word(rng);
+  m += ' ';
+  m += number_string(messages_made_);
+  m += "\r\nDate: ";
+  static constexpr std::array<const char*, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const proto::Date d = random_date(rng);
+  m += number_string(static_cast<std::uint64_t>(d.day));
+  m += ' ';
+  m += months[static_cast<std::size_t>(d.month - 1)];
+  m += ' ';
+  m += number_string(static_cast<std::uint64_t>(d.year));
+  m += " 12:00:00 +0000\r\nMessage-ID: <c";
+  m += id;
+  m += '.';
+  m += number_string(messages_made_);
+  m += '.';
+  m += number_string(rng.next() & 0xffffffffu);
+  m += "@imaplab>\r\nMIME-Version: 1.0\r\n";
+  const bool multipart = rng.chance(0.2);
+  if (multipart) {
+    m += "Content-Type: multipart/mixed; boundary=\"b-imaplab\"\r\n\r\n--b-imaplab\r\n"
+         "Content-Type: text/plain; charset=us-ascii\r\n\r\n";
+  } else {
+    m += "Content-Type: text/plain; charset=us-ascii\r\n\r\n";
+  }
+  std::size_t written = 0;
+  std::size_t line = 0;
+  while (written < body) {
+    const char* w = word(rng);
+    const std::size_t len = std::char_traits<char>::length(w);
+    if (line + len + 1 > message_line_chars) {
+      m += "\r\n";
+      written += 2;
+      line = 0;
+    }
+    m += w;
+    m += ' ';
+    line += len + 1;
+    written += len + 1;
+  }
+  m += "\r\n";
+  if (multipart) {
+    m += "--b-imaplab\r\nContent-Type: text/plain; name=\"note.txt\"\r\n\r\nattached ";
+    m += word(rng);
+    m += "\r\n--b-imaplab--\r\n";
+  }
+  if (m.size() > max) {
+    // Cut back to a line end, so the message stays well formed within message_bytes_max.
+    const std::size_t cut = m.rfind("\r\n", max - 2);
+    m.resize(cut == std::string::npos ? max : cut + 2);
+  }
+  return m;
+}
+
+Command Workload::make_append(const WorkloadView& v, Rng& rng) {
+  proto::AppendArgs a;
+  const bool to_selected = v.phase == WorkloadView::Phase::Selected && rng.chance(0.5);
+  a.mailbox = to_selected ? std::string(v.selected) : pick_mailbox(rng);
+  if (rng.chance(0.3)) a.flags = some_flags(rng);
+  if (rng.chance(0.3)) a.date = random_date_time(rng);
+  a.message = make_message(rng);
+  return command(CommandKind::Append, std::move(a));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Mailboxes: names, RENAME, LIST, STATUS
+
+std::string Workload::current_name(const std::string& original) const {
+  for (const auto& [from, to] : renamed_) {
+    if (from == original) return to;
+  }
+  return original;
+}
+
+std::string Workload::pick_scratch(Rng& rng) const {
+  std::string name = scratch_[rng.below(scratch_.size())];
+  if (delimiter_ && rng.chance(0.2)) {
+    name += *delimiter_;
+    name += "sub";
+  }
+  return name;
+}
+
+std::string Workload::pick_mailbox(Rng& rng) const {
+  const std::uint64_t r = rng.below(100);
+  if (r < 65) return current_name(mailboxes_[rng.below(mailboxes_.size())]);
+  if (r < 95) return pick_scratch(rng);
+  return "c" + number_string(id_) + "-nosuch";
+}
+
+std::string Workload::pick_deletable(Rng& rng) const {
+  if (rng.chance(0.3)) {
+    const std::string& m = mailboxes_[rng.below(mailboxes_.size())];
+    if (m != "INBOX") return current_name(m);
+  }
+  return pick_scratch(rng);
+}
+
+// A configured mailbox other than INBOX that this client has not renamed away, or null.
+const std::string* Workload::renamable(Rng& rng) const {
+  const std::string& m = mailboxes_[rng.below(mailboxes_.size())];
+  if (m == "INBOX" || current_name(m) != m) return nullptr;
+  return &m;
+}
+
+Command Workload::make_rename(Rng& rng) {
+  proto::RenameArgs a;
+  if (!renamed_.empty() && rng.chance(0.6)) {
+    const auto& [original, now] = renamed_[rng.below(renamed_.size())];
+    a.from = now;
+    a.to = original;
+  } else if (const std::string* from = renamable(rng); from != nullptr && rng.chance(0.5)) {
+    a.from = *from;
+    a.to = a.from + "-c" + number_string(id_);
+  } else {
+    const std::uint64_t i = rng.below(scratch_.size());
+    const std::uint64_t j = (i + 1 + rng.below(scratch_.size() - 1)) % scratch_.size();
+    a.from = scratch_[i];
+    a.to = scratch_[j];
+  }
+  return command(CommandKind::Rename, std::move(a));
+}
+
+void Workload::completed(const Command& c, proto::Condition condition) {
+  if (c.kind == CommandKind::Rename) {
+    const auto& a = std::get<proto::RenameArgs>(c.args);
+    const auto back = std::find_if(renamed_.begin(), renamed_.end(), [&](const auto& e) {
+      return e.second == a.from && e.first == a.to;
+    });
+    if (back != renamed_.end()) {
+      renamed_.erase(back);  // renamed back, or give up on it after a failure
+      return;
+    }
+    const bool configured = std::find(mailboxes_.begin(), mailboxes_.end(), a.from) != mailboxes_.end();
+    if (condition == proto::Condition::Ok && configured) renamed_.emplace_back(a.from, a.to);
+  } else if (c.kind == CommandKind::Delete && condition == proto::Condition::Ok) {
+    const auto& name = std::get<proto::MailboxArgs>(c.args).mailbox;
+    std::erase_if(renamed_, [&](const auto& e) { return e.second == name; });
+  }
+}
+
+Command Workload::make_list(const WorkloadView& v, Rng& rng) {
+  proto::ListArgs a;
+  const std::uint64_t form = rng.below(10);
+  if (form < 4) {
+    a.patterns = {"*"};
+  } else if (form < 6) {
+    a.patterns = {"%"};
+  } else if (form < 8) {
+    a.patterns = {pick_mailbox(rng)};
+  } else {
+    a.patterns = {"c" + number_string(id_) + "*"};
+  }
+  if (v.cap_list_extended && rng.chance(0.3)) {
+    if (rng.chance(0.5)) a.select_options = {"SUBSCRIBED"};
+    a.return_options = {"SUBSCRIBED", "CHILDREN"};
+    if (v.cap_list_status && rng.chance(0.5)) {
+      a.return_status = {proto::StatusItem::Messages, proto::StatusItem::UidNext};
+    }
+  }
+  const bool lsub = !v.cap_list_extended && rng.chance(0.15);
+  return command(lsub ? CommandKind::Lsub : CommandKind::List, std::move(a));
+}
+
+Command Workload::make_status(const WorkloadView& v, Rng& rng) {
+  using S = proto::StatusItem;
+  proto::StatusArgs a;
+  a.mailbox = pick_mailbox(rng);
+  static constexpr std::array<S, 6> all = {S::Messages, S::Recent, S::UidNext, S::UidValidity, S::Unseen,
+                                           S::HighestModSeq};
+  const std::size_t available = v.cap_condstore ? all.size() : all.size() - 1;
+  for (std::size_t i = 0; i < available; ++i) {
+    if (rng.chance(0.5)) a.items.push_back(all[i]);
+  }
+  if (a.items.empty()) a.items.push_back(S::Messages);
+  return command(CommandKind::Status, std::move(a));
+}
+
+Command Workload::make_notify(const WorkloadView&, Rng& rng) {
+  using EK = proto::NotifyEventKind;
+  using FK = proto::NotifyFilter::Kind;
+  proto::NotifyArgs a;
+  if (rng.chance(0.2)) {
+    a.mode = proto::NotifyArgs::Mode::None;
+    return command(CommandKind::Notify, std::move(a));
+  }
+  a.mode = proto::NotifyArgs::Mode::Set;
+  a.status = rng.chance(0.3);
+  const auto event = [](EK kind) {
+    proto::NotifyEvent e;
+    e.kind = kind;
+    return e;
+  };
+  // RFC 5465 §8: MessageNew and MessageExpunge always together; FlagChange needs both; only message events
+  // under SELECTED / SELECTED-DELAYED, and the fetch-att list only there.
+  const auto message_events = [&](bool selected) {
+    std::vector<proto::NotifyEvent> events;
+    proto::NotifyEvent added = event(EK::MessageNew);
+    if (selected && rng.chance(0.85)) {
+      added.fetch_atts = {att(FetchAtt::Kind::Uid), att(FetchAtt::Kind::Flags)};
+      if (rng.chance(0.2)) added.fetch_atts.erase(added.fetch_atts.begin());
+    }
+    events.push_back(std::move(added));
+    events.push_back(event(EK::MessageExpunge));
+    if (rng.chance(0.5)) events.push_back(event(EK::FlagChange));
+    return events;
+  };
+  if (rng.chance(0.7)) {
+    proto::NotifyEventGroup g;
+    g.filter.kind = rng.chance(0.6) ? FK::Selected : FK::SelectedDelayed;
+    if (!rng.chance(0.1)) g.events = message_events(true);
+    a.groups.push_back(std::move(g));
+  }
+  static constexpr std::array<FK, 5> others = {FK::Personal, FK::Inboxes, FK::Subscribed, FK::Subtree,
+                                               FK::Mailboxes};
+  const std::uint64_t extra = rng.below(3);
+  std::uint32_t used = 0;  // bit per filter of `others`: each at most once
+  for (std::uint64_t i = 0; i < extra; ++i) {
+    const std::size_t f = rng.below(others.size());
+    if (used & (1u << f)) continue;
+    used |= 1u << f;
+    proto::NotifyEventGroup g;
+    g.filter.kind = others[f];
+    if (g.filter.kind == FK::Subtree || g.filter.kind == FK::Mailboxes) {
+      g.filter.mailboxes.push_back(pick_mailbox(rng));
+      if (rng.chance(0.3)) g.filter.mailboxes.push_back(pick_mailbox(rng));
+    }
+    if (!rng.chance(0.15)) {
+      std::vector<proto::NotifyEvent> events;
+      if (rng.chance(0.6)) events = message_events(false);
+      if (rng.chance(0.5)) events.push_back(event(EK::MailboxName));
+      if (rng.chance(0.3)) events.push_back(event(EK::SubscriptionChange));
+      if (events.empty()) events.push_back(event(EK::MailboxName));
+      g.events = std::move(events);
+    }
+    a.groups.push_back(std::move(g));
+  }
+  if (a.groups.empty()) {
+    proto::NotifyEventGroup g;
+    g.filter.kind = FK::Personal;
+    g.events = std::vector<proto::NotifyEvent>{event(EK::MailboxName)};
+    a.groups.push_back(std::move(g));
+  }
+  return command(CommandKind::Notify, std::move(a));
+}
+
+}  // namespace imaplab::sim

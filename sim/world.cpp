@@ -1,0 +1,332 @@
+// The simulated world of sim/world.hpp: the server's environment on virtual time, the byte pipes, the
+// clients, and the step loop in which the strategy chooses what runs next.
+#include "sim/world.hpp"
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "proto/command_parser.hpp"
+#include "proto/writer.hpp"
+#include "server/server.hpp"
+#include "sim/agent.hpp"
+#include "sim/checker.hpp"
+#include "sim/setup.hpp"
+
+namespace imaplab::sim {
+namespace {
+
+class World;
+
+// One client's connection as the server sees it: writes land in the client's download pipe, up to the
+// pipe's window (a slow reader makes the server wait for on_writable).
+class SimTransport final : public server::Transport {
+ public:
+  SimTransport(World& world, ClientId client) : world_(world), client_(client) {}
+  std::size_t write(std::string_view bytes) override;
+  void pause_reading(bool paused) override;
+  bool can_start_tls() const override { return false; }
+  void start_tls() override {}
+  void close() override;
+
+ private:
+  World& world_;
+  ClientId client_;
+};
+
+struct SimClient {
+  explicit SimClient(AgentConfig config, std::uint64_t seed) : agent(std::move(config)), rng(seed) {}
+  ClientAgent agent;
+  Rng rng;
+  std::unique_ptr<SimTransport> transport;
+  server::ConnectionId connection = 0;
+  std::string up;    // sent by the client, not yet delivered to the server
+  std::string down;  // written by the server, not yet delivered to the client
+  bool connected = false;
+  bool server_closed = false;  // the server called close(); deliver what is in `down`, then disconnect
+  bool reading_paused = false;
+  bool blocked = false;        // the server's last write was cut short by the window
+};
+
+class World final : public server::Clock, public server::Random, public server::Executor, public server::Log,
+                    public StoreOracle {
+ public:
+  World(const RunConfig& config, const RunOptions& options)
+      : config_(config), options_(options), random_(config.seed ^ 0xB0661F1ull),
+        checker_(CheckerOptions{config.policy}) {
+    if (options.choices) {
+      strategy_ = make_replay_strategy(*options.choices);
+    } else {
+      strategy_ = make_strategy(config.strategy, config.seed, config.strategy_options);
+      if (!strategy_) strategy_ = make_random_strategy(config.seed, config.strategy_options);
+    }
+    server::ServerConfig sc;
+    sc.policy = config.policy;
+    sc.users = setup_users(config);
+    server_ = std::make_unique<server::Server>(server::Environment{*this, *this, *this, nullptr}, sc);
+    setup_store(server_->model(), config);
+    for (ClientId id = 1; id <= config.clients; ++id) {
+      auto agent_config = agent_config_for(config, id);
+      clients_.push_back(std::make_unique<SimClient>(agent_config, config.seed * 1000003u + id));
+      if (options.scripts && id <= options.scripts->size()) clients_.back()->agent.script((*options.scripts)[id - 1]);
+    }
+    result_.trace.config = config;
+  }
+
+  RunResult run() {
+    for (ClientId id = 1; id <= clients_.size(); ++id) connect(id);
+    std::vector<Choice> ready;
+    while (!result_.violation && result_.stats.steps < options_.max_steps) {
+      collect_ready(ready);
+      if (ready.empty()) {
+        if (budget_spent() || timers_.empty()) break;
+        now_us_ = std::max(now_us_, timers_.begin()->first.first * 1000);
+        continue;
+      }
+      Choice choice = strategy_->pick(ready);
+      record_choice(choice);
+      execute(choice);
+      ++result_.stats.steps;
+      now_us_ += options_.step_us;
+      if (!result_.violation) check(checker_.tick(now_us_, this));
+    }
+    result_.stats.virtual_us = now_us_;
+    result_.stats.events = checker_.events().size();
+    result_.warnings = checker_.warnings();
+    if (result_.violation) annotate_violation();
+    return std::move(result_);
+  }
+
+  // server::Clock
+  server::TimeMs now_ms() const override { return now_us_ / 1000; }
+  server::TimerId schedule_at(server::TimeMs at_ms, std::function<void()> callback) override {
+    server::TimerId id = next_timer_++;
+    timers_.emplace(std::make_pair(at_ms, id), std::move(callback));
+    timer_keys_.emplace(id, at_ms);
+    return id;
+  }
+  void cancel(server::TimerId timer) override {
+    auto it = timer_keys_.find(timer);
+    if (it == timer_keys_.end()) return;
+    timers_.erase({it->second, timer});
+    timer_keys_.erase(it);
+  }
+  // server::Random
+  std::uint64_t next_u64() override { return random_.next(); }
+  // server::Executor: work runs in order per connection; the strategy interleaves connections.
+  void post(server::AwaitPoint, server::ConnectionId connection, std::function<void()> work) override {
+    tasks_[connection].push_back(std::move(work));
+  }
+  // server::Log
+  void line(std::string_view) override {}
+
+  // StoreOracle
+  const model::Model& model() const override { return server_->model(); }
+  std::optional<model::SessionId> session_of(ClientId client) const override {
+    if (client == 0 || client > clients_.size()) return std::nullopt;
+    const auto* c = server_->connection(clients_[client - 1]->connection);
+    if (!c) return std::nullopt;
+    return c->session();
+  }
+  const std::string* content(const std::string&, std::uint32_t, std::uint32_t) const override { return nullptr; }
+
+  // Transport callbacks.
+  std::size_t transport_write(ClientId id, std::string_view bytes) {
+    SimClient& c = client(id);
+    if (!c.connected || c.server_closed) return bytes.size();  // the peer is gone: bytes vanish
+    std::size_t room = config_.download_window_bytes > c.down.size() ? config_.download_window_bytes - c.down.size() : 0;
+    std::size_t n = std::min(room, bytes.size());
+    c.down.append(bytes.substr(0, n));
+    if (n < bytes.size()) c.blocked = true;
+    return n;
+  }
+  void transport_pause(ClientId id, bool paused) { client(id).reading_paused = paused; }
+  void transport_close(ClientId id) { client(id).server_closed = true; }
+
+ private:
+  SimClient& client(ClientId id) { return *clients_[id - 1]; }
+
+  bool budget_spent() const { return result_.stats.commands >= config_.commands; }
+
+  void connect(ClientId id) {
+    SimClient& c = client(id);
+    c.transport = std::make_unique<SimTransport>(*this, id);
+    c.connected = true;
+    observe_event(Event{now_us_, id, Event::Dir::Connected, {}, {}, {}, {}});
+    c.connection = server_->on_accept(*c.transport, "C" + std::to_string(id));
+    connection_client_[c.connection] = id;
+  }
+
+  void disconnect(ClientId id) {
+    SimClient& c = client(id);
+    if (!c.connected) return;
+    c.connected = false;
+    c.up.clear();
+    c.down.clear();
+    observe_event(Event{now_us_, id, Event::Dir::Disconnected, {}, {}, {}, {}});
+  }
+
+  // Every piece of work that could run now, in a canonical order (by client, then kind).
+  void collect_ready(std::vector<Choice>& ready) {
+    ready.clear();
+    bool drops = strategy_->offer_drop();
+    for (ClientId id = 1; id <= clients_.size(); ++id) {
+      SimClient& c = client(id);
+      auto tasks = tasks_.find(c.connection);
+      if (tasks != tasks_.end() && !tasks->second.empty()) ready.push_back({Choice::Kind::Server, id, 0});
+      if (!c.connected) continue;
+      if (!c.server_closed && !budget_spent() && c.agent.wants_to_send())
+        ready.push_back({Choice::Kind::Client, id, 0});
+      if (!c.up.empty() && !c.reading_paused && !c.server_closed)
+        ready.push_back({Choice::Kind::Upload, id, static_cast<std::uint32_t>(c.up.size())});
+      if (!c.down.empty()) ready.push_back({Choice::Kind::Download, id, static_cast<std::uint32_t>(c.down.size())});
+      if (drops && !c.server_closed) ready.push_back({Choice::Kind::Drop, id, 0});
+    }
+    // Work posted for connections that are no longer a client's (should not happen; run it anyway).
+    if (!timers_.empty() && timers_.begin()->first.first * 1000 <= now_us_) ready.push_back({Choice::Kind::Timer, 0, 0});
+  }
+
+  void execute(const Choice& choice) {
+    switch (choice.kind) {
+      case Choice::Kind::Server: run_server_task(choice.client); break;
+      case Choice::Kind::Client: client_send(choice.client); break;
+      case Choice::Kind::Upload: upload(choice.client, choice.bytes); break;
+      case Choice::Kind::Download: download(choice.client, choice.bytes); break;
+      case Choice::Kind::Timer: fire_timer(); break;
+      case Choice::Kind::Drop: drop(choice.client); break;
+    }
+  }
+
+  void run_server_task(ClientId id) {
+    auto& queue = tasks_[client(id).connection];
+    auto work = std::move(queue.front());
+    queue.pop_front();
+    work();
+  }
+
+  void client_send(ClientId id) {
+    SimClient& c = client(id);
+    auto out = c.agent.next(c.rng);
+    if (!out) return;
+    c.up += out->bytes;
+    if (out->command) ++result_.stats.commands;
+    Event e{now_us_, id, Event::Dir::Sent, out->bytes, out->command, out->raw_line, {}};
+    record_line(TraceLine::Kind::Client, id, out->bytes);
+    observe_event(std::move(e));
+  }
+
+  void upload(ClientId id, std::uint32_t n) {
+    SimClient& c = client(id);
+    std::string bytes = c.up.substr(0, n);
+    c.up.erase(0, n);
+    server_->on_bytes(c.connection, bytes);
+  }
+
+  void download(ClientId id, std::uint32_t n) {
+    SimClient& c = client(id);
+    std::string bytes = c.down.substr(0, n);
+    c.down.erase(0, n);
+    auto responses = c.agent.receive(bytes);
+    for (auto& r : responses) {
+      ++result_.stats.responses;
+      std::string wire = proto::write_response(r);
+      record_line(TraceLine::Kind::Server, id, wire);
+      observe_event(Event{now_us_, id, Event::Dir::Received, std::move(wire), {}, {}, std::move(r)});
+      if (result_.violation) return;
+    }
+    if (c.blocked) {
+      c.blocked = false;
+      server_->on_writable(c.connection);
+    }
+    if (c.down.empty() && c.server_closed) disconnect(id);
+  }
+
+  void fire_timer() {
+    auto it = timers_.begin();
+    auto callback = std::move(it->second);
+    timer_keys_.erase(it->first.second);
+    timers_.erase(it);
+    callback();
+  }
+
+  void drop(ClientId id) {
+    SimClient& c = client(id);
+    record_comment("C" + std::to_string(id) + " drops its connection");
+    disconnect(id);
+    server_->on_peer_closed(c.connection);
+  }
+
+  void observe_event(Event event) {
+    if (result_.violation) return;
+    event_lines_.push_back(result_.trace.lines.empty() ? 0 : result_.trace.lines.size() - 1);
+    check(checker_.observe(event, this));
+  }
+
+  void check(std::optional<Violation> violation) {
+    if (violation && !result_.violation) result_.violation = std::move(violation);
+  }
+
+  void record_choice(const Choice& choice) {
+    if (!options_.record_trace) return;
+    TraceLine t;
+    t.kind = TraceLine::Kind::Choice;
+    t.choice = choice;
+    result_.trace.lines.push_back(t);
+  }
+  void record_line(TraceLine::Kind kind, ClientId id, const std::string& bytes) {
+    if (!options_.record_trace) return;
+    result_.trace.lines.push_back({kind, {}, now_us_, id, bytes});
+  }
+  void record_comment(std::string text) {
+    if (!options_.record_trace) return;
+    result_.trace.lines.push_back({TraceLine::Kind::Comment, {}, 0, 0, std::move(text)});
+  }
+
+  // Puts the violation into the trace: the outcome header, and a comment after each offending line.
+  void annotate_violation() {
+    const Violation& v = *result_.violation;
+    result_.trace.outcome = v.rule;
+    result_.trace.outcome_detail = v.rule + " (" + v.rfc + "): " + v.message;
+    if (!options_.record_trace) return;
+    std::map<std::size_t, std::string> notes;  // trace line index -> note; ordered so inserts stay valid
+    for (std::size_t i : v.offending)
+      if (i < event_lines_.size()) notes[event_lines_[i]] = "^ " + v.rule + " violated here: " + v.message;
+    for (std::size_t i : v.causes)
+      if (i < event_lines_.size() && !notes.count(event_lines_[i])) notes[event_lines_[i]] = "^ cause of " + v.rule;
+    for (auto it = notes.rbegin(); it != notes.rend(); ++it) {
+      auto pos = result_.trace.lines.begin() + static_cast<std::ptrdiff_t>(it->first + 1);
+      result_.trace.lines.insert(pos, {TraceLine::Kind::Comment, {}, 0, 0, it->second});
+    }
+  }
+
+  RunConfig config_;
+  RunOptions options_;
+  Rng random_;
+  Checker checker_;
+  std::unique_ptr<Strategy> strategy_;
+  std::unique_ptr<server::Server> server_;
+  std::vector<std::unique_ptr<SimClient>> clients_;
+  std::map<server::ConnectionId, ClientId> connection_client_;
+  std::map<server::ConnectionId, std::deque<std::function<void()>>> tasks_;
+  std::map<std::pair<server::TimeMs, server::TimerId>, std::function<void()>> timers_;
+  std::map<server::TimerId, server::TimeMs> timer_keys_;
+  server::TimerId next_timer_ = 1;
+  std::uint64_t now_us_ = 0;
+  std::vector<std::size_t> event_lines_;  // event index -> index of its trace line
+  RunResult result_;
+};
+
+std::size_t SimTransport::write(std::string_view bytes) { return world_.transport_write(client_, bytes); }
+void SimTransport::pause_reading(bool paused) { world_.transport_pause(client_, paused); }
+void SimTransport::close() { world_.transport_close(client_); }
+
+}  // namespace
+
+RunResult run_simulation(const RunConfig& config, const RunOptions& options) {
+  World world(config, options);
+  return world.run();
+}
+
+}  // namespace imaplab::sim
