@@ -40,6 +40,7 @@ std::string rights_for_display(const std::string& rights) {
 }
 
 std::string rights_of(const State& st, const std::string& user, const Mailbox& mb) {
+  (void)st;
   if (!mb.key.owner.empty() && mb.key.owner != user) return "";
   std::string out;
   if (const auto it = mb.acl.find(user); it != mb.acl.end()) out = it->second;

@@ -197,6 +197,7 @@ class ValueLexer {
         return;
       }
     }
+    i_ = s_.size();  // a quoted pair at the very end stepped past it
   }
   std::string quoted() {
     std::string out;

@@ -555,9 +555,17 @@ class CommandReader {
     lx_.expect('(', "'(' of event-group (RFC 5465 §8)");
     g.filter = notify_filter();
     lx_.sp();
-    if (!lx_.try_keyword("NONE")) {
+    if (lx_.peek() == '(') {
       g.events.emplace();
       paren_list(lx_, false, [&] { g.events->push_back(notify_event()); });
+    } else if (!lx_.try_keyword("NONE")) {
+      // The seed draft's examples (§3, §6) list the events without their parentheses.
+      g.events.emplace();
+      g.events->push_back(notify_event());
+      while (lx_.try_sp()) {
+        if (g.events->size() >= limits::list_items_max) lx_.fail("more than limits::list_items_max events");
+        g.events->push_back(notify_event());
+      }
     }
     lx_.expect(')', "')' of event-group (RFC 5465 §8)");
     return g;

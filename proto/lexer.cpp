@@ -302,9 +302,10 @@ DateTime Lexer::date_time() {
   t.date = date_text();
   sp();
   auto two = [this](int max, const char* what) {
-    const std::size_t start = pos_;
-    const int v = static_cast<int>(digits(99, what));
-    if (pos_ - start != 2 || v > max) fail(std::string("bad ") + what + " in date-time (RFC 3501 §9)");
+    if (!is_digit(peek()) || !is_digit(peek_at(1))) fail(std::string("expected 2DIGIT ") + what + " (RFC 3501 §9)");
+    const int v = (peek() - '0') * 10 + (peek_at(1) - '0');
+    if (v > max) fail(std::string("bad ") + what + " in date-time (RFC 3501 §9)");
+    pos_ += 2;
     return v;
   };
   t.hour = two(hour_max, "hour");

@@ -134,7 +134,8 @@ class Framer {
   // The returned views stay valid until the next call.
   Frame feed(std::string_view input);
   void expect_line() { raw_line_ = true; }
-  std::size_t buffered_bytes() const { return buf_.size(); }
+  // A finished message stays in buf_ until the next feed() (the caller holds views into it) but is not pending.
+  std::size_t buffered_bytes() const { return clear_on_feed_ ? 0 : buf_.size(); }
 
  private:
   enum class Mode { Line, Literal, SkipLiteral, DiscardLine };

@@ -745,9 +745,10 @@ void write_response_code(Out& out, const ResponseCode& code) {
       out.raw(cap);
     }
   } else if (name == "NEWNAME") {
+    // Quoted, never atoms: an atom before "]" would absorb it, since "]" is an ASTRING-CHAR.
     for (const std::string& mailbox : code.list) {
       out.sp();
-      out.mailbox(mailbox);
+      out.quoted(mailbox == "INBOX" ? mailbox : encode_mailbox(mailbox));
     }
   } else if (name == "MODIFIED") {
     out.sp();

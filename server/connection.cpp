@@ -85,6 +85,14 @@ void Connection::start(std::optional<std::string> refuse) {
   }
   session_ = host_.model().connect();
   session_open_ = true;
+  if (tls_active_) {
+    // Implicit TLS (RFC 8314): the model has no per-session TLS flag at connect(), so the session is put
+    // into the state a completed STARTTLS leaves (TLS on, LOGIN allowed, no STARTTLS advertised).
+    proto::Command starttls;
+    starttls.tag = "tls";
+    starttls.kind = proto::CommandKind::StartTls;
+    host_.model().execute(session_, starttls);
+  }
   proto::Response greeting = host_.model().greeting(session_);
   const auto* status = std::get_if<proto::StatusResponse>(&greeting.body);
   if (status != nullptr && status->condition == proto::Condition::Preauth) state_ = SessionState::Authenticated;

@@ -39,7 +39,7 @@ Server::~Server() { *self_ = nullptr; }
 
 ConnectionId Server::on_accept(Transport& transport, std::string_view peer, bool tls_active) {
   const ConnectionId id = next_id_++;
-  auto connection = std::make_unique<Connection>(*this, id, transport, tls_active, std::string(peer));
+  auto connection = std::make_unique<Connection>(static_cast<ConnectionHost&>(*this), id, transport, tls_active, std::string(peer));
   const bool full = connections_.size() >= config_.limits.connections_max;
   connections_.emplace(id, std::move(connection));
   dispatch(id, [full](Connection& conn) {

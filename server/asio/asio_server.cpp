@@ -78,8 +78,14 @@ struct AsioServer::Impl {
     asio::steady_timer retry;
   };
 
+  // The model advertises STARTTLS exactly when a certificate is configured (RFC 3501 §6.2.1).
+  static AsioOptions prepared(AsioOptions opts) {
+    opts.config.model_options.starttls_available = !opts.tls_cert_file.empty() && !opts.tls_key_file.empty();
+    return opts;
+  }
+
   explicit Impl(AsioOptions opts)
-      : options(std::move(opts)),
+      : options(prepared(std::move(opts))),
         clock(io),
         executor(io),
         tls(asio::ssl::context::tls_server),

@@ -5,11 +5,13 @@
 #include <rapidcheck.h>
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "proto/command.hpp"
 #include "proto/response.hpp"
+#include "proto/writer.hpp"
 
 namespace imaplab::proto::gen {
 
@@ -58,6 +60,13 @@ rc::Gen<Response> response_of(std::size_t index);
 rc::Gen<Response> response();
 
 }  // namespace imaplab::proto::gen
+
+namespace imaplab::proto {
+// rapidcheck prints counterexamples through these (found by ADL): the value's wire form.
+void showValue(const Command& command, std::ostream& os);
+void showValue(const Response& response, std::ostream& os);
+void showValue(LiteralStyle style, std::ostream& os);
+}  // namespace imaplab::proto
 
 namespace rc {
 template <>

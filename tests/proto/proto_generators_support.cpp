@@ -478,7 +478,10 @@ rc::Gen<ResponseCode> response_code() {
         c.set2 = *sequence_set(false);
         break;
       case 5: c.name = "PERMANENTFLAGS"; c.list = *flags(); if (*rc::gen::arbitrary<bool>()) c.list.push_back("\\*"); break;
-      case 6: c.name = "BADCHARSET"; c.list = list_of(astring_value()); break;
+      case 6:  // status response lines carry no literals, so charsets are quotable
+        c.name = "BADCHARSET";
+        c.list = list_of(string_of(std::string(atom_chars) + " \"\\", 0, 8));
+        break;
       case 7: c.name = "CAPABILITY"; c.list = list_of(atom(), 1); break;
       case 8: c.name = "NEWNAME"; c.list = {*mailbox_name(), *mailbox_name()}; break;
       case 9: c.name = "MODIFIED"; c.set1 = *sequence_set(false); break;
@@ -650,3 +653,13 @@ rc::Gen<Response> response() {
 }
 
 }  // namespace imaplab::proto::gen
+
+namespace imaplab::proto {
+
+void showValue(const Command& command, std::ostream& os) { os << write_command(command); }
+void showValue(const Response& response, std::ostream& os) { os << write_response(response); }
+void showValue(LiteralStyle style, std::ostream& os) {
+  os << (style == LiteralStyle::Synchronizing ? "Synchronizing" : "NonSynchronizing");
+}
+
+}  // namespace imaplab::proto

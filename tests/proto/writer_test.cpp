@@ -358,7 +358,7 @@ TEST(WriterResponses, StatusResponsesAndCodes) {
   newname.name = "NEWNAME";
   newname.list = {"old", "new box"};
   EXPECT_EQ(write_response(untagged(StatusResponse{Condition::No, newname, "renamed"})),
-            "* NO [NEWNAME old \"new box\"] renamed\r\n");
+            "* NO [NEWNAME \"old\" \"new box\"] renamed\r\n");
 
   ResponseCode badevent;
   badevent.name = "BADEVENT";

@@ -1,0 +1,81 @@
+// FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8; CHANGEDSINCE RFC 4551 §3.3.1), with RFC 2180 §4.1's policy
+// for messages another session expunged that this client has not been told about.
+#include <algorithm>
+
+#include "model/acl.hpp"
+#include "model/commands.hpp"
+#include "model/events.hpp"
+#include "model/fetch.hpp"
+#include "model/view.hpp"
+
+namespace imaplab::model {
+namespace {
+
+using Kind = proto::FetchAtt::Kind;
+
+bool has_att(const std::vector<proto::FetchAtt>& atts, Kind kind) {
+  return std::any_of(atts.begin(), atts.end(), [&](const auto& a) { return a.kind == kind; });
+}
+
+proto::FetchAtt att_of(Kind kind) {
+  proto::FetchAtt a;
+  a.kind = kind;
+  return a;
+}
+
+std::vector<proto::FetchAtt> requested_atts(Ctx& ctx, const proto::FetchArgs& a) {
+  std::vector<proto::FetchAtt> atts = a.macro == proto::FetchMacro::None ? a.atts : expand_macro(a.macro);
+  if (ctx.cmd.uid && !has_att(atts, Kind::Uid)) atts.insert(atts.begin(), att_of(Kind::Uid));
+  if (a.changed_since && !has_att(atts, Kind::ModSeq)) atts.push_back(att_of(Kind::ModSeq));
+  if (has_att(atts, Kind::ModSeq)) ctx.s.condstore = true;  // RFC 4551 §3.1: implicit enable
+  return atts;
+}
+
+// RFC 3501 §6.4.5: BODY[...] without PEEK, RFC822 and RFC822.TEXT set \Seen (if the user has 's', RFC 4314
+// §4); the changed FLAGS then go into the same FETCH response.
+bool mark_seen(Ctx& ctx, Mailbox& mb, const Target& t) {
+  if (t.expunged || ctx.s.read_only || !has_rights(ctx.st, ctx.s.user, mb, "s")) return false;
+  std::vector<std::string> flags = t.message->flags;
+  if (std::binary_search(flags.begin(), flags.end(), std::string("\\Seen"))) return false;
+  flags.insert(std::upper_bound(flags.begin(), flags.end(), std::string("\\Seen")), "\\Seen");
+  if (!set_flags(mb, t.uid, std::move(flags))) return false;
+  flags_changed(ctx.st, ctx.sid, mb, t.uid);
+  return true;
+}
+
+}  // namespace
+
+void cmd_fetch(Ctx& ctx) {
+  const auto* a = ctx.args<proto::FetchArgs>();
+  Mailbox* mb = ctx.selected_mailbox();
+  if (a == nullptr || mb == nullptr) return (void)ctx.bad("FETCH needs a selected mailbox and arguments");
+  std::vector<proto::FetchAtt> atts = requested_atts(ctx, *a);
+  if (atts.empty()) return (void)ctx.bad("FETCH needs data items");
+  auto targets = resolve_set(ctx.st, ctx.s, a->set, ctx.cmd.uid);
+  if (!targets) return (void)ctx.no("No such message");  // RFC 2180 §4.1.1 example: numbers the client lacks
+  if (a->changed_since) {
+    std::erase_if(*targets, [&](const Target& t) { return t.expunged || t.message->modseq <= *a->changed_since; });
+  }
+  const auto expunged = std::count_if(targets->begin(), targets->end(), [](const Target& t) { return t.expunged; });
+  const Policy::Fetch policy = ctx.st.policy.fetch;
+  const bool all_gone = expunged > 0 && expunged == static_cast<long>(targets->size());
+  if (all_gone && policy != Policy::Fetch::Ghost)
+    return (void)ctx.no("Messages have been expunged (RFC 2180 §4.1)", make_code("EXPUNGEISSUED"));
+  const bool implies_seen = std::any_of(atts.begin(), atts.end(), sets_seen);
+  for (const Target& t : *targets) {
+    if (t.expunged && policy == Policy::Fetch::No) continue;
+    if (t.expunged && policy != Policy::Fetch::Ghost) {
+      ctx.untagged(proto::FetchData{t.msn, nil_atts(t.uid, atts)});
+      continue;
+    }
+    std::vector<proto::FetchAtt> these = atts;
+    if (implies_seen && mark_seen(ctx, *mb, t) && !has_att(these, Kind::Flags)) these.push_back(att_of(Kind::Flags));
+    ctx.untagged(proto::FetchData{t.msn, message_atts(ctx.s, t.uid, *t.message, these)});
+  }
+  if (expunged > 0 && policy == Policy::Fetch::No)
+    return (void)ctx.no("Some of the requested messages no longer exist (RFC 2180 §4.1.2)",
+                        make_code("EXPUNGEISSUED"));
+  ctx.ok("FETCH completed");
+}
+
+}  // namespace imaplab::model

@@ -1,0 +1,65 @@
+// SEARCH and UID SEARCH (RFC 3501 §6.4.4, §6.4.8; MODSEQ RFC 4551 §3.4). Messages expunged by another
+// session and not yet told are left out (RFC 2180 §4.3).
+#include <algorithm>
+#include <cctype>
+
+#include "model/commands.hpp"
+#include "model/view.hpp"
+
+namespace imaplab::model {
+namespace {
+
+bool uses_modseq(const std::vector<proto::SearchKey>& keys) {
+  return std::any_of(keys.begin(), keys.end(), [](const proto::SearchKey& k) {
+    return k.kind == proto::SearchKey::Kind::ModSeq || uses_modseq(k.children);
+  });
+}
+
+bool known_charset(std::string charset) {
+  for (auto& c : charset) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return charset == "US-ASCII" || charset == "UTF-8";
+}
+
+}  // namespace
+
+void cmd_search(Ctx& ctx) {
+  const auto* a = ctx.args<proto::SearchArgs>();
+  Mailbox* mb = ctx.selected_mailbox();
+  if (a == nullptr || mb == nullptr) return (void)ctx.bad("SEARCH needs a selected mailbox and keys");
+  if (a->charset && !known_charset(*a->charset)) {
+    proto::ResponseCode code = make_code("BADCHARSET");
+    code.list = {"US-ASCII", "UTF-8"};
+    return (void)ctx.no("Unsupported charset (RFC 3501 §6.4.4)", std::move(code));
+  }
+  const bool modseq = uses_modseq(a->keys);
+  if (modseq) ctx.s.condstore = true;
+  const View& v = ctx.s.view;
+  proto::SearchData result;
+  std::uint64_t highest = 0;
+  std::uint32_t msn = 0;
+  v.uids.for_each(0, v.uids.size(), [&](std::uint32_t uid) {
+    ++msn;
+    const auto it = mb->messages.find(uid);
+    if (v.expunged.count(uid) != 0 || it == mb->messages.end()) return true;
+    SearchSubject subject;
+    subject.msn = msn;
+    subject.uid = uid;
+    subject.max_msn = static_cast<std::uint32_t>(v.uids.size());
+    subject.max_uid = v.uids.max();
+    subject.flags = &it->second.flags;
+    subject.recent = is_recent(ctx.s, uid);
+    subject.modseq = it->second.modseq;
+    subject.internal_date = it->second.internal_date;
+    subject.content = it->second.content.get();
+    if (search_matches(a->keys, subject)) {
+      result.numbers.push_back(ctx.cmd.uid ? uid : msn);
+      highest = std::max(highest, it->second.modseq);
+    }
+    return true;
+  });
+  if (modseq && !result.numbers.empty()) result.modseq = highest;  // RFC 4551 §3.5
+  ctx.untagged(std::move(result));
+  ctx.ok("SEARCH completed");
+}
+
+}  // namespace imaplab::model

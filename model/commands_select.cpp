@@ -1,0 +1,101 @@
+// SELECT and EXAMINE (RFC 3501 §6.3.1-§6.3.2, CONDSTORE RFC 4551 §3.1), CLOSE (§6.4.2), UNSELECT (RFC 3691),
+// EXPUNGE and UID EXPUNGE (§6.4.3, RFC 4315 §2.1) with RFC 2180 §4.1.4's refuse-expunge policy.
+#include "model/acl.hpp"
+#include "model/commands.hpp"
+#include "model/events.hpp"
+#include "model/view.hpp"
+
+namespace imaplab::model {
+namespace {
+
+// PERMANENTFLAGS lists what this user may change here (RFC 4314 §4).
+std::vector<std::string> permanent_flags(const State& st, const Session& s, const Mailbox& mb) {
+  if (s.read_only) return {};
+  const std::string rights = rights_of(st, s.user, mb);
+  std::vector<std::string> flags = permitted_flags(rights, mailbox_flags(mb));
+  if (rights.find('w') != std::string::npos) flags.push_back("\\*");
+  return flags;
+}
+
+void select_responses(Ctx& ctx, const Mailbox& mb) {
+  const View& v = ctx.s.view;
+  ctx.untagged(proto::NumberData{proto::NumberData::Kind::Exists, static_cast<std::uint32_t>(v.uids.size())});
+  ctx.untagged(proto::NumberData{proto::NumberData::Kind::Recent, static_cast<std::uint32_t>(v.recent_told)});
+  if (!mb.unseen.empty()) {
+    const auto first = static_cast<std::uint32_t>(v.uids.count_less(*mb.unseen.begin()) + 1);
+    ctx.untagged_ok(number_code("UNSEEN", first), "First unseen");
+  }
+  ctx.untagged_ok(number_code("UIDVALIDITY", mb.uidvalidity), "UIDs valid");
+  ctx.untagged_ok(number_code("UIDNEXT", mb.uidnext), "Predicted next UID");
+  ctx.out.responses.push_back(flags_response(mb));
+  proto::ResponseCode permanent = make_code("PERMANENTFLAGS");
+  permanent.list = permanent_flags(ctx.st, ctx.s, mb);
+  ctx.untagged_ok(std::move(permanent), "Flags permitted");
+  ctx.untagged_ok(number_code("HIGHESTMODSEQ", mb.highestmodseq), "Highest mod-sequence (RFC 4551 §3.1.1)");
+}
+
+// RFC 2180 §4.1.4: under refuse-expunge nothing is expunged while another session has the mailbox selected.
+bool expunge_refused(const Ctx& ctx, const Mailbox& mb) {
+  if (ctx.st.policy.fetch != Policy::Fetch::RefuseExpunge) return false;
+  for (SessionId sid : holders(ctx.st, mb.id)) {
+    if (sid != ctx.sid) return true;
+  }
+  return false;
+}
+
+std::vector<std::uint32_t> deleted_uids(const Mailbox& mb) {
+  return std::vector<std::uint32_t>(mb.deleted_flag.begin(), mb.deleted_flag.end());
+}
+
+}  // namespace
+
+void cmd_select(Ctx& ctx) {
+  const auto* a = ctx.args<proto::MailboxArgs>();
+  if (a == nullptr) return (void)ctx.bad("SELECT needs a mailbox name");
+  close_view(ctx.st, ctx.s);  // RFC 3501 §6.3.1: a failed SELECT leaves no mailbox selected
+  Mailbox* mb = lookup(ctx, a->mailbox, "r", Missing::Nonexistent);
+  if (mb == nullptr) return;
+  if (a->condstore) ctx.s.condstore = true;
+  const bool examine = ctx.cmd.kind == proto::CommandKind::Examine;
+  const bool can_change = has_rights(ctx.st, ctx.s.user, *mb, "s") || has_rights(ctx.st, ctx.s.user, *mb, "w") ||
+                          has_rights(ctx.st, ctx.s.user, *mb, "t") || has_rights(ctx.st, ctx.s.user, *mb, "e");
+  open_view(ctx.st, ctx.s, *mb, examine || !can_change);
+  select_responses(ctx, *mb);
+  if (ctx.s.read_only) ctx.ok(examine ? "EXAMINE completed" : "SELECT completed", make_code("READ-ONLY"));
+  else ctx.ok("SELECT completed", make_code("READ-WRITE"));
+}
+
+// RFC 3501 §6.4.2: a silent expunge, skipped when read-only or without the 'e' right (RFC 4314 §4).
+void cmd_close(Ctx& ctx) {
+  Mailbox* mb = ctx.selected_mailbox();
+  if (mb != nullptr && !ctx.s.read_only && has_rights(ctx.st, ctx.s.user, *mb, "e") && !expunge_refused(ctx, *mb)) {
+    expunge_uids(ctx.st, ctx.sid, *mb, deleted_uids(*mb));
+  }
+  close_view(ctx.st, ctx.s);
+  ctx.ok("CLOSE completed");
+}
+
+void cmd_unselect(Ctx& ctx) {
+  close_view(ctx.st, ctx.s);
+  ctx.ok("UNSELECT completed");
+}
+
+void cmd_expunge(Ctx& ctx) {
+  Mailbox* mb = ctx.selected_mailbox();
+  if (mb == nullptr) return (void)ctx.bad("No mailbox selected");
+  if (ctx.s.read_only) return (void)ctx.no("Mailbox is read-only (RFC 3501 §6.3.2)");
+  if (!has_rights(ctx.st, ctx.s.user, *mb, "e")) return (void)ctx.no("Permission denied", make_code("NOPERM"));
+  if (expunge_refused(ctx, *mb))
+    return (void)ctx.no("Mailbox is in use by another session (RFC 2180 §4.1.4)", make_code("INUSE"));
+  std::vector<std::uint32_t> uids = deleted_uids(*mb);
+  if (ctx.cmd.kind == proto::CommandKind::UidExpunge) {
+    const auto* a = ctx.args<proto::SetArgs>();
+    if (a == nullptr) return (void)ctx.bad("UID EXPUNGE needs a UID set");
+    const std::uint32_t star = ctx.s.view.uids.max();
+    std::erase_if(uids, [&](std::uint32_t uid) { return !a->set.contains(uid, star); });
+  }
+  expunge_uids(ctx.st, ctx.sid, *mb, uids);
+  ctx.ok("EXPUNGE completed");
+}
+
+}  // namespace imaplab::model

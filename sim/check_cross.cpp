@@ -1,0 +1,174 @@
+// Cross-client [X] rules, over all transcripts in event order: UIDNEXT, HIGHESTMODSEQ and UIDVALIDITY
+// never go back in real-time order (UID-1..UID-4, MOD-1), one session sees a message as \Recent (FLG-4), one
+// (mailbox, UIDVALIDITY, UID) is one message (SEQ-10), and committed changes reach watchers in time (NTF-2).
+#include <algorithm>
+#include <cctype>
+
+#include "sim/check_internal.hpp"
+
+namespace imaplab::sim::detail {
+namespace {
+
+std::string n(std::uint64_t v) { return std::to_string(v); }
+
+std::string where(const std::string& mailbox, std::uint32_t uidvalidity) {
+  return "\"" + mailbox + "\" (UIDVALIDITY " + n(uidvalidity) + ")";
+}
+
+bool is_recent(const std::string& flag) {
+  static constexpr std::string_view recent = "\\recent";
+  return flag.size() == recent.size() &&
+         std::equal(flag.begin(), flag.end(), recent.begin(),
+                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+bool reused(const Ctx& ctx, const std::string& mailbox) {
+  const auto it = ctx.cross.name_reused.find(mailbox);
+  return it != ctx.cross.name_reused.end() && it->second;
+}
+
+void check_recent(Ctx& ctx, const ClientState& c, const MessageKey& key, const proto::FetchData& f,
+                  EventIndex index) {
+  if (c.view.read_only) return;  // RFC 3501 §6.3.2: EXAMINE does not claim \Recent
+  for (const auto& a : f.atts) {
+    if (a.kind != proto::MsgAtt::Kind::Flags || std::none_of(a.flags.begin(), a.flags.end(), is_recent)) continue;
+    const auto [it, inserted] = ctx.cross.recent.try_emplace(key, CrossState::RecentSeen{c.id, c.connection, index});
+    if (!inserted && (it->second.client != c.id || it->second.connection != c.connection)) {
+      ctx.rep.report("FLG-4", {index}, {it->second.at},
+                     "UID " + n(std::get<2>(key)) + " in " + where(std::get<0>(key), std::get<1>(key)) +
+                         " is \\Recent for a second read-write session; only the first session told about a "
+                         "message sees it as \\Recent.");
+    }
+    return;
+  }
+}
+
+// A FETCH item that says what the message is: its size, or its whole text.
+void check_same_content(Ctx& ctx, const MessageKey& key, const proto::FetchData& f, EventIndex index) {
+  std::optional<std::uint64_t> size, hash;
+  for (const auto& a : f.atts) {
+    using K = proto::MsgAtt::Kind;
+    if (a.kind == K::Rfc822Size && a.number != 0) size = a.number;  // 0 may be a NIL placeholder (§4.1.3)
+    const bool whole = a.kind == K::Rfc822 || (a.kind == K::BodySection && a.section == proto::Section{} &&
+                                                !a.origin.has_value());
+    if (whole && a.data && !a.data->empty()) {
+      hash = fnv1a(*a.data);
+      size = a.data->size();
+    }
+  }
+  if (!size && !hash) return;
+  auto& seen = ctx.cross.content[key];
+  const std::string what = "UID " + n(std::get<2>(key)) + " in " + where(std::get<0>(key), std::get<1>(key));
+  if (size && seen.size && *seen.size != *size) {
+    ctx.rep.report("SEQ-10", {index}, {seen.size_at},
+                   what + " is " + n(*size) + " octets here but was " + n(*seen.size) + " octets before: the "
+                   "same mailbox, UIDVALIDITY and UID must always name the same message.");
+    return;
+  }
+  if (hash && seen.hash && *seen.hash != *hash) {
+    ctx.rep.report("SEQ-10", {index}, {seen.hash_at},
+                   what + " has different content here than before: the same mailbox, UIDVALIDITY and UID "
+                   "must always name the same message.");
+    return;
+  }
+  if (size && !seen.size) seen.size = size, seen.size_at = index;
+  if (hash && !seen.hash) seen.hash = hash, seen.hash_at = index;
+}
+
+}  // namespace
+
+void observe_uidnext(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity, std::uint64_t value,
+                     EventIndex start, EventIndex end) {
+  MonotoneFloor& floor = ctx.cross.uidnext[{mailbox, uidvalidity}];
+  if (const auto* s = floor.before(start); s != nullptr && value < s->value) {
+    ctx.rep.report("UID-1", {end}, {s->end},
+                   "UIDNEXT of " + where(mailbox, uidvalidity) + " is reported as " + n(value) +
+                       ", but an earlier response (complete before this command was sent) showed it is at "
+                       "least " + n(s->value) + "; UIDNEXT never decreases.");
+  }
+  floor.add(end, value);
+}
+
+void observe_highestmodseq(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity,
+                           std::uint64_t value, EventIndex start, EventIndex end) {
+  MonotoneFloor& floor = ctx.cross.highestmodseq[{mailbox, uidvalidity}];
+  if (const auto* s = floor.before(start); s != nullptr && value < s->value) {
+    ctx.rep.report("MOD-1", {end}, {s->end},
+                   "HIGHESTMODSEQ of " + where(mailbox, uidvalidity) + " is reported as " + n(value) +
+                       ", lower than " + n(s->value) + " reported before this command was sent.");
+  }
+  floor.add(end, value);
+}
+
+void observe_uidvalidity(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity, EventIndex start,
+                         EventIndex end) {
+  MonotoneFloor& floor = ctx.cross.uidvalidity[mailbox];
+  if (const auto* s = floor.before(start); s != nullptr && uidvalidity < s->value) {
+    ctx.rep.report(reused(ctx, mailbox) ? "UID-3" : "UID-4", {end}, {s->end},
+                   "UIDVALIDITY of \"" + mailbox + "\" is reported as " + n(uidvalidity) + ", lower than " +
+                       n(s->value) + " seen before this command was sent; when UIDs are not kept the UIDVALIDITY "
+                       "must increase.");
+  }
+  floor.add(end, uidvalidity);
+}
+
+void observe_assigned_uids(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity,
+                           std::uint32_t lowest, std::uint32_t highest, EventIndex start, EventIndex end) {
+  MonotoneFloor& floor = ctx.cross.uidnext[{mailbox, uidvalidity}];
+  if (const auto* s = floor.before(start); s != nullptr && lowest < s->value) {
+    ctx.rep.report(reused(ctx, mailbox) ? "UID-3" : "UID-2", {end}, {s->end},
+                   "the server assigned UID " + n(lowest) + " in " + where(mailbox, uidvalidity) +
+                       ", but before this command was sent UIDNEXT was already " + n(s->value) +
+                       " (or that UID was in use): UIDs are assigned ascending and never reused.");
+  }
+  floor.add(end, static_cast<std::uint64_t>(highest) + 1);
+}
+
+void observe_existing_uid(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity,
+                          std::uint32_t uid, EventIndex end) {
+  ctx.cross.uidnext[{mailbox, uidvalidity}].add(end, static_cast<std::uint64_t>(uid) + 1);
+}
+
+void mark_name_reused(Ctx& ctx, const std::string& name) { ctx.cross.name_reused[name] = true; }
+
+void cross_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& f,
+                 EventIndex index) {
+  const MessageKey key{c.view.mailbox, c.view.uidvalidity, uid};
+  check_recent(ctx, c, key, f, index);
+  check_same_content(ctx, key, f, index);
+}
+
+void change_committed(Ctx& ctx, const ClientState& author, const std::string& mailbox,
+                      std::uint32_t uidvalidity, EventIndex sent, EventIndex done) {
+  if (uidvalidity == 0) return;
+  const std::uint64_t deadline = ctx.log[done].time_us + ctx.options.notify_bound_us;
+  for (const auto& [id, w] : ctx.clients) {
+    if (id == author.id || !w.connected || w.bye || !w.view_usable() || w.notifies > 0) continue;
+    if (w.view.mailbox != mailbox || w.view.uidvalidity != uidvalidity || w.view.selected_at >= sent) continue;
+    const bool immediate_new = w.notify.selected_new && !w.notify.delayed;
+    const bool idle_watch = w.idle && w.idle_since < sent && (!w.notify.active || immediate_new);
+    const bool notify_watch = w.notify.active && immediate_new && w.notify.set_at < sent;
+    if (!idle_watch && !notify_watch) continue;
+    ctx.cross.obligations.push_back(Obligation{id, w.watch_epoch, sent, done, deadline});
+  }
+}
+
+void check_deadlines(Ctx& ctx, std::uint64_t now_us) {
+  auto& obs = ctx.cross.obligations;
+  while (!obs.empty() && obs.front().deadline_us < now_us && !ctx.rep.stopped()) {
+    const Obligation ob = obs.front();
+    obs.pop_front();
+    const auto it = ctx.clients.find(ob.watcher);
+    if (it == ctx.clients.end()) continue;
+    const ClientState& w = it->second;
+    if (w.watch_epoch != ob.watch_epoch) continue;  // it stopped watching; pending updates follow its command
+    if (w.last_exists != no_event && w.last_exists > ob.change_sent) continue;
+    const EventIndex since = w.idle ? w.idle_since : w.notify.set_at;
+    ctx.rep.report("NTF-2", {ob.change_done}, {ob.change_sent, since},
+                   "client " + n(w.id) + " watches \"" + w.view.mailbox + "\" (IDLE or NOTIFY MessageNew) but "
+                   "was not told of the new message committed here within " +
+                   n(ctx.options.notify_bound_us) + " us of virtual time.");
+  }
+}
+
+}  // namespace imaplab::sim::detail

@@ -1,0 +1,226 @@
+// The checkers' shared state: what each client was told (its view, commands in flight, IDLE and NOTIFY
+// state), what all clients together observed (monotone quantities with their real-time order), and the sink
+// that turns a broken rule into a Violation. Private to sim/check_*.cpp and sim/checker.cpp.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "sim/checker.hpp"
+
+namespace imaplab::sim::detail {
+
+using EventIndex = std::size_t;
+inline constexpr EventIndex no_event = static_cast<EventIndex>(-1);
+
+// Collects violations: fatal ones stop the checker, S-rule ones are warnings unless made fatal.
+class Reporter {
+ public:
+  Reporter(const CheckerOptions& options, const std::vector<Event>& log) : options_(options), log_(log) {}
+  // `why` says what is wrong in this transcript; the rule's RFC section and quote are appended.
+  void report(const char* rule, std::vector<EventIndex> offending, std::vector<EventIndex> causes,
+              std::string why);
+  bool stopped() const { return fatal_.has_value(); }
+  std::optional<Violation> take_new_fatal();
+  const std::vector<Violation>& warnings() const { return warnings_; }
+  // "C2: a FETCH 1:* FLAGS" / "S2: * 4 EXPUNGE": the first line of an event, for messages.
+  std::string line(EventIndex index) const;
+
+ private:
+  const CheckerOptions& options_;
+  const std::vector<Event>& log_;
+  std::optional<Violation> fatal_;
+  bool fatal_taken_ = false;
+  std::vector<Violation> warnings_;
+};
+
+// One message in a client's view: its UID when the client learned it (0: not yet), the largest UID the
+// client knew when an EXISTS announced it (SEQ-8), and the event that taught either.
+struct ViewEntry {
+  std::uint32_t uid = 0;
+  std::uint32_t floor = 0;
+  std::uint32_t cause = 0;  // event index (truncated; logs stay far below 2^32 events)
+};
+
+// The selected mailbox as this client was told it (RFC 3501 §2.3.1.1, §2.3.1.2).
+struct View {
+  bool valid = false;  // the count is known; rules that need the view are skipped otherwise
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;  // 0: not told
+  bool read_only = false;
+  std::vector<ViewEntry> entries;  // MSN i is entries[i-1]
+  std::uint32_t unknown = 0;       // entries whose UID is not known
+  std::uint32_t max_uid = 0;       // largest UID told in this mailbox, expunged ones included
+  EventIndex selected_at = no_event;
+
+  std::uint32_t count() const { return static_cast<std::uint32_t>(entries.size()); }
+  bool fully_known() const { return valid && unknown == 0; }
+  void reset() { *this = View{}; }
+};
+
+// What SELECT/EXAMINE responses said while the command was in flight (RFC 3501 §6.3.1).
+struct SelectProgress {
+  std::optional<std::uint32_t> exists;
+  std::uint32_t uidvalidity = 0;
+  bool expunge_after_exists = false;
+};
+
+struct Inflight {
+  std::string tag;
+  EventIndex sent = 0;
+  bool seq_sensitive = false;      // non-UID FETCH, STORE or SEARCH (RFC 3501 §7.4.1, SEQ-2)
+  bool unauthenticated = false;    // sent while surely not authenticated (ACC-1)
+  bool uid_set_misses_view = false;  // UID FETCH naming no UID of a fully known view (SEQ-11)
+};
+
+// The NOTIFY event set in force (RFC 5465 §3.1, §6).
+struct NotifySet {
+  bool active = false;
+  bool selected_new = false, selected_expunge = false, selected_flags = false;  // SELECTED
+  bool delayed = false;               // the selected-mailbox group is SELECTED-DELAYED
+  bool new_fetch_has_uid = false;     // MessageNew asked for UID among its fetch attributes
+  bool other_message_events = false;  // some non-selected filter watches message events (STATUS)
+  bool mailbox_events = false;        // MailboxName / SubscriptionChange and aliases (LIST)
+  EventIndex set_at = no_event;
+  bool any_selected() const { return selected_new || selected_expunge || selected_flags; }
+};
+
+struct ClientState {
+  ClientId id = 0;
+  std::uint32_t connection = 0;  // counts connections, so FLG-4 tells sessions apart
+  bool connected = false;
+  bool authenticated = false;
+  std::string user;
+  bool bye = false;
+  std::deque<Inflight> inflight;
+  std::uint32_t seq_sensitive = 0;   // such commands in flight
+  std::uint32_t selects = 0;         // SELECT/EXAMINE in flight: the view is in transition
+  std::uint32_t notifies = 0;        // NOTIFY in flight: the old and the new set may both apply
+  std::uint32_t auths = 0;           // LOGIN/AUTHENTICATE in flight
+  bool idle = false;                 // "+" of IDLE received, tagged reply not yet
+  bool idle_done_sent = false;
+  EventIndex idle_since = no_event;
+  std::uint64_t watch_epoch = 0;     // bumped whenever selection, IDLE or NOTIFY changes (NTF-2)
+  View view;
+  SelectProgress select_progress;
+  bool condstore = false;
+  NotifySet notify;
+  EventIndex last_completed_sent = 0;  // send index of the latest command whose tagged reply came
+  EventIndex last_exists = no_event;   // latest EXISTS received (NTF-2 discharge)
+
+  bool view_usable() const { return view.valid && selects == 0; }
+  const Inflight* find_inflight(proto::CommandKind kind, bool uid, const std::vector<Event>& log) const;
+};
+
+// A monotone quantity observed by many clients. Each observation read the server's state somewhere between
+// its command's send and the response's reception, so only an observation that ENDED before another one
+// STARTED orders them (real-time order). Keeps the record-breaking observations: O(log n) queries.
+class MonotoneFloor {
+ public:
+  struct Step {
+    EventIndex end = 0;
+    std::uint64_t value = 0;
+  };
+  void add(EventIndex end, std::uint64_t value);
+  // The largest value observed by an observation that ended before `start`.
+  const Step* before(EventIndex start) const;
+
+ private:
+  std::vector<Step> steps_;
+};
+
+using MailboxKey = std::pair<std::string, std::uint32_t>;  // (name, UIDVALIDITY)
+using MessageKey = std::tuple<std::string, std::uint32_t, std::uint32_t>;  // (name, UIDVALIDITY, UID)
+
+// A change that watchers must hear about within the NOTIFY bound (NTF-2).
+struct Obligation {
+  ClientId watcher = 0;
+  std::uint64_t watch_epoch = 0;
+  EventIndex change_sent = 0;   // the changing command
+  EventIndex change_done = 0;   // its tagged OK
+  std::uint64_t deadline_us = 0;
+};
+
+struct CrossState {
+  std::map<MailboxKey, MonotoneFloor> uidnext, highestmodseq;
+  std::map<std::string, MonotoneFloor> uidvalidity;
+  std::map<std::string, bool> name_reused;  // DELETE or RENAME away succeeded for this name (UID-3)
+  struct RecentSeen {
+    ClientId client = 0;
+    std::uint32_t connection = 0;
+    EventIndex at = 0;
+  };
+  std::map<MessageKey, RecentSeen> recent;  // FLG-4
+  struct ContentSeen {
+    std::optional<std::uint64_t> size;
+    std::optional<std::uint64_t> hash;
+    EventIndex size_at = 0, hash_at = 0;
+  };
+  std::map<MessageKey, ContentSeen> content;  // SEQ-10
+  std::deque<Obligation> obligations;         // NTF-2, in deadline order
+};
+
+// Everything a rule needs while one event is checked.
+struct Ctx {
+  Reporter& rep;
+  const std::vector<Event>& log;
+  const CheckerOptions& options;
+  const StoreOracle* oracle;
+  CrossState& cross;
+  std::map<ClientId, ClientState>& clients;
+};
+
+// check_client.cpp: the per-client tracker and [C] rules.
+void client_connected(Ctx& ctx, ClientState& c, EventIndex index);
+void client_disconnected(Ctx& ctx, ClientState& c, EventIndex index);
+void client_sent(Ctx& ctx, ClientState& c, EventIndex index);
+void client_received(Ctx& ctx, ClientState& c, EventIndex index);
+
+// check_cross.cpp: [X] rules, in event order over all clients.
+// A UIDNEXT / HIGHESTMODSEQ / UIDVALIDITY / assigned UID read between `start` and `end` (UID-1..4, MOD-1).
+void observe_uidnext(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity, std::uint64_t value,
+                     EventIndex start, EventIndex end);
+void observe_highestmodseq(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity,
+                           std::uint64_t value, EventIndex start, EventIndex end);
+void observe_uidvalidity(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity, EventIndex start,
+                         EventIndex end);
+// UIDs the server just assigned in a command (APPENDUID, COPYUID): UID-2.
+void observe_assigned_uids(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity,
+                           std::uint32_t lowest, std::uint32_t highest, EventIndex start, EventIndex end);
+// A UID that exists in a mailbox (FETCH UID): UIDNEXT is above it from now on.
+void observe_existing_uid(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity,
+                          std::uint32_t uid, EventIndex end);
+void mark_name_reused(Ctx& ctx, const std::string& name);
+// FLG-4 and SEQ-10 for one FETCH response of a known message.
+void cross_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& fetch,
+                 EventIndex index);
+// NTF-2: a change to (mailbox, UIDVALIDITY) committed by `author`; and the periodic deadline check.
+void change_committed(Ctx& ctx, const ClientState& author, const std::string& mailbox,
+                      std::uint32_t uidvalidity, EventIndex sent, EventIndex done);
+void check_deadlines(Ctx& ctx, std::uint64_t now_us);
+
+// check_store.cpp: [O] rules through the oracle.
+void store_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& fetch,
+                 EventIndex index);
+// SEQ-14 (NOOP/CHECK) and NTF-3 (NOTIFY SET): the client's view equals the session's at completion.
+void store_checkpoint(Ctx& ctx, const ClientState& c, const char* rule, EventIndex sent, EventIndex done);
+
+// check_notify.cpp: the NOTIFY set and the NTF rules about what may arrive when.
+NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at);
+// NTF-5: the argument errors a server must refuse; empty when the arguments are acceptable.
+std::string notify_argument_error(const proto::NotifyArgs& args);
+// Untagged data arriving with nothing in flight or during IDLE: allowed by the NOTIFY set / RFC 3501?
+// Reports SEQ-1, NTF-6, NTF-7, NTF-8, NTF-9, NTF-11 or NTF-12 and returns false when not.
+bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& response, EventIndex index);
+
+// Small shared helpers.
+std::uint64_t fnv1a(const std::string& bytes);
+// Number of values a set names, with `*` not allowed (COPYUID/APPENDUID); nullopt when it has a `*`.
+std::optional<std::uint64_t> set_size(const proto::SequenceSet& set);
+
+}  // namespace imaplab::sim::detail

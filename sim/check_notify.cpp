@@ -1,0 +1,132 @@
+// NOTIFY (RFC 5465) and IDLE (RFC 2177) rules: what a NOTIFY SET asks for, which arguments a server must
+// refuse (NTF-5), and whether untagged data that arrives between commands or during IDLE was asked for
+// (SEQ-1, NTF-6..NTF-9, NTF-11, NTF-12).
+#include <algorithm>
+
+#include "sim/check_internal.hpp"
+
+namespace imaplab::sim::detail {
+namespace {
+
+using proto::NotifyEventKind;
+using proto::NotifyFilter;
+
+bool is_message_event(NotifyEventKind k) {
+  return k == NotifyEventKind::MessageNew || k == NotifyEventKind::MessageExpunge ||
+         k == NotifyEventKind::FlagChange || k == NotifyEventKind::AnnotationChange;
+}
+
+bool is_mailbox_event(NotifyEventKind k) {
+  return k == NotifyEventKind::MailboxName || k == NotifyEventKind::SubscriptionChange ||
+         k == NotifyEventKind::MailboxCreate || k == NotifyEventKind::MailboxDelete ||
+         k == NotifyEventKind::MailboxRename || k == NotifyEventKind::MailboxMetadataChange;
+}
+
+bool is_selected_filter(NotifyFilter::Kind k) {
+  return k == NotifyFilter::Kind::Selected || k == NotifyFilter::Kind::SelectedDelayed;
+}
+
+bool has(const std::vector<proto::NotifyEvent>& events, NotifyEventKind k) {
+  return std::any_of(events.begin(), events.end(), [&](const proto::NotifyEvent& e) { return e.kind == k; });
+}
+
+// The rule to name for untagged data that was not asked for.
+const char* rule_for(bool idle, const char* otherwise) { return idle ? "NTF-12" : otherwise; }
+
+}  // namespace
+
+NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at) {
+  NotifySet s;
+  s.active = args.mode != proto::NotifyArgs::Mode::None;
+  s.set_at = at;
+  for (const auto& g : args.groups) {
+    if (!g.events) continue;
+    const auto& ev = *g.events;
+    if (is_selected_filter(g.filter.kind)) {
+      s.selected_new |= has(ev, NotifyEventKind::MessageNew);
+      s.selected_expunge |= has(ev, NotifyEventKind::MessageExpunge);
+      s.selected_flags |= has(ev, NotifyEventKind::FlagChange) || has(ev, NotifyEventKind::AnnotationChange);
+      s.delayed = g.filter.kind == NotifyFilter::Kind::SelectedDelayed;
+      for (const auto& e : ev) {
+        if (e.kind != NotifyEventKind::MessageNew) continue;
+        s.new_fetch_has_uid = std::any_of(e.fetch_atts.begin(), e.fetch_atts.end(), [](const proto::FetchAtt& a) {
+          return a.kind == proto::FetchAtt::Kind::Uid;
+        });
+      }
+      continue;
+    }
+    for (const auto& e : ev) {
+      if (is_message_event(e.kind)) s.other_message_events = true;
+      if (is_mailbox_event(e.kind)) s.mailbox_events = true;
+    }
+  }
+  return s;
+}
+
+std::string notify_argument_error(const proto::NotifyArgs& args) {
+  int selected_groups = 0;
+  for (const auto& g : args.groups) {
+    if (is_selected_filter(g.filter.kind)) ++selected_groups;
+    if (!g.events) continue;
+    const auto& ev = *g.events;
+    const bool added = has(ev, NotifyEventKind::MessageNew), removed = has(ev, NotifyEventKind::MessageExpunge);
+    if (added != removed) return "MessageNew and MessageExpunge must be given together (RFC 5465 §5)";
+    if ((has(ev, NotifyEventKind::FlagChange) || has(ev, NotifyEventKind::AnnotationChange)) && !added) {
+      return "FlagChange requires MessageNew and MessageExpunge (RFC 5465 §5)";
+    }
+    if (has(ev, NotifyEventKind::Other)) return "an unknown event was named (RFC 5465 §3.1: NO [BADEVENT])";
+    if (is_selected_filter(g.filter.kind) &&
+        std::any_of(ev.begin(), ev.end(), [](const proto::NotifyEvent& e) { return !is_message_event(e.kind); })) {
+      return "a mailbox event was given for SELECTED/SELECTED-DELAYED (RFC 5465 §6.1: an error)";
+    }
+  }
+  if (selected_groups > 1) return "more than one SELECTED/SELECTED-DELAYED group was given (RFC 5465 §6.1)";
+  return {};
+}
+
+bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r, EventIndex index) {
+  const bool idle = c.idle;
+  const NotifySet& ns = c.notify;
+  const auto* number = std::get_if<proto::NumberData>(&r.body);
+  const bool exists = number != nullptr && number->kind == proto::NumberData::Kind::Exists;
+  const bool expunge = (number != nullptr && number->kind == proto::NumberData::Kind::Expunge) ||
+                       std::holds_alternative<proto::VanishedData>(r.body);
+  const auto* fetch = std::get_if<proto::FetchData>(&r.body);
+  const bool status = std::holds_alternative<proto::StatusData>(r.body);
+  const bool list = std::holds_alternative<proto::ListData>(r.body);
+  const char* rule = nullptr;
+  std::string why;
+  const std::vector<EventIndex> causes = idle ? std::vector<EventIndex>{c.idle_since}
+                                        : ns.active ? std::vector<EventIndex>{ns.set_at}
+                                                    : std::vector<EventIndex>{};
+  if (!ns.active) {
+    if (idle && (status || list)) {
+      rule = "NTF-11", why = "during IDLE without NOTIFY only updates of the selected mailbox may be sent";
+    } else if (!idle && expunge) {
+      rule = "SEQ-1", why = "an expunge was reported while no command of this client was in progress";
+    } else if (!idle && (exists || fetch != nullptr || status || list)) {
+      rule = "NTF-11", why = "untagged data arrived between commands, but the client never asked for NOTIFY";
+    }
+  } else if (exists && !ns.selected_new) {
+    rule = rule_for(idle, "NTF-6"), why = "EXISTS arrived unsolicited but NOTIFY did not ask for MessageNew on SELECTED";
+  } else if (expunge && !ns.selected_expunge) {
+    rule = rule_for(idle, "SEQ-1"), why = "an expunge arrived unsolicited but NOTIFY did not ask for MessageExpunge on SELECTED";
+  } else if (expunge && ns.delayed && !idle) {
+    rule = "NTF-7", why = "SELECTED-DELAYED holds expunges until a command that allows them, yet one came between commands";
+  } else if (fetch != nullptr && !ns.selected_flags && !ns.selected_new) {
+    rule = rule_for(idle, "NTF-6"), why = "FETCH arrived unsolicited but NOTIFY asked for no message events on SELECTED";
+  } else if (fetch != nullptr && ns.selected_flags && (!ns.selected_new || ns.new_fetch_has_uid) &&
+             std::none_of(fetch->atts.begin(), fetch->atts.end(),
+                          [](const proto::MsgAtt& a) { return a.kind == proto::MsgAtt::Kind::Uid; })) {
+    rule = "NTF-6", why = "a NOTIFY FlagChange FETCH must carry UID and FLAGS";
+  } else if (status && !ns.other_message_events) {
+    rule = rule_for(idle, "NTF-8"), why = "STATUS arrived unsolicited but NOTIFY asked for no message events on other mailboxes";
+  } else if (list && !ns.mailbox_events) {
+    rule = rule_for(idle, "NTF-9"), why = "LIST arrived unsolicited but NOTIFY asked for no mailbox events";
+  }
+  if (rule == nullptr) return true;
+  ctx.rep.report(rule, {index}, causes, why + ".");
+  return false;
+}
+
+}  // namespace imaplab::sim::detail

@@ -1,0 +1,160 @@
+// The rule catalogue of INVARIANTS.md: every ID with its strength, RFC section and a line from the RFC text
+// (spec/ beside INVARIANTS.md). Violations and `imaplab rules` read it; a test keeps it in step with the file.
+#include <algorithm>
+
+#include "sim/checker.hpp"
+
+namespace imaplab::sim {
+
+const std::vector<RuleInfo>& rules() {
+  static const std::vector<RuleInfo> catalogue = {
+      {"SEQ-1", "M", "RFC 3501 §7.4.1",
+       "An EXPUNGE response MUST NOT be sent when no command is in progress, nor while responding to a FETCH, "
+       "STORE, or SEARCH command."},
+      {"SEQ-2", "M", "RFC 3501 §7.4.1, §5.5",
+       "An EXPUNGE response MUST NOT be sent ... while responding to a FETCH, STORE, or SEARCH command."},
+      {"SEQ-3", "M", "RFC 3501 §7.4.1",
+       "The EXPUNGE response reports that the specified message sequence number has been permanently removed "
+       "from the mailbox. The message sequence number for each successive message in the mailbox is "
+       "immediately decremented by 1."},
+      {"SEQ-4", "M", "RFC 3501 §2.3.1.2",
+       "A relative position from 1 to the number of messages in the mailbox."},
+      {"SEQ-5", "M", "RFC 3501 §5.2",
+       "it is NOT permitted to send an EXISTS response that would reduce the number of messages in the "
+       "mailbox; only the EXPUNGE response can do this."},
+      {"SEQ-6", "M", "RFC 3501 §2.3.1.1",
+       "Unique identifiers are assigned in a strictly ascending fashion in the mailbox; as each message is "
+       "added to the mailbox it is assigned a higher UID than the message(s) which were added previously."},
+      {"SEQ-7", "M", "RFC 3501 §2.3.1.1",
+       "the unique identifier of a message in a mailbox MUST NOT change during the session"},
+      {"SEQ-8", "M", "RFC 3501 §2.3.1.1",
+       "as each message is added to the mailbox it is assigned a higher UID than the message(s) which were "
+       "added previously."},
+      {"SEQ-9", "M", "RFC 3501 §6.4.5, §7.4.2",
+       "The FETCH response returns data about a message to the client."},
+      {"SEQ-10", "M", "RFC 3501 §2.3.1.1",
+       "The combination of mailbox name, UIDVALIDITY, and UID must refer to a single immutable message on "
+       "that server forever."},
+      {"SEQ-11", "M", "RFC 3501 §6.4.8",
+       "A non-existent unique identifier is ignored without any error message generated. ... the UID data "
+       "item MUST be included in any FETCH response caused by a UID command"},
+      {"SEQ-12", "M", "RFC 3501 §5.5",
+       "If the server detects a possible ambiguity, it MUST execute commands to completion in the order given "
+       "by the client."},
+      {"SEQ-13", "M", "RFC 3501 §5.5",
+       "Clients MUST NOT send multiple commands without waiting if an ambiguity would result."},
+      {"SEQ-14", "M", "RFC 3501 §6.1.2, §6.4.1",
+       "Since any command can return a status update as untagged data, the NOOP command can be used as a "
+       "periodic poll for new messages or message status updates"},
+      {"SEQ-15", "M", "RFC 3501 §9",
+       "seq-number = nz-number / \"*\" ; message sequence number (COPY, FETCH, STORE commands) or unique "
+       "identifier (UID COPY, UID FETCH, UID STORE commands)."},
+      {"UID-1", "M", "RFC 3501 §2.3.1.1",
+       "The next unique identifier value ... MUST NOT change unless new messages are added to the mailbox; "
+       "and ... MUST change whenever new messages are added"},
+      {"UID-2", "M", "RFC 3501 §2.3.1.1; RFC 4315 §3",
+       "Unique identifiers are assigned in a strictly ascending fashion in the mailbox"},
+      {"UID-3", "M", "RFC 3501 §2.3.1.1",
+       "if a mailbox is deleted and a new mailbox with the same name is created at a later date, the server "
+       "must either keep track of unique identifiers from the previous instance of the mailbox, or it must "
+       "assign a new unique identifier validity value"},
+      {"UID-4", "M", "RFC 3501 §2.3.1.1",
+       "If unique identifiers from an earlier session fail to persist in this session, the unique identifier "
+       "validity value MUST be greater than the one used in the earlier session."},
+      {"FLG-1", "S", "RFC 3501 §6.4.6",
+       "The STORE command alters data associated with a message in the mailbox. Normally, STORE will return "
+       "the updated value of the data with an untagged FETCH response."},
+      {"FLG-2", "S", "RFC 3501 §5.2, §6.4.1",
+       "the server SHOULD send any message status updates as untagged data"},
+      {"FLG-3", "M", "RFC 3501 §6.4.6", "+FLAGS <flag list> Add the argument to the flags for the message."},
+      {"FLG-4", "M", "RFC 3501 §2.3.2",
+       "\\Recent Message is \"recently\" arrived in this mailbox. This session is the first session to have "
+       "been notified about this message; if the session is read-write, subsequent sessions will not see "
+       "\\Recent set for this message."},
+      {"MOD-1", "M", "RFC 4551 §3.1.1",
+       "The server MUST guarantee that each STORE command performed on the same mailbox ... will get a "
+       "different mod-sequence value; mod-sequences never decrease for a mailbox with a given UIDVALIDITY."},
+      {"MOD-2", "M", "RFC 4551 §3.1",
+       "the server MUST NOT send MODSEQ FETCH data items to a client that has not enabled CONDSTORE"},
+      {"MOD-3", "M", "RFC 4551 §3.1.2 (RFC 5162 §3.5)",
+       "a server must increment HIGHESTMODSEQ when messages are expunged"},
+      {"MOD-4", "M", "RFC 5162 §3.6", "The VANISHED response has the same restrictions on when it can be sent "
+                                      "as does the EXPUNGE response"},
+      {"CPY-1", "M", "RFC 3501 §6.4.7, §6.3.11",
+       "If the COPY command is unsuccessful for any reason, server implementations MUST restore the "
+       "destination mailbox to its state before the COPY attempt."},
+      {"CPY-2", "M", "RFC 4315 §3",
+       "COPYUID: Followed by the UIDVALIDITY of the destination mailbox, a UID set containing the UIDs of the "
+       "message(s) in the source mailbox that were copied to the destination mailbox and containing the UIDs "
+       "assigned to the copied message(s)"},
+      {"CPY-3", "P", "RFC 2180 §4.4",
+       "4.4.1 The server MAY disallow the COPY of messages in a multi-access mailbox that contains expunged "
+       "messages. / 4.4.2 The server MAY allow the COPY of messages in a multi-access mailbox that contains "
+       "expunged messages."},
+      {"CPY-4", "M", "RFC 6851 §3.3", "the server MUST ... move the messages ... atomically"},
+      {"MBX-1", "M", "RFC 3501 §6.3.4; RFC 2180 §3",
+       "The DELETE command permanently removes the mailbox with the given name."},
+      {"MBX-2", "P", "RFC 2180 §3.1-3.3",
+       "The server MAY fail the DELETE/RENAME command of a multi-accessed mailbox"},
+      {"MBX-3", "P", "RFC 2180 §3.1, §3.3, §3.4",
+       "The server MAY allow the RENAME of a multi-accessed mailbox by simply changing the name attribute of "
+       "the mailbox."},
+      {"MBX-4", "M", "RFC 3501 §6.3.5",
+       "If the name has inferior hierarchical names, then the inferior hierarchical names MUST also be "
+       "renamed."},
+      {"MBX-5", "M", "RFC 3501 §6.3.5",
+       "Renaming INBOX is permitted, and has special behavior. It moves all messages in INBOX to a new mailbox "
+       "with the given name, leaving INBOX empty."},
+      {"EXP-1", "P", "RFC 2180 §4.1", "Fetching of expunged messages"},
+      {"EXP-2", "P", "RFC 2180 §4.2", "Storing of expunged messages"},
+      {"EXP-3", "P", "RFC 2180 §4.3",
+       "If the server chooses to not return the sequence numbers of expunged messages in the SEARCH results"},
+      {"NTF-1", "M", "RFC 2177 §3",
+       "The IDLE command is terminated by the receipt of a \"DONE\" continuation from the client"},
+      {"NTF-2", "Q", "RFC 5465 §6.1.1 (lab bound)",
+       "The SELECTED mailbox specifier requires the server to send immediate notifications for the currently "
+       "selected mailbox about all specified <message-event>s."},
+      {"NTF-3", "M", "RFC 5465 §3.1",
+       "a successful NOTIFY SET command ... the server MUST ... behave as a NOOP command"},
+      {"NTF-4", "M", "RFC 5465 §3.1",
+       "If the STATUS indicator is present, the server MUST send an untagged STATUS response for each mailbox "
+       "matched by the mailbox specifiers"},
+      {"NTF-5", "M", "RFC 5465 §3.1, §6.1",
+       "If one of MessageNew or MessageExpunge is specified, then both events MUST be specified."},
+      {"NTF-6", "M", "RFC 5465 §5.1-5.3",
+       "the server MUST notify the client by sending an unsolicited FETCH response, which MUST include UID "
+       "and FLAGS/ANNOTATION FETCH data items."},
+      {"NTF-7", "M", "RFC 5465 §6.1.2",
+       "The SELECTED-DELAYED mailbox specifier requires the server to delay a MessageExpunge event until the "
+       "client issues a command that allows returning information about expunged messages"},
+      {"NTF-8", "M", "RFC 5465 §5.2, §5.3",
+       "If the new/appended message is in another mailbox, the server sends an unsolicited STATUS (UIDNEXT "
+       "MESSAGES) response for the relevant mailbox."},
+      {"NTF-9", "M", "RFC 5465 §5.4, §5.5",
+       "When the server notifies the client of a mailbox name change, it generates an unsolicited LIST "
+       "response"},
+      {"NTF-10", "S", "RFC 5465 §5.2",
+       "A FETCH response SHOULD NOT be generated for a new message created by the client on this particular "
+       "connection"},
+      {"NTF-11", "M", "RFC 5465 §5.8; RFC 3501 §5.2",
+       "the server MUST send an untagged NOTIFICATIONOVERFLOW ... and behave as if a NOTIFY NONE command had "
+       "just been received"},
+      {"NTF-12", "M", "RFC 5465 §4",
+       "while processing any IDLE command, the server MUST send exactly the same events as instructed by the "
+       "client using the NOTIFY command."},
+      {"ACC-1", "M", "RFC 3501 §3.1, §6.2",
+       "In the not authenticated state, the client MUST supply authentication credentials before most "
+       "commands will be permitted."},
+      {"ACC-2", "M", "RFC 4314 §4; RFC 5465 §3.1",
+       "the server MUST NOT reveal the existence of a mailbox to a user who has no rights to it"},
+  };
+  return catalogue;
+}
+
+const RuleInfo* find_rule(const std::string& id) {
+  const auto& all = rules();
+  const auto it = std::find_if(all.begin(), all.end(), [&](const RuleInfo& r) { return id == r.id; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+}  // namespace imaplab::sim

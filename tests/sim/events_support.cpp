@@ -1,0 +1,82 @@
+// Builds checker Events from transcript lines (see events.hpp), through the real proto parsers.
+#include <stdexcept>
+
+#include "proto/command_parser.hpp"
+#include "proto/response_parser.hpp"
+#include "tests/sim/events.hpp"
+
+namespace imaplab::sim::testing {
+namespace {
+
+constexpr std::uint64_t line_step_us = 10;  // virtual time between lines without "@time"
+
+Event parse_line(const std::string& line, std::uint64_t time_us) {
+  if (line.size() < 4 || (line[0] != 'C' && line[0] != 'S')) throw std::invalid_argument("bad line: " + line);
+  const auto colon = line.find(": ");
+  if (colon == std::string::npos) throw std::invalid_argument("no ': ' in line: " + line);
+  Event e;
+  e.time_us = time_us;
+  e.client = static_cast<ClientId>(std::stoul(line.substr(1, colon - 1)));
+  const std::string text = line.substr(colon + 2);
+  if (text == "<connect>" || text == "<disconnect>") {
+    e.dir = text == "<connect>" ? Event::Dir::Connected : Event::Dir::Disconnected;
+    return e;
+  }
+  e.bytes = text + "\r\n";
+  if (line[0] == 'C') {
+    e.dir = Event::Dir::Sent;
+    if (text == "DONE") {
+      e.raw_line = text;
+      return e;
+    }
+    auto parsed = proto::parse_command(e.bytes);
+    if (auto* err = std::get_if<proto::ParseError>(&parsed)) {
+      throw std::invalid_argument("command does not parse (" + err->message + "): " + text);
+    }
+    e.command = std::get<proto::Command>(std::move(parsed));
+    return e;
+  }
+  e.dir = Event::Dir::Received;
+  auto parsed = proto::parse_response(e.bytes);
+  if (auto* err = std::get_if<proto::ParseError>(&parsed)) {
+    throw std::invalid_argument("response does not parse (" + err->message + "): " + text);
+  }
+  e.response = std::get<proto::Response>(std::move(parsed));
+  return e;
+}
+
+}  // namespace
+
+std::vector<Event> events_from(const std::vector<std::string>& lines) {
+  std::vector<Event> out;
+  std::uint64_t now = 0;
+  for (std::string line : lines) {
+    if (!line.empty() && line[0] == '@') {
+      const auto space = line.find(' ');
+      now = std::stoull(line.substr(1, space - 1));
+      line = line.substr(space + 1);
+    } else {
+      now += line_step_us;
+    }
+    out.push_back(parse_line(line, now));
+  }
+  return out;
+}
+
+std::optional<Violation> run_lines(Checker& checker, const std::vector<std::string>& lines,
+                                   const StoreOracle* oracle) {
+  std::optional<Violation> first;
+  for (const Event& e : events_from(lines)) {
+    auto v = checker.observe(e, oracle);
+    if (v && !first) first = std::move(v);
+  }
+  return first;
+}
+
+Checker make_checker(bool should_is_fatal) {
+  CheckerOptions options;
+  options.should_is_fatal = should_is_fatal;
+  return Checker(options);
+}
+
+}  // namespace imaplab::sim::testing

@@ -1,0 +1,141 @@
+// The simulated world: determinism (the same seed gives the same transcript, byte for byte), replay of a
+// recorded trace, the trace format, strategies and choices.
+#include <gtest/gtest.h>
+
+#include "sim/minimize.hpp"
+#include "sim/strategy.hpp"
+#include "sim/trace.hpp"
+#include "sim/world.hpp"
+
+namespace imaplab::sim {
+namespace {
+
+RunConfig small_config(std::uint64_t seed) {
+  auto c = RunConfig::swarm(seed);
+  c.commands = 60;
+  return c;
+}
+
+TEST(World, SameSeedSameTranscriptByteForByte) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    auto config = small_config(seed);
+    auto a = run_simulation(config);
+    auto b = run_simulation(config);
+    ASSERT_EQ(a.trace.write(), b.trace.write()) << "seed " << seed;
+    EXPECT_GT(a.stats.commands, 0u) << "seed " << seed;
+  }
+}
+
+TEST(World, CorrectServerHasNoViolationOnSmallRuns) {
+  for (std::uint64_t seed = 100; seed < 130; ++seed) {
+    auto r = run_simulation(small_config(seed));
+    EXPECT_FALSE(r.violation) << "seed " << seed << ": " << r.violation->rule << " " << r.violation->message
+                              << "\n" << r.trace.write();
+  }
+}
+
+TEST(World, ReplayOfRecordedTraceIsIdentical) {
+  for (std::uint64_t seed = 7; seed < 17; ++seed) {
+    auto original = run_simulation(small_config(seed));
+    auto text = original.trace.write();
+    std::string error;
+    auto parsed = Trace::parse(text, &error);
+    ASSERT_TRUE(parsed) << error;
+    auto again = replay(*parsed);
+    EXPECT_EQ(again.trace.write(), text) << "seed " << seed;
+  }
+}
+
+TEST(World, DifferentSeedsDiffer) {
+  auto a = run_simulation(small_config(1));
+  auto b = run_simulation(small_config(2));
+  EXPECT_NE(a.trace.write(), b.trace.write());
+}
+
+TEST(Trace, EscapeRoundTrip) {
+  std::string bytes = "a APPEND INBOX {5+}\r\nx\\y\x01\xff\r\n";
+  EXPECT_EQ(unescape_bytes(escape_bytes(bytes)), bytes);
+  EXPECT_EQ(escape_bytes("* 1 EXISTS\r\n"), "* 1 EXISTS");
+  EXPECT_EQ(escape_bytes("a\rb\nc"), "a\\rb\\nc");
+}
+
+TEST(Trace, WriteParseRoundTrip) {
+  Trace t;
+  t.config = RunConfig::swarm(42);
+  t.outcome = "SEQ-2";
+  t.outcome_detail = "SEQ-2 (RFC 3501 §7.4.1): EXPUNGE during FETCH";
+  TraceLine choice;
+  choice.kind = TraceLine::Kind::Choice;
+  choice.choice = {Choice::Kind::Upload, 2, 17};
+  t.lines.push_back(choice);
+  t.lines.push_back({TraceLine::Kind::Client, {}, 1500, 2, "a1 FETCH 1:* FLAGS\r\n"});
+  t.lines.push_back({TraceLine::Kind::Server, {}, 1520, 2, "* 3 EXPUNGE\r\n"});
+  t.lines.push_back({TraceLine::Kind::Comment, {}, 0, 0, "^ SEQ-2 violated here"});
+  std::string error;
+  auto back = Trace::parse(t.write(), &error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(back->write(), t.write());
+  EXPECT_EQ(back->lines, t.lines);
+  EXPECT_EQ(back->outcome, t.outcome);
+  EXPECT_EQ(back->config.fields(), t.config.fields());
+  ASSERT_EQ(back->scripts().size(), t.config.clients);
+  EXPECT_EQ(back->choices().size(), 1u);
+}
+
+TEST(Trace, ParseErrorsSayWhere) {
+  std::string error;
+  EXPECT_FALSE(Trace::parse("hello\n", &error));
+  EXPECT_NE(error.find("line 1"), std::string::npos);
+  auto good = Trace{}.write();
+  EXPECT_TRUE(Trace::parse(good, &error)) << error;
+  EXPECT_FALSE(Trace::parse(good + "> Q7\n", &error));
+  EXPECT_NE(error.find("choice"), std::string::npos);
+  EXPECT_FALSE(Trace::parse("imaplab-trace: 1\nclients: banana\n--\n", &error));
+}
+
+TEST(Choice, LabelsRoundTrip) {
+  for (const char* label : {"S2", "C1", "U1:37", "D12:300", "T", "X3"}) {
+    auto c = Choice::parse(label);
+    ASSERT_TRUE(c) << label;
+    EXPECT_EQ(c->label(), label);
+  }
+  for (const char* bad : {"", "S", "S0", "U1", "U1:0", "T1", "Z1", "C1x"}) EXPECT_FALSE(Choice::parse(bad)) << bad;
+}
+
+TEST(Strategy, ReplayFollowsRecordedChoicesAndSkipsMissingOnes) {
+  auto s = make_replay_strategy({{Choice::Kind::Client, 3, 0}, {Choice::Kind::Upload, 1, 5}});
+  std::vector<Choice> ready = {{Choice::Kind::Server, 1, 0}, {Choice::Kind::Upload, 1, 40}};
+  // C3 is not ready: skipped; U1:5 moves 5 of the 40 bytes.
+  EXPECT_EQ(s->pick(ready), (Choice{Choice::Kind::Upload, 1, 5}));
+  // After the list: the canonical first item.
+  EXPECT_EQ(s->pick(ready), ready.front());
+}
+
+TEST(Strategy, PctPrefersOneThreadUntilAChangePoint) {
+  StrategyOptions o;
+  o.segment_chance = 0;
+  o.pct_depth = 1;  // no change points: one thread runs whenever it is ready
+  auto s = make_pct_strategy(5, o);
+  std::vector<Choice> ready = {{Choice::Kind::Server, 1, 0}, {Choice::Kind::Server, 2, 0},
+                               {Choice::Kind::Server, 3, 0}};
+  Choice first = s->pick(ready);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(s->pick(ready), first);
+}
+
+TEST(Config, SwarmIsDeterministicAndFieldsRoundTrip) {
+  for (std::uint64_t seed = 1; seed < 50; ++seed) {
+    auto a = RunConfig::swarm(seed);
+    EXPECT_EQ(a.fields(), RunConfig::swarm(seed).fields());
+    auto back = RunConfig::from_fields(a.fields());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->fields(), a.fields());
+    EXPECT_GE(a.clients, 1u);
+    EXPECT_LE(a.clients, 16u);
+  }
+  std::string error;
+  EXPECT_FALSE(RunConfig::from_fields({{"colour", "blue"}}, &error));
+  EXPECT_NE(error.find("colour"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace imaplab::sim
