@@ -106,6 +106,7 @@ void cmd_delete(Ctx& ctx) {
   const std::vector<std::string> saw = users_who_see(ctx.st, *mb);
   ctx.st.names.erase(deleted_key);
   mb->deleted = true;
+  mb->deleted_by = ctx.sid;
   release_if_unheld(ctx.st, mb->id);  // a ghost (RFC 2180 §3.2) stays while held; mb is not used after
   if (children) {
     const std::string owner = deleted_key.owner.empty() ? shared_owner(ctx.st) : deleted_key.owner;

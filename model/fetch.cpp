@@ -85,8 +85,9 @@ proto::MsgAtt one_nil_att(std::uint32_t uid, const proto::FetchAtt& att) {
     case Kind::Envelope: return value_att(AttKind::Envelope, nil_envelope());
     case Kind::Flags: return flags_att({});
     case Kind::InternalDate: {
-      proto::MsgAtt a;
+      proto::MsgAtt a;  // RFC 2180 §4.1.3 writes "00-Jan-0000 00:00:00 +0000"
       a.kind = AttKind::InternalDate;
+      a.date.date = proto::Date{0, 1, 0};
       return a;
     }
     case Kind::Rfc822: return data_att(AttKind::Rfc822, "");

@@ -22,6 +22,9 @@ using proto::SValue;
 
 // MimePart offsets are 32-bit; bytes past this are kept and returned by BODY[] but not parsed as MIME.
 constexpr std::size_t parsed_bytes_max = std::numeric_limits<std::uint32_t>::max();
+// Content-Language tags reported; later ones are dropped (a list must stay inside
+// proto::limits::list_items_max).
+constexpr std::size_t languages_max = 64;
 
 std::string clean(std::string s) {
   s.erase(std::remove(s.begin(), s.end(), '\0'), s.end());
@@ -103,7 +106,7 @@ SValue language(const std::optional<std::string>& field) {
   std::vector<SValue> tags;
   std::size_t i = 0;
   const std::string& s = *field;
-  while (i < s.size()) {
+  while (i < s.size() && tags.size() < languages_max) {
     const std::size_t end = std::min(s.find(',', i), s.size());
     const std::string tag = unfold(std::string_view(s).substr(i, end - i));
     if (!tag.empty()) tags.push_back(SValue::str(clean(tag)));
@@ -180,7 +183,12 @@ SValue structure(std::string_view bytes, const MimePart& p, bool extensible) {
   return p.kind == PartKind::Multipart ? multipart(bytes, p, extensible) : single_part(bytes, p, extensible);
 }
 
-// HEADER.FIELDS and HEADER.FIELDS.NOT: the chosen lines as written, then the blank line (RFC 3501 §6.4.5).
+bool ends_with_blank_line(std::string_view header) {
+  return header == "\n" || header == "\r\n" || header.ends_with("\n\n") || header.ends_with("\n\r\n");
+}
+
+// HEADER.FIELDS and HEADER.FIELDS.NOT: the chosen lines as written, then the blank line, which RFC 3501
+// §6.4.5 always includes "except in the case of a message which has no body and no blank line".
 std::string header_fields(std::string_view header, const std::vector<std::string>& fields, bool exclude) {
   std::string out;
   HeaderLines lines(header);
@@ -188,11 +196,9 @@ std::string header_fields(std::string_view header, const std::vector<std::string
   while (lines.next(line)) {
     const bool named = std::any_of(fields.begin(), fields.end(),
                                    [&](const std::string& f) { return !line.name.empty() && iequals(line.name, f); });
-    if (named == exclude) continue;
-    out += line.raw;
-    if (line.raw.back() != '\n') out += "\r\n";  // the last line of a message without a body
+    if (named != exclude) out += line.raw;
   }
-  out += "\r\n";
+  if (ends_with_blank_line(header)) out += "\r\n";
   return out;
 }
 

@@ -218,7 +218,7 @@ class ValueLexer {
 
 std::vector<MimeParam> parse_params(ValueLexer& lex) {
   std::vector<MimeParam> params;
-  while (!lex.done()) {
+  while (!lex.done() && params.size() < mime_params_max) {
     if (!lex.take(';')) {
       lex.skip_past(';');  // junk between parameters: resynchronize at the next separator
       continue;

@@ -18,6 +18,9 @@ namespace imaplab::model {
 inline constexpr std::size_t mime_depth_max = 24;
 // Parts of one message, all levels together; delimiters after the last allowed part are ignored.
 inline constexpr std::size_t mime_parts_max = 1000;
+// Parameters kept from one Content-Type or Content-Disposition value; later ones are dropped, so that a
+// BODYSTRUCTURE parameter list stays far inside proto::limits::list_items_max.
+inline constexpr std::size_t mime_params_max = 256;
 // A multipart boundary parameter's length. RFC 2046 §5.1.1 allows 70; real mail sometimes has more.
 inline constexpr std::size_t boundary_bytes_max = 200;
 

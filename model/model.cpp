@@ -135,6 +135,8 @@ std::vector<Model::MailboxInfo> Model::mailboxes() const {
   for (const auto& [key, id] : state_->names) {
     if (const Mailbox* mb = mailbox_by_id(*state_, id)) out.push_back(info_of(*mb));
   }
+  // In the order their UIDVALIDITYs were handed out (creation or rename order).
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uidvalidity < b.uidvalidity; });
   return out;
 }
 

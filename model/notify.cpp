@@ -120,7 +120,11 @@ std::string argument_error(const std::vector<proto::NotifyEventGroup>& groups) {
     if (is_new != expunge) return "MessageNew and MessageExpunge go together (RFC 5465 §5)";
     if ((group_has(g, EK::FlagChange) || group_has(g, EK::AnnotationChange)) && !is_new)
       return "FlagChange needs MessageNew and MessageExpunge (RFC 5465 §5)";
-    if (is_selected_filter(g.filter.kind)) {
+    if (!is_selected_filter(g.filter.kind)) {
+      for (const auto& e : *g.events) {
+        if (!e.fetch_atts.empty()) return "MessageNew fetch attributes apply only to SELECTED (RFC 5465 §8)";
+      }
+    } else {
       for (const auto& e : *g.events) {
         if (!is_message_event(e.kind) && e.kind != EK::Other)
           return "Only message events apply to SELECTED (RFC 5465 §6.1)";

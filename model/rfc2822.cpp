@@ -100,7 +100,7 @@ class AddressParser {
   explicit AddressParser(std::string_view s) : t_(tokenize(s)) {}
 
   std::vector<Address> list() {
-    while (!end()) {
+    while (!end() && !full()) {
       if (at(',')) {
         ++i_;
       } else {
@@ -112,6 +112,7 @@ class AddressParser {
 
  private:
   bool end() const { return i_ >= t_.size(); }
+  bool full() const { return out_.size() >= address_list_entries_max; }
   bool at(char c) const { return !end() && t_[i_].is(c); }
 
   // One mailbox or group. Whatever follows it up to the next separator is junk and skipped.
@@ -173,7 +174,7 @@ class AddressParser {
   // RFC 2822 §3.4 group: display-name ":" [mailbox-list] ";", reported as RFC 3501 §7.4.2 markers.
   void group(std::optional<std::string> name) {
     out_.push_back({std::nullopt, std::nullopt, name.value_or(std::string()), std::nullopt});
-    while (!end() && !at(';')) {
+    while (!end() && !at(';') && !full()) {
       if (at(',')) {
         ++i_;
       } else {
@@ -181,7 +182,7 @@ class AddressParser {
       }
     }
     if (at(';')) ++i_;
-    out_.push_back({});
+    out_.push_back({});  // even when full: a group is always closed
   }
 
   std::string domain() {

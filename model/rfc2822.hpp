@@ -2,6 +2,7 @@
 // field (§3.3) for SENTBEFORE/SENTON/SENTSINCE. Lenient, like mail readers: obsolete syntax (§4) is
 // accepted, garbage between addresses is skipped, and nothing ever fails.
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,11 @@
 #include "proto/types.hpp"
 
 namespace imaplab::model {
+
+// Entries (addresses and group markers) kept from one address list; later ones are dropped. This keeps an
+// ENVELOPE far inside the wire layer's list limit (proto::limits::list_items_max) and its cost bounded,
+// while real mail (even large distribution lists) stays whole.
+inline constexpr std::size_t address_list_entries_max = 1000;
 
 // One element of an ENVELOPE address list in RFC 3501 §7.4.2 form (addr-name addr-adl addr-mailbox
 // addr-host). A group is a start marker (mailbox = group name, host absent) and an end marker (all

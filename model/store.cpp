@@ -109,8 +109,12 @@ void release_if_unheld(State& st, MailboxId id) {
 }
 
 bool name_reserved_by_ghost(const State& st, const MailboxKey& key) {
-  return std::any_of(st.boxes.begin(), st.boxes.end(),
-                     [&](const auto& kv) { return kv.second.deleted && kv.second.key == key; });
+  return std::any_of(st.boxes.begin(), st.boxes.end(), [&](const auto& kv) {
+    const Mailbox& mb = kv.second;
+    if (!mb.deleted || mb.key != key) return false;
+    const auto h = holders(st, mb.id);
+    return std::any_of(h.begin(), h.end(), [&](SessionId sid) { return sid != mb.deleted_by; });
+  });
 }
 
 std::uint32_t add_message(Mailbox& mb, Message message) {

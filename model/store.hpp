@@ -54,6 +54,7 @@ struct Mailbox {
   std::string owner;       // the user who owns it (shared: the first user)
   bool noselect = false;   // a placeholder kept for its children (RFC 3501 §6.3.4)
   bool deleted = false;    // ghost of RFC 2180 §3.2: out of the namespace, alive while sessions hold it
+  SessionId deleted_by = 0;  // the deleting session may keep it open but does not hold its name (§3.2 example)
   std::uint32_t uidvalidity = 0;
   std::uint32_t uidnext = 1;
   std::uint64_t highestmodseq = 1;
@@ -145,7 +146,8 @@ bool has_children(const State& st, const MailboxKey& key);
 std::vector<SessionId> holders(const State& st, MailboxId id);
 // A ghost mailbox (deleted) nobody holds any more is gone for good (RFC 2180 §3.2).
 void release_if_unheld(State& st, MailboxId id);
-// A deleted mailbox still held under this name blocks re-creating it (RFC 2180 §3.2).
+// A deleted mailbox still held under this name by a session other than the one that deleted it blocks
+// re-creating it (RFC 2180 §3.2: the example's reference count leaves the deleting client out).
 bool name_reserved_by_ghost(const State& st, const MailboxKey& key);
 
 // Messages: adds one (assigning the next UID and a new mod-sequence) and keeps the flag indexes right.

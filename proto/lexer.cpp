@@ -389,6 +389,9 @@ constexpr std::size_t literal_tail_bytes_max = 26;
 // A buffer grown past this by one big message is released once that message is done.
 constexpr std::size_t buffer_keep_bytes_max = 256 * 1024;
 constexpr std::size_t buffer_initial_bytes = 4096;
+// A line may carry its CRLF beyond limits::line_bytes_max. One threshold for complete and partial lines keeps
+// the events independent of how the input was split.
+constexpr std::size_t line_with_crlf_bytes_max = limits::line_bytes_max + 2;
 // How much of a message's start is enough to find its tag and the word after it.
 constexpr std::size_t head_bytes = limits::tag_bytes_max + 16;
 }  // namespace
@@ -468,7 +471,7 @@ Frame Framer::accumulate(std::string_view input, std::size_t start) {
     const void* lf = std::memchr(input.data() + scan, '\n', input.size() - scan);
     if (!lf) {
       line_bytes_ += input.size() - scan;
-      if (line_bytes_ > limits::line_bytes_max) {
+      if (line_bytes_ > line_with_crlf_bytes_max) {
         Frame f = refuse(input, start, input.size(), "line longer than limits::line_bytes_max", {});
         mode_ = Mode::DiscardLine;
         const std::size_t keep = std::min(input.size(), literal_tail_bytes_max);
@@ -480,7 +483,7 @@ Frame Framer::accumulate(std::string_view input, std::size_t start) {
     const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(lf) - input.data()) + 1;
     line_bytes_ += end - scan;
     scan = end;
-    if (line_bytes_ > limits::line_bytes_max + 2)
+    if (line_bytes_ > line_with_crlf_bytes_max)
       return refuse(input, start, scan, "line longer than limits::line_bytes_max",
                     line_literal(input, start, scan));
     if (lines_ == 0 && raw_line_) {

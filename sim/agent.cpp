@@ -383,8 +383,15 @@ struct ClientAgent::Impl {
         }
         workload.completed(*done.detail, cond);
         break;
-      case CommandKind::Create:
       case CommandKind::Delete:
+        // RFC 3501 §6.3.4 leaves open what a server does to a session that deletes its own selected
+        // mailbox; some (imaplab's model among them) deselect it, so assume nothing is selected any more.
+        if (ok && phase == Phase::Selected && std::get<proto::MailboxArgs>(done.detail->args).mailbox == selected) {
+          deselect();
+        }
+        workload.completed(*done.detail, cond);
+        break;
+      case CommandKind::Create:
         workload.completed(*done.detail, cond);
         break;
       default:

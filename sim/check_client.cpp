@@ -44,6 +44,17 @@ bool enables_condstore(const proto::Command& cmd) {
   }
   if (const auto* s = std::get_if<proto::StoreArgs>(&cmd.args)) return s->unchanged_since.has_value();
   if (const auto* s = std::get_if<proto::SearchArgs>(&cmd.args)) return search_uses_modseq(s->keys);
+  if (const auto* n = std::get_if<proto::NotifyArgs>(&cmd.args)) {
+    for (const auto& g : n->groups) {
+      if (!g.events) continue;
+      for (const auto& e : *g.events) {
+        if (std::any_of(e.fetch_atts.begin(), e.fetch_atts.end(),
+                        [](const proto::FetchAtt& a) { return a.kind == proto::FetchAtt::Kind::ModSeq; })) {
+          return true;
+        }
+      }
+    }
+  }
   if (const auto* s = std::get_if<proto::StatusArgs>(&cmd.args)) {
     return std::find(s->items.begin(), s->items.end(), proto::StatusItem::HighestModSeq) != s->items.end();
   }
@@ -370,7 +381,10 @@ const Inflight* inflight_of_kind(const ClientState& c, const Ctx& ctx, CommandKi
 
 void on_untagged_status(Ctx& ctx, ClientState& c, const proto::StatusResponse& s, EventIndex index) {
   if (s.condition == proto::Condition::Bye) c.bye = true;
-  if (s.condition == proto::Condition::Preauth) c.authenticated = true;
+  if (s.condition == proto::Condition::Preauth) {
+    c.authenticated = true;
+    for (Inflight& f : c.inflight) f.unauthenticated = false;  // sent before the greeting arrived
+  }
   if (!s.code) return;
   const proto::ResponseCode& code = *s.code;
   if (code.name == "UIDVALIDITY" && c.selects > 0 && code.number) {
@@ -480,7 +494,7 @@ void complete_notify(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool o
     next.selected_new |= c.notify.selected_new;
     next.selected_expunge |= c.notify.selected_expunge;
     next.selected_flags |= c.notify.selected_flags;
-    next.new_fetch_has_uid |= c.notify.new_fetch_has_uid;
+    next.new_fetch_without_uid |= c.notify.new_fetch_without_uid;
     next.other_message_events |= c.notify.other_message_events;
     next.mailbox_events |= c.notify.mailbox_events;
   }

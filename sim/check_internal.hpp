@@ -83,7 +83,7 @@ struct NotifySet {
   bool active = false;
   bool selected_new = false, selected_expunge = false, selected_flags = false;  // SELECTED
   bool delayed = false;               // the selected-mailbox group is SELECTED-DELAYED
-  bool new_fetch_has_uid = false;     // MessageNew asked for UID among its fetch attributes
+  bool new_fetch_without_uid = false; // MessageNew asked for fetch attributes without UID (FETCH lacks it)
   bool other_message_events = false;  // some non-selected filter watches message events (STATUS)
   bool mailbox_events = false;        // MailboxName / SubscriptionChange and aliases (LIST)
   EventIndex set_at = no_event;

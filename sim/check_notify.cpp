@@ -49,9 +49,10 @@ NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at) {
       s.delayed = g.filter.kind == NotifyFilter::Kind::SelectedDelayed;
       for (const auto& e : ev) {
         if (e.kind != NotifyEventKind::MessageNew) continue;
-        s.new_fetch_has_uid = std::any_of(e.fetch_atts.begin(), e.fetch_atts.end(), [](const proto::FetchAtt& a) {
-          return a.kind == proto::FetchAtt::Kind::Uid;
-        });
+        s.new_fetch_without_uid =
+            !e.fetch_atts.empty() && std::none_of(e.fetch_atts.begin(), e.fetch_atts.end(), [](const proto::FetchAtt& a) {
+              return a.kind == proto::FetchAtt::Kind::Uid;
+            });
       }
       continue;
     }
@@ -115,7 +116,7 @@ bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r,
     rule = "NTF-7", why = "SELECTED-DELAYED holds expunges until a command that allows them, yet one came between commands";
   } else if (fetch != nullptr && !ns.selected_flags && !ns.selected_new) {
     rule = rule_for(idle, "NTF-6"), why = "FETCH arrived unsolicited but NOTIFY asked for no message events on SELECTED";
-  } else if (fetch != nullptr && ns.selected_flags && (!ns.selected_new || ns.new_fetch_has_uid) &&
+  } else if (fetch != nullptr && ns.selected_flags && !ns.new_fetch_without_uid &&
              std::none_of(fetch->atts.begin(), fetch->atts.end(),
                           [](const proto::MsgAtt& a) { return a.kind == proto::MsgAtt::Kind::Uid; })) {
     rule = "NTF-6", why = "a NOTIFY FlagChange FETCH must carry UID and FLAGS";

@@ -26,7 +26,7 @@ void store_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto:
     using K = proto::MsgAtt::Kind;
     const bool body = a.kind == K::Rfc822 || (a.kind == K::BodySection && a.section == proto::Section{});
     const bool size = a.kind == K::Rfc822Size && a.number != 0;  // 0 may be a NIL placeholder (§4.1.3)
-    if (!(body && a.data) && !size) continue;
+    if (!(body && a.data && !a.data->empty()) && !size) continue;  // "" may be a placeholder
     if (!looked) {
       stored = ctx.oracle->content(c.view.mailbox, c.view.uidvalidity, uid);
       looked = true;

@@ -133,7 +133,17 @@ std::string Trace::write() const {
         out += format_time(line.time_us) + (line.kind == TraceLine::Kind::Client ? " C" : " S") +
                std::to_string(line.client) + ": " + escape_bytes(line.bytes) + "\n";
         break;
-      case TraceLine::Kind::Comment: out += "# " + line.bytes + "\n"; break;
+      case TraceLine::Kind::Comment: {
+        // A comment may span lines; each gets its own "# " so the trace still parses.
+        std::size_t start = 0;
+        do {
+          std::size_t nl = line.bytes.find('\n', start);
+          if (nl == std::string::npos) nl = line.bytes.size();
+          out += "# " + line.bytes.substr(start, nl - start) + "\n";
+          start = nl + 1;
+        } while (start < line.bytes.size());
+        break;
+      }
     }
   }
   return out;

@@ -142,6 +142,15 @@ TEST(Addresses, GarbageNeverFailsOrLoops) {
   EXPECT_EQ(addrs("(unterminated comment a@b"), "");
 }
 
+TEST(Addresses, ListLengthIsCappedAndGroupsStayClosed) {
+  std::string many;
+  for (std::size_t i = 0; i < address_list_entries_max + 10; ++i) many += "a@b, ";
+  EXPECT_EQ(parse_address_list(many).size(), address_list_entries_max);
+  const auto grouped = parse_address_list("G: " + many + ";");
+  EXPECT_EQ(grouped.size(), address_list_entries_max + 1);
+  EXPECT_EQ(grouped.back(), Address{});
+}
+
 TEST(Dates, Rfc2822DateTimes) {
   EXPECT_EQ(parse_date("Tue, 1 Jul 2003 10:52:37 +0200"), (proto::Date{2003, 7, 1}));
   EXPECT_EQ(parse_date("01 jul 2003 10:52 GMT"), (proto::Date{2003, 7, 1}));
@@ -235,6 +244,13 @@ TEST(BodyStructure, AttachmentWithExtensionData) {
             "(\"APPLICATION\" \"PDF\" (\"NAME\" \"report.pdf\") NIL NIL \"BASE64\" 12) \"MIXED\")");
 }
 
+TEST(BodyStructure, LanguageListIsCapped) {
+  std::string m = "Content-Language: ";
+  for (int i = 0; i < 100; ++i) m += "en, ";
+  const SValue bs = MessageContent(m + "\r\n\r\nx").body_structure(true);
+  EXPECT_EQ(bs.list.at(10).list.size(), 64u);
+}
+
 std::string nested_message() {
   return crlf(
       "From: a@example.com\nSubject: outer\nContent-Type: multipart/mixed; boundary=outer\n\n"
@@ -314,10 +330,13 @@ TEST(Section, HeaderFieldsKeepOrderFoldingAndEndWithBlankLine) {
   EXPECT_EQ(c.section(sec({}, Text::HeaderFields, {"Cc"})), "\r\n");
 }
 
-TEST(Section, HeaderFieldsOfAMessageWithoutBodyStillEndWithBlankLine) {
-  const MessageContent c("Subject: only");
-  EXPECT_EQ(c.section(sec({}, Text::HeaderFields, {"Subject"})), "Subject: only\r\n\r\n");
-  EXPECT_EQ(c.section(sec({}, Text::Header)), "Subject: only");
+TEST(Section, MessageWithoutBodyAndBlankLineHasNoBlankLineInHeaderData) {
+  // RFC 3501 §6.4.5: the blank line is always included "except in the case of a message which has no
+  // body and no blank line".
+  const MessageContent c("From: a@b\r\nSubject: only");
+  EXPECT_EQ(c.section(sec({}, Text::HeaderFields, {"Subject"})), "Subject: only");
+  EXPECT_EQ(c.section(sec({}, Text::HeaderFieldsNot, {"Subject"})), "From: a@b\r\n");
+  EXPECT_EQ(c.section(sec({}, Text::Header)), "From: a@b\r\nSubject: only");
   EXPECT_EQ(c.section(sec({}, Text::Text)), "");
 }
 

@@ -169,11 +169,28 @@ TEST(ContentType, MalformedValuesAreRejected) {
   EXPECT_FALSE(parse_content_type(""));
 }
 
+TEST(ContentType, UnterminatedCommentEndingInBackslashIsSafe) {
+  // Found by fuzz/targets/mime.cpp: a quoted pair at the very end stepped past the value.
+  const auto t = parse_content_type("text/plain; a=b (comment \\");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->params.size(), 1u);
+  EXPECT_FALSE(parse_content_type("(\\"));
+}
+
 TEST(ContentType, JunkBetweenParametersIsSkipped) {
   const auto t = parse_content_type("text/plain; junk; name=a/b.txt garbage; charset=us-ascii");
   ASSERT_TRUE(t);
   EXPECT_EQ(*find_param(t->params, "name"), "a/b.txt");
   EXPECT_EQ(*find_param(t->params, "charset"), "us-ascii");
+}
+
+TEST(ContentType, ParameterCountIsCapped) {
+  std::string value = "text/plain";
+  for (std::size_t i = 0; i < mime_params_max + 5; ++i) value += "; p" + std::to_string(i) + "=v";
+  const auto t = parse_content_type(value);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->params.size(), mime_params_max);
+  EXPECT_EQ(t->params.back().name, "p" + std::to_string(mime_params_max - 1));
 }
 
 TEST(Disposition, TokenWithParameters) {

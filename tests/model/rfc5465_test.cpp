@@ -15,6 +15,7 @@
 #include "model/model.hpp"
 #include "model/policy.hpp"
 #include "proto/response_parser.hpp"
+#include "proto/writer.hpp"
 #include "tests/model/transcript.hpp"
 
 namespace imaplab::testing {
@@ -81,7 +82,8 @@ std::optional<proto::Condition> condition_of(const std::vector<std::string>& rep
 // "(subtree Lists MessageNew)"; the ABNF puts events in parentheses and §5 requires MessageExpunge with
 // MessageNew. It omits "* 2 EXISTS" before the FETCH, which §5.2 requires. Unsolicited STATUS for another
 // mailbox carries at least UIDNEXT and MESSAGES (§5.2). The order of NOTIFY's STATUS responses is not fixed
-// ("~"). The client sends the header field names as the RFC's answer shows them.
+// ("~"). The client sends the header field names as the RFC's answer shows them. "S: d STATUS completed"
+// lacks its status word; RFC 3501 §7.1 makes it "d OK STATUS completed".
 
 TEST(Rfc5465, Section3_1_Example) {
   Transcript t(model::Policy{}, {{"alice", "alice"}, {"bob", "alice"}});
@@ -138,7 +140,7 @@ TEST(Rfc5465, Section3_1_Example) {
   EXPECT_TRUE(t.run(fill(R"(
          C1: d STATUS misc (UIDVALIDITY UIDNEXT MESSAGES)
          S1: * STATUS misc (UIDVALIDITY ${V3} UIDNEXT ${N3} MESSAGES 0)
-         S1: d STATUS completed
+         S1: d OK STATUS completed
          C1: e notify set (selected (MessageNew (uid body.peek[header.fields (From To Subject)]) MessageExpunge)) (subtree Lists (MessageNew MessageExpunge)) (mailboxes misc (MessageNew MessageExpunge))
          S1: e OK done
   )", v)));
@@ -204,6 +206,8 @@ struct BadNotify {
   proto::Condition condition;
   const char* rule;
 };
+
+void PrintTo(const BadNotify& b, std::ostream* os) { *os << "NOTIFY " << b.arguments; }
 
 class Rfc5465Arguments : public ::testing::TestWithParam<BadNotify> {};
 
@@ -428,6 +432,7 @@ TEST(Rfc5465, Section6_1_2_SelectedDelayedWaitsForACommand) {
          C1: d NOOP
          S1: [...]
          S1: * 2 EXPUNGE
+         S1: [...]
          S1: d OK
   )"));
 }
@@ -476,6 +481,7 @@ TEST(Rfc5465, Section5_OwnMailboxChangesAreNotNotified) {
          S1: [...]
          S1: f OK
          C1: g STORE 1 +FLAGS.SILENT ($Own)
+         S1: [...]
          S1: g OK
          C1: h CLOSE
          S1: h OK
@@ -514,7 +520,7 @@ TEST(Rfc5465, Section6_4_SubscribedIsReevaluated) {
 // §6.6: no wildcard expansion: "mailboxes Lists/*" names no mailbox.
 TEST(Rfc5465, Section6_6_MailboxesAreNotPatterns) {
   auto t = bob_with_lists();
-  t.exec(1, "a NOTIFY SET (mailboxes "Lists/*" (MessageNew MessageExpunge))");
+  t.exec(1, "a NOTIFY SET (mailboxes \"Lists/*\" (MessageNew MessageExpunge))");
   t.clear_all();
   t.append(2, "Lists/Lemonade", small_message("no pattern"));
   EXPECT_TRUE(t.queued(1).empty()) << t.queued(1).front();
@@ -625,6 +631,7 @@ Transcript alice_shares() {
   t.setup(2, "y CREATE shared/team");
   t.exec(2, "z DELETEACL shared/secret anyone");
   t.exec(2, "z DELETEACL shared/secret bob");
+  t.exec(2, "z DELETEACL shared/team anyone");
   t.setup(2, "w SETACL shared/team bob lr");
   t.clear_all();
   return t;

@@ -157,7 +157,12 @@ bool status_matches(const StatusParts& e, std::string_view expected, std::string
     if (why) *why = "different tag or status word";
     return false;
   }
-  if (!e.code || (a->code && iequal(*a->code, *e.code))) return true;
+  // Quoting may differ ([NEWNAME FOO BAR] and [NEWNAME "FOO" "BAR"] are the same code).
+  auto unquoted = [](std::string code) {
+    code.erase(std::remove(code.begin(), code.end(), '"'), code.end());
+    return code;
+  };
+  if (!e.code || (a->code && iequal(unquoted(*a->code), unquoted(*e.code)))) return true;
   // The codes differ as text; they may still be the same value written differently (quoting, spacing).
   const auto pe = parse(expected), pa = parse(actual);
   if (pe && pa && values_match(*pe, *pa)) return true;

@@ -75,7 +75,7 @@ TEST(ParserBadInput, GarbageAndBinaryBytes) {
   garbage += "\r\n";
   for (const auto& event : feed_all(parser, garbage)) EXPECT_TRUE(std::holds_alternative<ParseError>(event));
   expect_noop(parser, "after");
-  const auto nul = feed_all(parser, std::string("a LOGIN \"x\0y\" z\r\n", 18));
+  const auto nul = feed_all(parser, std::string("a LOGIN \"x\0y\" z\r\n", 17));
   ASSERT_EQ(nul.size(), 1u);
   expect_error(nul[0], "a");
   expect_noop(parser, "b");

@@ -109,6 +109,9 @@ bool changes_selection(CommandKind k) {
 }
 
 std::string trim_crlf(std::string s) {
+  if (const auto eol = s.find("\r\n"); eol != std::string::npos && eol + 2 < s.size()) {
+    s = s.substr(0, eol) + " ...";  // a literal follows: the first line says enough
+  }
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   constexpr std::size_t line_chars_max = 240;
   if (s.size() > line_chars_max) s = s.substr(0, line_chars_max) + "...";
@@ -245,6 +248,15 @@ class Harness {
       out_bytes_ += bytes.size();
       c.out += bytes;
     }
+    // A BYE ends the session (LOGOUT, or RFC 2180 §3.3 delete=bye / rename=bye): the model forgets its view.
+    const bool bye = std::any_of(responses.begin(), responses.end(), [](const proto::Response& r) {
+      const auto* st = std::get_if<proto::StatusResponse>(&r.body);
+      return r.untagged && st != nullptr && st->condition == proto::Condition::Bye;
+    });
+    if (bye) {
+      close(c);
+      return;
+    }
     bool noop_ok = false;
     if (noop) {
       const auto* st = std::get_if<proto::StatusResponse>(&responses.back().body);
@@ -252,6 +264,13 @@ class Harness {
     }
     c.boundaries.push_back(
         Boundary{c.out.size(), model_.session_view(c.session), noop_ok || rng_.chance(0.5), noop_ok});
+  }
+
+  void close(Client& c) {
+    if (c.closed) return;
+    c.closed = true;
+    c.boundaries.clear();
+    model_.disconnect(c.session);
   }
 
   void pump_unsolicited() {
@@ -276,8 +295,7 @@ class Harness {
         c.parser.expect_line();
         break;
       case model::Outcome::Next::Close:
-        c.closed = true;
-        model_.disconnect(c.session);
+        close(c);
         break;
       default:
         c.line = Client::Line::None;
@@ -383,7 +401,8 @@ class Harness {
     if (out_of_range(sent.command, sent.view_size)) {
       ++stats_.bad_out_of_range;
     } else {
-      fail("BAD for a command the agent meant to be valid: " + r.tag + " " + st->text);
+      fail("C" + std::to_string(index(c)) + ": BAD for a command the agent meant to be valid: " + r.tag + " " +
+           st->text);
     }
   }
 
@@ -405,7 +424,7 @@ class Harness {
       std::string a, m;
       for (auto u : view) a += std::to_string(u) + " ";
       for (auto u : b.view) m += std::to_string(u) + " ";
-      fail("view differs from Model::session_view" + std::string(b.noop_ok ? " after NOOP's OK" : "") +
+      fail("C" + std::to_string(index(c)) + ": view differs from Model::session_view" + std::string(b.noop_ok ? " after NOOP's OK" : "") +
            ": agent [" + a + "] model [" + m + "]");
     }
   }
