@@ -29,6 +29,7 @@ struct ServeOptions {
   bool demo = false;
   std::string tls_cert, tls_key;
   bool allow_plaintext = false;
+  bool require_tls = false;
 };
 
 // Demo passwords are drawn fresh at each start, so a demo server reachable from elsewhere is not an open door.
@@ -79,13 +80,21 @@ void append(model::Model& model, model::SessionId session, const std::string& bo
   run(model, session, command(proto::CommandKind::Append, args));
 }
 
+// A session of the demo setup, logged in. It is internal (no network), so it is put in the state after
+// STARTTLS first: LOGIN then works also when plaintext login is disabled.
+model::SessionId demo_session(model::Model& model, const model::User& user) {
+  model::SessionId session = model.connect();
+  model.execute(session, command(proto::CommandKind::StartTls, proto::NoArgs{}));
+  run(model, session, command(proto::CommandKind::Login, proto::LoginArgs{user.name, user.password}));
+  return session;
+}
+
 // Two users, personal mailboxes with mail, and a shared mailbox both can use (RFC 4314 ACL).
 void populate_demo(model::Model& model, const std::vector<model::User>& demo) {
   const model::User& alice = demo[0];
   const model::User& bob = demo[1];
   using K = proto::CommandKind;
-  model::SessionId a = model.connect();
-  run(model, a, command(K::Login, proto::LoginArgs{alice.name, alice.password}));
+  model::SessionId a = demo_session(model, alice);
   run(model, a, command(K::Create, proto::MailboxArgs{"Work"}));
   run(model, a, command(K::Create, proto::MailboxArgs{"shared/team"}));
   run(model, a, command(K::SetAcl, proto::AclArgs{"shared/team", bob.name, "lrswipkxte"}));
@@ -96,8 +105,7 @@ void populate_demo(model::Model& model, const std::vector<model::User>& demo) {
          {"\\Flagged"});
   append(model, a, "Work", demo_message(alice.name, bob.name, "Design notes", 4, "One server, two worlds."));
   append(model, a, "shared/team", demo_message(alice.name, "team", "Team agenda", 5, "1. Races. 2. Coffee."));
-  model::SessionId b = model.connect();
-  run(model, b, command(K::Login, proto::LoginArgs{bob.name, bob.password}));
+  model::SessionId b = demo_session(model, bob);
   append(model, b, "INBOX", demo_message(alice.name, bob.name, "Re: Design notes", 6, "Looks good."));
   append(model, b, "shared/team", demo_message(bob.name, "team", "Re: Team agenda", 7, "Add 3. Tests."));
   run(model, a, command(K::Logout, proto::NoArgs{}));
@@ -144,6 +152,10 @@ int run_serve(const ServeOptions& options) {
     std::fprintf(stderr, "imaplab serve: --policy: %s\n", error.c_str());
     return 2;
   }
+  if (options.require_tls && (options.tls_cert.empty() || options.tls_key.empty())) {
+    std::fprintf(stderr, "imaplab serve: --require-tls needs --tls-cert and --tls-key\n");
+    return 2;
+  }
   auto users = load_users(options.users_file);
   if (!users) return 2;
   std::vector<model::User> demo;
@@ -157,7 +169,7 @@ int run_serve(const ServeOptions& options) {
   asio.config.random_uidvalidity = true;
   // LOGINDISABLED before TLS (RFC 3501 §6.2.3) unless plaintext is allowed: by default only on loopback.
   const bool loopback = !asio.listen || asio_front::is_loopback(asio.listen->host);
-  asio.config.model_options.allow_plaintext = options.allow_plaintext || loopback;
+  asio.config.model_options.allow_plaintext = !options.require_tls && (options.allow_plaintext || loopback);
   asio.tls_cert_file = options.tls_cert;
   asio.tls_key_file = options.tls_key;
   try {
@@ -168,6 +180,9 @@ int run_serve(const ServeOptions& options) {
                  server.tls_port() != 0 ? fmt::format(" and TLS on port {}", server.tls_port()).c_str() : "",
                  policy->to_string().c_str());
     for (const auto& user : demo) std::printf("user %s password %s\n", user.name.c_str(), user.password.c_str());
+    if (server.tls_port() != 0) {
+      std::printf("listening-tls %s:%u\n", asio.listen_tls->host.c_str(), unsigned(server.tls_port()));
+    }
     std::printf("listening %s:%u\n", asio.listen ? asio.listen->host.c_str() : "-", unsigned(server.port()));
     std::fflush(stdout);
     server.run();
@@ -195,6 +210,8 @@ void register_serve(CLI::App& app) {
   serve->add_option("--tls-key", options->tls_key, "PEM private key");
   serve->add_flag("--allow-plaintext", options->allow_plaintext,
                   "allow LOGIN without TLS (default: only when listening on loopback)");
+  serve->add_flag("--require-tls", options->require_tls, "LOGINDISABLED before TLS, also on loopback")
+      ->excludes("--allow-plaintext");
   serve->callback([options] { set_exit_code(run_serve(*options)); });
 }
 

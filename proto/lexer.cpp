@@ -371,6 +371,13 @@ std::string_view Lexer::text_to_line_end() {
   return s_.substr(start, pos_ - start);
 }
 
+std::string_view Lexer::until_any(std::string_view stops) {
+  const std::size_t start = pos_;
+  while (pos_ < s_.size() && s_[pos_] != '\r' && s_[pos_] != '\n' && stops.find(s_[pos_]) == std::string_view::npos)
+    ++pos_;
+  return s_.substr(start, pos_ - start);
+}
+
 std::optional<std::string> leading_tag(std::string_view message) {
   std::size_t i = 0;
   while (i < message.size() && i <= limits::tag_bytes_max && is_tag_char(message[i])) ++i;

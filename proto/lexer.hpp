@@ -79,6 +79,8 @@ class Lexer {
   Section section();
   // The rest of the line up to (not including) CRLF.
   std::string_view text_to_line_end();
+  // Bytes up to the line end or the first of `stops`, possibly none.
+  std::string_view until_any(std::string_view stops);
 
   // Parenthesized nesting and recursion (NOT/OR chains) share one depth limit.
   void enter();

@@ -164,19 +164,10 @@ class ResponseReader {
       paren_list(lx_, false, [&] { code.list.emplace_back(lx_.atom()); });
     } else if (lx_.try_sp()) {
       // ALERT, PARSE, TRYCREATE, the RFC 5530 atoms, and unknown codes: keep any text as written.
-      code.text = raw_code_text();
+      code.text = std::string(lx_.until_any("]"));
     }
     lx_.expect(']', "']' of resp-text-code");
     return code;
-  }
-
-  std::string raw_code_text() {
-    std::string text;
-    while (!lx_.at_line_end() && lx_.peek() != ']') {
-      text.push_back(lx_.peek());
-      lx_.try_char(lx_.peek());
-    }
-    return text;
   }
 
   void push_item(std::vector<std::string>& list, std::string item) {
@@ -285,13 +276,8 @@ class ResponseReader {
       paren_list(lx_, true, [&] { skip_value(); });
     } else if (lx_.peek() == '"' || lx_.peek() == '{') {
       lx_.string();
-    } else {
-      std::size_t n = 0;
-      while (!lx_.at_line_end() && lx_.peek() != ' ' && lx_.peek() != ')' && lx_.peek() != '(') {
-        lx_.try_char(lx_.peek());
-        ++n;
-      }
-      if (n == 0) lx_.fail("expected tagged-ext-val (RFC 5258 §9)");
+    } else if (lx_.until_any(" ()").empty()) {
+      lx_.fail("expected tagged-ext-val (RFC 5258 §9)");
     }
   }
 

@@ -22,8 +22,12 @@ using proto::Response;
 
 constexpr std::uint32_t login_attempts_max = 3;   // failed LOGINs before the agent gives up with LOGOUT
 constexpr std::size_t tag_digits_min = 3;         // "A001": the RFC examples' look
-// How many untagged responses an IDLE waits for before the agent wants to send DONE (index = count).
-constexpr std::array<std::uint32_t, 4> idle_wait_weights = {30, 40, 20, 10};
+// IDLE in generated mode (RFC 2177): after "+" the agent is always ready to send, and the caller's scheduler
+// decides when it gets the chance. At each chance it sends DONE once it has seen the number of untagged
+// responses drawn when IDLE was sent (index = count, weights below), or else with idle_end_chance, so an IDLE
+// that nothing happens to still ends after a few chances and no world can deadlock on it.
+constexpr std::array<std::uint32_t, 4> idle_wait_weights = {15, 45, 25, 15};
+constexpr double idle_end_chance = 0.15;
 constexpr double authenticate_chance = 0.3;       // AUTHENTICATE PLAIN instead of LOGIN, when offered
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -384,13 +388,6 @@ struct ClientAgent::Impl {
         workload.completed(*done.detail, cond);
         break;
       case CommandKind::Delete:
-        // RFC 3501 §6.3.4 leaves open what a server does to a session that deletes its own selected
-        // mailbox; some (imaplab's model among them) deselect it, so assume nothing is selected any more.
-        if (ok && phase == Phase::Selected && std::get<proto::MailboxArgs>(done.detail->args).mailbox == selected) {
-          deselect();
-        }
-        workload.completed(*done.detail, cond);
-        break;
       case CommandKind::Create:
         workload.completed(*done.detail, cond);
         break;
@@ -464,8 +461,9 @@ struct ClientAgent::Impl {
     if (!live()) return false;
     if (awaiting == Plus::Literal || awaiting == Plus::Authenticate) return plus_received;
     if (idle == Idle::Idling) {
-      // Scripts: DONE after the next untagged response, or at once when another command is due.
-      return scripted ? idle_seen > 0 || script_next < script.size() : idle_seen >= idle_wait;
+      // Scripts (deterministic, no randomness): DONE after the next untagged response, or at once when the
+      // script has another command due. Generated: see idle_wait_weights.
+      return scripted ? idle_seen > 0 || script_next < script.size() : true;
     }
     if (!pipe_open()) return false;
     if (scripted) return script_next < script.size() && admits(script[script_next]);
@@ -493,7 +491,9 @@ struct ClientAgent::Impl {
       return raw(plain_response());
     }
     if (idle == Idle::Idling) {
-      idle = Idle::DoneSent;  // the caller decides when IDLE ends (RFC 2177)
+      // A caller may also call next() on a timer of its own: in a script that ends the IDLE at once.
+      if (!scripted && idle_seen < idle_wait && !rng.chance(idle_end_chance)) return std::nullopt;
+      idle = Idle::DoneSent;
       return raw("DONE");
     }
     if (!pipe_open()) return std::nullopt;

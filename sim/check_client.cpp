@@ -85,6 +85,28 @@ bool depends_on_store(CommandKind k) {
          k == CommandKind::Search || k == CommandKind::Store;
 }
 
+// The authentication identity of SASL PLAIN ("authzid NUL authcid NUL password", RFC 4616), base64.
+std::string plain_user(const std::string& base64) {
+  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string bytes;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char ch : base64) {
+    const auto pos = alphabet.find(ch);
+    if (pos == std::string_view::npos) break;  // '=' padding or junk ends the data
+    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  const auto first = bytes.find('\0');
+  if (first == std::string::npos) return {};
+  const auto second = bytes.find('\0', first + 1);
+  return second == std::string::npos ? std::string() : bytes.substr(first + 1, second - first - 1);
+}
+
 void reset_session(ClientState& c) {
   c.authenticated = false;
   c.bye = false;
@@ -105,13 +127,13 @@ EventIndex produced_after(const ClientState& c) { return c.last_completed_sent; 
 
 // ---- untagged responses -------------------------------------------------------------------------------
 
-bool unsolicited_moment(const ClientState& c) { return (c.inflight.empty() || c.idle) && c.notifies == 0; }
+bool unsolicited_moment(const ClientState& c) { return (c.inflight.empty() || c.idling()) && c.notifies == 0; }
 
 // SEQ-1 / SEQ-2 (MOD-4 for VANISHED): when may an expunge be reported?
 void check_expunge_timing(Ctx& ctx, const ClientState& c, const proto::Response& r, EventIndex index,
                           bool vanished) {
   if (c.notifies > 0) return;  // the old and the new NOTIFY set may both apply
-  if (c.inflight.empty() || c.idle) {
+  if (c.inflight.empty() || c.idling()) {
     check_unsolicited(ctx, c, r, index);
     return;
   }
@@ -257,7 +279,7 @@ void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::F
       uid = told;
       if (told > v.max_uid) {
         v.max_uid = told;
-        if (v.uidvalidity != 0) observe_existing_uid(ctx, v.mailbox, v.uidvalidity, told, index);
+        if (v.uidvalidity != 0) observe_existing_uid(ctx, scoped(c, v.mailbox), v.uidvalidity, told, index);
       }
     }
   }
@@ -326,9 +348,9 @@ void on_status_data(Ctx& ctx, ClientState& c, const proto::Response& r, const pr
     }
   }
   const auto uv32 = static_cast<std::uint32_t>(*uv);
-  observe_uidvalidity(ctx, s.mailbox, uv32, start, index);
-  if (uidnext) observe_uidnext(ctx, s.mailbox, uv32, *uidnext, start, index);
-  if (hms) observe_highestmodseq(ctx, s.mailbox, uv32, *hms, start, index);
+  observe_uidvalidity(ctx, scoped(c, s.mailbox), uv32, start, index);
+  if (uidnext) observe_uidnext(ctx, scoped(c, s.mailbox), uv32, *uidnext, start, index);
+  if (hms) observe_highestmodseq(ctx, scoped(c, s.mailbox), uv32, *hms, start, index);
 }
 
 void on_list(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
@@ -367,9 +389,8 @@ void on_uidplus_code(Ctx& ctx, const ClientState& c, const proto::ResponseCode& 
     hi = std::max({hi, range.first, range.last});
   }
   const auto uv = static_cast<std::uint32_t>(*code.number);
-  observe_uidvalidity(ctx, dest, uv, f.sent, index);
-  observe_assigned_uids(ctx, dest, uv, lo, hi, f.sent, index);
-  (void)c;
+  observe_uidvalidity(ctx, scoped(c, dest), uv, f.sent, index);
+  observe_assigned_uids(ctx, scoped(c, dest), uv, lo, hi, f.sent, index);
 }
 
 const Inflight* inflight_of_kind(const ClientState& c, const Ctx& ctx, CommandKind kind) {
@@ -442,12 +463,12 @@ void finish_select(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
     v.entries.assign(*progress.exists, ViewEntry{0, 0, static_cast<std::uint32_t>(index)});
     v.unknown = *progress.exists;
   }
-  if (v.uidvalidity != 0) observe_uidvalidity(ctx, v.mailbox, v.uidvalidity, f.sent, index);
+  if (v.uidvalidity != 0) observe_uidvalidity(ctx, scoped(c, v.mailbox), v.uidvalidity, f.sent, index);
 }
 
 // RFC 3501 §6.3.5: the client's own RENAME of its selected mailbox (or a parent) renames its view.
 void follow_rename(Ctx& ctx, ClientState& c, const proto::RenameArgs& a) {
-  mark_name_reused(ctx, a.from);
+  mark_name_reused(ctx, scoped(c, a.from));
   if (a.from == "INBOX") return;  // RENAME INBOX moves the messages; INBOX stays
   std::string& name = c.view.mailbox;
   if (name == a.from) {
@@ -509,8 +530,10 @@ void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
     case CommandKind::Login:
     case CommandKind::Authenticate:
       --c.auths;
-      if (ok) c.authenticated = true;
-      if (const auto* l = std::get_if<proto::LoginArgs>(&cmd.args); ok && l) c.user = l->user;
+      if (ok) {
+        c.authenticated = true;
+        c.user = c.pending_user;
+      }
       break;
     case CommandKind::Select:
     case CommandKind::Examine:
@@ -544,7 +567,7 @@ void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
       }
       break;
     case CommandKind::Delete:
-      if (ok) mark_name_reused(ctx, std::get<proto::MailboxArgs>(cmd.args).mailbox);
+      if (ok) mark_name_reused(ctx, scoped(c, std::get<proto::MailboxArgs>(cmd.args).mailbox));
       break;
     case CommandKind::Rename:
       if (ok) follow_rename(ctx, c, std::get<proto::RenameArgs>(cmd.args));
@@ -613,6 +636,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   const Event& e = ctx.log[index];
   if (e.raw_line) {
     if (c.idle && iequals(*e.raw_line, "DONE")) c.idle_done_sent = true;
+    if (c.auths > 0 && !c.idle) c.pending_user = plain_user(*e.raw_line);
     return;
   }
   if (!e.command) return;
@@ -626,7 +650,13 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   if (cmd.kind == CommandKind::Fetch && cmd.uid && c.view.fully_known() && c.selects == 0) {
     f.uid_set_misses_view = !set_hits_view(std::get<proto::FetchArgs>(cmd.args).set, c.view);
   }
-  if (cmd.kind == CommandKind::Login || cmd.kind == CommandKind::Authenticate) ++c.auths;
+  if (cmd.kind == CommandKind::Login || cmd.kind == CommandKind::Authenticate) {
+    ++c.auths;
+    c.pending_user.clear();
+    if (const auto* l = std::get_if<proto::LoginArgs>(&cmd.args)) c.pending_user = l->user;
+    const auto* a = std::get_if<proto::AuthenticateArgs>(&cmd.args);
+    if (a != nullptr && a->mechanism == "PLAIN" && a->initial_response) c.pending_user = plain_user(*a->initial_response);
+  }
   if (cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine) {
     if (c.selects++ == 0) c.select_progress = {};
   }

@@ -11,8 +11,14 @@ namespace {
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
+// "user1:INBOX" for a scoped() name.
+std::string shown(std::string mailbox) {
+  std::replace(mailbox.begin(), mailbox.end(), '\x1f', ':');
+  return mailbox;
+}
+
 std::string where(const std::string& mailbox, std::uint32_t uidvalidity) {
-  return "\"" + mailbox + "\" (UIDVALIDITY " + n(uidvalidity) + ")";
+  return "\"" + shown(mailbox) + "\" (UIDVALIDITY " + n(uidvalidity) + ")";
 }
 
 bool is_recent(const std::string& flag) {
@@ -105,7 +111,7 @@ void observe_uidvalidity(Ctx& ctx, const std::string& mailbox, std::uint32_t uid
   MonotoneFloor& floor = ctx.cross.uidvalidity[mailbox];
   if (const auto* s = floor.before(start); s != nullptr && uidvalidity < s->value) {
     ctx.rep.report(reused(ctx, mailbox) ? "UID-3" : "UID-4", {end}, {s->end},
-                   "UIDVALIDITY of \"" + mailbox + "\" is reported as " + n(uidvalidity) + ", lower than " +
+                   "UIDVALIDITY of \"" + shown(mailbox) + "\" is reported as " + n(uidvalidity) + ", lower than " +
                        n(s->value) + " seen before this command was sent; when UIDs are not kept the UIDVALIDITY "
                        "must increase.");
   }
@@ -133,7 +139,7 @@ void mark_name_reused(Ctx& ctx, const std::string& name) { ctx.cross.name_reused
 
 void cross_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& f,
                  EventIndex index) {
-  const MessageKey key{c.view.mailbox, c.view.uidvalidity, uid};
+  const MessageKey key{scoped(c, c.view.mailbox), c.view.uidvalidity, uid};
   check_recent(ctx, c, key, f, index);
   check_same_content(ctx, key, f, index);
 }
@@ -144,9 +150,9 @@ void change_committed(Ctx& ctx, const ClientState& author, const std::string& ma
   const std::uint64_t deadline = ctx.log[done].time_us + ctx.options.notify_bound_us;
   for (const auto& [id, w] : ctx.clients) {
     if (id == author.id || !w.connected || w.bye || !w.view_usable() || w.notifies > 0) continue;
-    if (w.view.mailbox != mailbox || w.view.uidvalidity != uidvalidity || w.view.selected_at >= sent) continue;
+    if (scoped(w, w.view.mailbox) != scoped(author, mailbox) || w.view.uidvalidity != uidvalidity || w.view.selected_at >= sent) continue;
     const bool immediate_new = w.notify.selected_new && !w.notify.delayed;
-    const bool idle_watch = w.idle && w.idle_since < sent && (!w.notify.active || immediate_new);
+    const bool idle_watch = w.idling() && w.idle_since < sent && (!w.notify.active || immediate_new);
     const bool notify_watch = w.notify.active && immediate_new && w.notify.set_at < sent;
     if (!idle_watch && !notify_watch) continue;
     ctx.cross.obligations.push_back(Obligation{id, w.watch_epoch, sent, done, deadline});

@@ -96,6 +96,7 @@ struct ClientState {
   bool connected = false;
   bool authenticated = false;
   std::string user;
+  std::string pending_user;  // from LOGIN or AUTHENTICATE PLAIN, until its tagged OK
   bool bye = false;
   std::deque<Inflight> inflight;
   std::uint32_t seq_sensitive = 0;   // such commands in flight
@@ -114,8 +115,18 @@ struct ClientState {
   EventIndex last_exists = no_event;   // latest EXISTS received (NTF-2 discharge)
 
   bool view_usable() const { return view.valid && selects == 0; }
+  // Idling for the rules: after DONE the IDLE command is completing and may bring the queued updates
+  // (RFC 2177), like any command.
+  bool idling() const { return idle && !idle_done_sent; }
   const Inflight* find_inflight(proto::CommandKind kind, bool uid, const std::vector<Event>& log) const;
 };
+
+// Mailbox names are per user (each user has an INBOX), so cross-client state keys a mailbox by the user who
+// named it: "user\x1fname". Shared mailboxes reached by two users are then compared within each user only,
+// which misses nothing within a user and never confuses two users' mailboxes.
+inline std::string scoped(const ClientState& c, const std::string& mailbox) {
+  return (c.user.empty() ? "#client" + std::to_string(c.id) : c.user) + '\x1f' + mailbox;
+}
 
 // A monotone quantity observed by many clients. Each observation read the server's state somewhere between
 // its command's send and the response's reception, so only an observation that ENDED before another one
@@ -134,8 +145,8 @@ class MonotoneFloor {
   std::vector<Step> steps_;
 };
 
-using MailboxKey = std::pair<std::string, std::uint32_t>;  // (name, UIDVALIDITY)
-using MessageKey = std::tuple<std::string, std::uint32_t, std::uint32_t>;  // (name, UIDVALIDITY, UID)
+using MailboxKey = std::pair<std::string, std::uint32_t>;  // (scoped name, UIDVALIDITY)
+using MessageKey = std::tuple<std::string, std::uint32_t, std::uint32_t>;  // (scoped name, UIDVALIDITY, UID)
 
 // A change that watchers must hear about within the NOTIFY bound (NTF-2).
 struct Obligation {
@@ -181,7 +192,7 @@ void client_disconnected(Ctx& ctx, ClientState& c, EventIndex index);
 void client_sent(Ctx& ctx, ClientState& c, EventIndex index);
 void client_received(Ctx& ctx, ClientState& c, EventIndex index);
 
-// check_cross.cpp: [X] rules, in event order over all clients.
+// check_cross.cpp: [X] rules, in event order over all clients. Mailbox names here are scoped().
 // A UIDNEXT / HIGHESTMODSEQ / UIDVALIDITY / assigned UID read between `start` and `end` (UID-1..4, MOD-1).
 void observe_uidnext(Ctx& ctx, const std::string& mailbox, std::uint32_t uidvalidity, std::uint64_t value,
                      EventIndex start, EventIndex end);

@@ -86,7 +86,7 @@ std::string notify_argument_error(const proto::NotifyArgs& args) {
 }
 
 bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r, EventIndex index) {
-  const bool idle = c.idle;
+  const bool idle = c.idling();
   const NotifySet& ns = c.notify;
   const auto* number = std::get_if<proto::NumberData>(&r.body);
   const bool exists = number != nullptr && number->kind == proto::NumberData::Kind::Exists;

@@ -57,6 +57,13 @@ void store_checkpoint(Ctx& ctx, const ClientState& c, const char* rule, EventInd
   if (!session) return;
   const std::vector<std::uint32_t> truth = ctx.oracle->model().session_view(*session);
   const View& v = c.view;
+  // An empty session view for a non-empty client view means the server deselected the session (delete=bye,
+  // rename=bye: a BYE is on its way); and a mailbox of that name with another UIDVALIDITY is not this one.
+  if (truth.empty() && v.count() > 0) return;
+  if (const auto info = ctx.oracle->model().mailbox(v.mailbox);
+      info && v.uidvalidity != 0 && info->uidvalidity != v.uidvalidity) {
+    return;
+  }
   if (truth.size() != v.count()) {
     ctx.rep.report(rule, {done}, {sent},
                    "after this command completed the client knows " + n(v.count()) + " messages in \"" +

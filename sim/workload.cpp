@@ -276,8 +276,12 @@ Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
       return command(CommandKind::Create, std::move(a));
     }
     case Delete: {
+      // Never the selected mailbox itself: RFC 3501 §6.3.4 leaves open whether the deleting session stays
+      // selected, so the agent could not know its own state. Other sessions deleting it is the case RFC 2180
+      // §3 is about, and other agents do that.
       proto::MailboxArgs a;
       a.mailbox = pick_deletable(rng);
+      if (v.phase == WorkloadView::Phase::Selected && a.mailbox == v.selected) a.mailbox = pick_scratch(rng);
       return command(CommandKind::Delete, std::move(a));
     }
     case Rename: return make_rename(rng);

@@ -46,6 +46,8 @@ class Serve:
             words = line.split()
             if len(words) == 4 and words[0] == "user" and words[2] == "password":
                 self.users[words[1]] = words[3]
+            elif len(words) == 2 and words[0] == "listening-tls":
+                self.tls_port = int(words[1].rsplit(":", 1)[1])
             elif len(words) == 2 and words[0] == "listening":
                 self.port = int(words[1].rsplit(":", 1)[1])
                 break

@@ -121,7 +121,7 @@ std::string trim_crlf(std::string s) {
 // ---- The harness ----------------------------------------------------------------------------------------
 
 struct Stats {
-  std::uint64_t commands = 0, bad_out_of_range = 0, view_checks = 0, view_checks_known = 0, noop_checks = 0;
+  std::uint64_t commands = 0, out_of_range_sent = 0, bad_out_of_range = 0, view_checks = 0, view_checks_known = 0, noop_checks = 0;
   std::map<std::string, std::uint64_t> kinds;  // "UID FETCH" -> count
 };
 
@@ -327,6 +327,7 @@ class Harness {
       ++stats_.commands;
       ++stats_.kinds[std::string(out->command->uid ? "UID " : "") + proto::command_name(out->command->kind)];
       check_rules(c, *out->command);
+      if (out_of_range(*out->command, c.agent.view().size())) ++stats_.out_of_range_sent;
       c.in_flight[out->command->tag] = Sent{*out->command, c.agent.view().size()};
       c.last_command = *out->command;
     }
@@ -460,6 +461,7 @@ TEST(AgentAgainstModel, ThousandsOfCommandsFollowTheClientRules) {
     EXPECT_GE(h.stats().commands, commands_per_run) << "the agents stalled, seed " << seed;
     total.commands += h.stats().commands;
     total.bad_out_of_range += h.stats().bad_out_of_range;
+    total.out_of_range_sent += h.stats().out_of_range_sent;
     total.view_checks += h.stats().view_checks;
     total.view_checks_known += h.stats().view_checks_known;
     total.noop_checks += h.stats().noop_checks;
@@ -472,13 +474,15 @@ TEST(AgentAgainstModel, ThousandsOfCommandsFollowTheClientRules) {
     EXPECT_GT(total.kinds[kind], 0u) << kind << " never generated";
   }
   EXPECT_GT(total.noop_checks, 50u);
+  EXPECT_GT(total.out_of_range_sent, 0u) << "sequence sets are never out of range";
   // The view is mostly known: UIDs of new messages are fetched soon after EXISTS.
   EXPECT_GT(total.view_checks_known * 2, total.view_checks);
   std::string kinds;
   for (const auto& [k, n] : total.kinds) kinds += k + "=" + std::to_string(n) + " ";
-  std::printf("agents: %llu commands, %llu BAD for out-of-range sets, %llu view checks (%llu fully known, "
+  std::printf("agents: %llu commands, %llu with out-of-range sets (%llu answered BAD), %llu view checks (%llu fully known, "
               "%llu after NOOP)\n%s\n",
               static_cast<unsigned long long>(total.commands),
+              static_cast<unsigned long long>(total.out_of_range_sent),
               static_cast<unsigned long long>(total.bad_out_of_range),
               static_cast<unsigned long long>(total.view_checks),
               static_cast<unsigned long long>(total.view_checks_known),
@@ -678,6 +682,42 @@ TEST(Agent, GeneratedCommandsAfterNotifyExpungeUseUids) {
     a.receive(reply + c.tag + " OK done\r\n");
   }
   EXPECT_GT(checked_after_notify, 100);
+}
+
+TEST(Agent, GeneratedIdleEndsEvenWhenNothingHappens) {
+  AgentConfig config = config_for("alice");
+  config.mix = CommandMix{};
+  config.mix.idle = 50;  // mostly IDLE
+  ClientAgent a(config);
+  a.receive("* OK [CAPABILITY IMAP4rev1 IDLE LITERAL+] ready\r\n");
+  Rng rng(10);
+  auto login = next(a, rng);
+  a.receive(login->command->tag + " OK [CAPABILITY IMAP4rev1 IDLE LITERAL+] in\r\n");
+  int idles = 0;
+  for (int i = 0; i < 400 && idles < 20; ++i) {
+    ASSERT_TRUE(a.wants_to_send());
+    auto out = a.next(rng);
+    ASSERT_TRUE(out && out->command);
+    if (out->command->kind != CommandKind::Idle) {
+      a.receive(out->command->tag + " OK done\r\n");
+      continue;
+    }
+    ++idles;
+    EXPECT_FALSE(a.wants_to_send());  // nothing until "+" (RFC 2177)
+    a.receive("+ idling\r\n");
+    int chances = 0;
+    std::optional<ClientAgent::Outgoing> done;
+    while (!done && chances < 200) {
+      ASSERT_TRUE(a.wants_to_send());
+      done = a.next(rng);
+      ++chances;
+    }
+    ASSERT_TRUE(done && done->raw_line) << "IDLE never ended";
+    EXPECT_EQ(done->bytes, "DONE\r\n");
+    EXPECT_FALSE(a.wants_to_send());
+    a.receive(out->command->tag + " OK IDLE terminated\r\n");
+  }
+  EXPECT_EQ(idles, 20);
 }
 
 // ---- Classification and Rng -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ namespace {
 
 std::vector<std::string> login(int c) {
   const std::string C = "C" + std::to_string(c) + ": ", S = "S" + std::to_string(c) + ": ";
-  return {C + "<connect>", S + "* OK ready", C + "a1 LOGIN user" + std::to_string(c) + " pw", S + "a1 OK done"};
+  return {C + "<connect>", S + "* OK ready", C + "a1 LOGIN alice pw", S + "a1 OK done"};
 }
 
 std::vector<std::string> select(int c, const std::string& verb = "SELECT") {
@@ -43,6 +43,21 @@ TEST(CheckCross, Uid1UidnextNeverDecreasesInRealTimeOrder) {
                         "S1: * STATUS Trash (UIDNEXT 10 UIDVALIDITY 3)", "S1: b1 OK done",
                         "S2: * STATUS Trash (UIDNEXT 8 UIDVALIDITY 3)", "S2: b1 OK done"}})),
             "");
+}
+
+TEST(CheckCross, MailboxNamesArePerUser) {
+  const auto first = cat({login(1), {"C1: b1 STATUS INBOX (UIDNEXT UIDVALIDITY)",
+                                     "S1: * STATUS INBOX (UIDNEXT 10 UIDVALIDITY 3)", "S1: b1 OK done"}});
+  const std::vector<std::string> later = {"C2: b1 STATUS INBOX (UIDNEXT UIDVALIDITY)",
+                                          "S2: * STATUS INBOX (UIDNEXT 2 UIDVALIDITY 3)", "S2: b1 OK done"};
+  // Bob's INBOX is not Alice's.
+  EXPECT_EQ(fired(cat({first, {"C2: <connect>", "C2: a1 LOGIN bob pw", "S2: a1 OK done"}, later})), "");
+  // AUTHENTICATE PLAIN as alice (RFC 4616 "\0alice\0pw"), with and without an initial response.
+  EXPECT_EQ(fired(cat({first, {"C2: <connect>", "C2: a1 AUTHENTICATE PLAIN", "S2: + ", "C2: AGFsaWNlAHB3",
+                               "S2: a1 OK done"}, later})),
+            "UID-1");
+  EXPECT_EQ(fired(cat({first, {"C2: <connect>", "C2: a1 AUTHENTICATE PLAIN AGFsaWNlAHB3", "S2: a1 OK done"}, later})),
+            "UID-1");
 }
 
 TEST(CheckCross, Uid2AssignedUidsAboveEarlierUidnext) {

@@ -1,5 +1,5 @@
 // Test helper: builds checker Events from transcript lines in RFC 2180's notation, e.g. "C1: a FETCH 1:* FLAGS"
-// (client 1 sent a command), "S1: * 3 EXPUNGE" (client 1 received a response), "C1: DONE" (a raw line),
+// (client 1 sent a command), "S1: * 3 EXPUNGE" (client 1 received a response), "C1: DONE" (a raw line: any single token),
 // "C1: <connect>" / "C1: <disconnect>". A line may start with "@<microseconds> " to set its virtual time;
 // otherwise each line is 10 us after the previous one.
 #pragma once

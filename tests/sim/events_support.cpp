@@ -25,7 +25,7 @@ Event parse_line(const std::string& line, std::uint64_t time_us) {
   e.bytes = text + "\r\n";
   if (line[0] == 'C') {
     e.dir = Event::Dir::Sent;
-    if (text == "DONE") {
+    if (text.find(' ') == std::string::npos) {  // DONE, AUTHENTICATE data: one token, never a command
       e.raw_line = text;
       return e;
     }
