@@ -227,6 +227,9 @@ int main(int argc, char** argv) {
   const auto sizes = parse_sizes(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  // One reporter for every size: Google Benchmark 1.7's default display reporter does not survive a second
+  // RunSpecifiedBenchmarks call.
+  benchmark::ConsoleReporter reporter(benchmark::ConsoleReporter::OO_Tabular);
   for (std::size_t n : sizes) {
     auto scale = build(n);
     if (!scale->complete) continue;
@@ -236,7 +239,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("StoreFlags" + suffix).c_str(), [&s](benchmark::State& st) { store_bench(st, s); });
     benchmark::RegisterBenchmark(("ExpungeOne" + suffix).c_str(),
                                  [&s](benchmark::State& st) { expunge_bench(st, s); });
-    benchmark::RunSpecifiedBenchmarks();
+    benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::ClearRegisteredBenchmarks();
   }
   benchmark::Shutdown();

@@ -103,17 +103,25 @@ void list_subscribed(Ctx& ctx, const ListRequest& req, const proto::ListArgs& a)
 
 namespace {
 
+// Dynamic programming over (pattern position, name position): O(|pattern| * |name|) for any number of
+// wildcards, so a pattern of many '*' cannot blow up (bad input never costs exponential time).
 bool match_from(std::string_view pattern, std::string_view name) {
-  if (pattern.empty()) return name.empty();
-  const char c = pattern.front();
-  if (c == '*' || c == '%') {
-    for (std::size_t i = 0; i <= name.size(); ++i) {
-      if (match_from(pattern.substr(1), name.substr(i))) return true;
-      if (i < name.size() && c == '%' && name[i] == delimiter) return false;
+  std::vector<char> row(name.size() + 1, 0), next(name.size() + 1, 0);
+  row[name.size()] = 1;  // the empty pattern matches only the empty rest of the name
+  for (std::size_t pi = pattern.size(); pi-- > 0;) {
+    const char c = pattern[pi];
+    std::fill(next.begin(), next.end(), 0);
+    for (std::size_t ni = name.size() + 1; ni-- > 0;) {
+      if (c == '*' || c == '%') {
+        // Match nothing here, or take one more character (a '%' never takes the delimiter).
+        next[ni] = row[ni] || (ni < name.size() && (c == '*' || name[ni] != delimiter) && next[ni + 1]);
+      } else {
+        next[ni] = ni < name.size() && name[ni] == c && row[ni + 1];
+      }
     }
-    return false;
+    std::swap(row, next);
   }
-  return !name.empty() && c == name.front() && match_from(pattern.substr(1), name.substr(1));
+  return row[0] != 0;
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 //
 // Case conventions (RFC 3501 leaves them open; these match the §7.4.2 example and common servers): body
 // type and subtype, parameter names, the disposition type and the transfer encoding are upper-cased
-// ("TEXT" "PLAIN" ("CHARSET" "us-ascii") ... "7BIT"); parameter values, ids, descriptions, languages,
+// ("TEXT" "PLAIN" ("CHARSET" "utf-8") ... "QUOTED-PRINTABLE"); parameter values, ids, descriptions, languages,
 // locations and every ENVELOPE string are as written. A text part without a charset parameter is reported
 // with ("CHARSET" "US-ASCII"), the RFC 2046 §4.1.2 default. NUL bytes, which no IMAP string can carry
 // (RFC 3501 §4.3), are dropped from ENVELOPE and BODYSTRUCTURE strings; sections return the raw bytes.

@@ -178,7 +178,7 @@ std::optional<std::string> Lexer::nstring() {
 }
 
 std::string Lexer::list_mailbox() {
-  if (peek() == '"' || peek() == '{') return string();
+  if (peek() == '"' || peek() == '{') return decode_name(string());
   const std::size_t start = pos_;
   while (pos_ < s_.size() && has(s_[pos_], list_bit)) ++pos_;
   if (pos_ == start) fail("expected list-mailbox (RFC 3501 §9)");
@@ -194,8 +194,8 @@ std::string Lexer::decode_name(std::string raw) {
   return std::move(*decoded);
 }
 
-std::string Lexer::mailbox() {
-  std::string raw = astring();
+std::string Lexer::mailbox(bool in_code) {
+  std::string raw = in_code && peek() != '"' && peek() != '{' ? std::string(atom()) : astring();
   if (iequals(raw, "INBOX")) return "INBOX";
   return decode_name(std::move(raw));
 }

@@ -62,8 +62,9 @@ class Lexer {
   std::optional<std::string> nstring();  // string / NIL
   bool try_nil();
   std::string list_mailbox();            // list-mailbox (RFC 3501 §9), not decoded
-  // mailbox: astring decoded from modified UTF-7 (§5.1.3); "INBOX" in any case becomes "INBOX".
-  std::string mailbox();
+  // mailbox: astring decoded from modified UTF-7 (§5.1.3); "INBOX" in any case becomes "INBOX". Inside a
+  // response code an unquoted name ends before "]" (resp-text-code, RFC 3501 §9).
+  std::string mailbox(bool in_code = false);
   // Decodes a mailbox name read by other means (no INBOX normalization).
   std::string decode_name(std::string raw);
 

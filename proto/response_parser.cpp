@@ -156,9 +156,9 @@ class ResponseReader {
       if (lx_.try_sp()) paren_list(lx_, false, [&] { code.list.push_back(lx_.astring()); });
     } else if (n == "NEWNAME") {
       lx_.sp();
-      code.list.push_back(lx_.mailbox());
+      code.list.push_back(lx_.mailbox(true));
       lx_.sp();
-      code.list.push_back(lx_.mailbox());
+      code.list.push_back(lx_.mailbox(true));
     } else if (n == "BADEVENT") {
       lx_.sp();
       paren_list(lx_, false, [&] { code.list.emplace_back(lx_.atom()); });

@@ -413,8 +413,12 @@ void Connection::deliver_unsolicited() {
   for (const proto::Response& response : host_.model().unsolicited(session_)) {
     const auto* status = std::get_if<proto::StatusResponse>(&response.body);
     bye = bye || (response.untagged && status != nullptr && status->condition == proto::Condition::Bye);
+    if (status != nullptr && status->code && status->code->name == "NOTIFICATIONOVERFLOW") {
+      notify_active_ = false;  // the model's own event-count bound overflowed (RFC 5465 §5.8)
+    }
     write_response(response);
   }
+  update_listening();
   if (bye) {
     // The model ended the session (e.g. delete=bye, RFC 2180 §3.3).
     state_ = SessionState::Logout;

@@ -22,12 +22,11 @@ using proto::Response;
 
 constexpr std::uint32_t login_attempts_max = 3;   // failed LOGINs before the agent gives up with LOGOUT
 constexpr std::size_t tag_digits_min = 3;         // "A001": the RFC examples' look
-// IDLE in generated mode (RFC 2177): after "+" the agent is always ready to send, and the caller's scheduler
-// decides when it gets the chance. At each chance it sends DONE once it has seen the number of untagged
-// responses drawn when IDLE was sent (index = count, weights below), or else with idle_end_chance, so an IDLE
-// that nothing happens to still ends after a few chances and no world can deadlock on it.
-constexpr std::array<std::uint32_t, 4> idle_wait_weights = {15, 45, 25, 15};
-constexpr double idle_end_chance = 0.15;
+// IDLE in generated mode (RFC 2177): after "+" the agent wants to send DONE once it has seen the number of
+// untagged responses drawn when IDLE was sent (index = count, weights below). next() sends DONE whenever it is
+// called during IDLE, so a caller may also end an IDLE on a timer of its own; the same holds for scripts, which
+// keeps a replayed trace (the same calls of next()) byte-identical to the run that recorded it.
+constexpr std::array<std::uint32_t, 3> idle_wait_weights = {50, 35, 15};
 constexpr double authenticate_chance = 0.3;       // AUTHENTICATE PLAIN instead of LOGIN, when offered
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -463,7 +462,7 @@ struct ClientAgent::Impl {
     if (idle == Idle::Idling) {
       // Scripts (deterministic, no randomness): DONE after the next untagged response, or at once when the
       // script has another command due. Generated: see idle_wait_weights.
-      return scripted ? idle_seen > 0 || script_next < script.size() : true;
+      return scripted ? idle_seen > 0 || script_next < script.size() : idle_seen >= idle_wait;
     }
     if (!pipe_open()) return false;
     if (scripted) return script_next < script.size() && admits(script[script_next]);
@@ -491,9 +490,7 @@ struct ClientAgent::Impl {
       return raw(plain_response());
     }
     if (idle == Idle::Idling) {
-      // A caller may also call next() on a timer of its own: in a script that ends the IDLE at once.
-      if (!scripted && idle_seen < idle_wait && !rng.chance(idle_end_chance)) return std::nullopt;
-      idle = Idle::DoneSent;
+      idle = Idle::DoneSent;  // the caller decides when: see idle_wait_weights
       return raw("DONE");
     }
     if (!pipe_open()) return std::nullopt;

@@ -139,6 +139,13 @@ void mark_name_reused(Ctx& ctx, const std::string& name) { ctx.cross.name_reused
 
 void cross_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& f,
                  EventIndex index) {
+  // Most FETCH responses carry only FLAGS/UID without \Recent: build no key for them (per-event cost).
+  const bool relevant = std::any_of(f.atts.begin(), f.atts.end(), [](const proto::MsgAtt& a) {
+    using K = proto::MsgAtt::Kind;
+    return a.kind == K::Rfc822Size || a.kind == K::Rfc822 || a.kind == K::BodySection ||
+           (a.kind == K::Flags && std::any_of(a.flags.begin(), a.flags.end(), is_recent));
+  });
+  if (!relevant) return;
   const MessageKey key{scoped(c, c.view.mailbox), c.view.uidvalidity, uid};
   check_recent(ctx, c, key, f, index);
   check_same_content(ctx, key, f, index);

@@ -265,7 +265,8 @@ Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
     case Append: return make_append(v, rng);
     case Expunge: return command(CommandKind::Expunge);
     case UidExpunge: {
-      proto::SetArgs a{uid_set(v, false, rng)};
+      proto::SetArgs a{rng.chance(0.6) ? deleted_uids(v) : SequenceSet{}};
+      if (a.set.ranges.empty()) a.set = uid_set(v, false, rng);
       return command(CommandKind::UidExpunge, std::move(a), /*uid=*/true);
     }
     case Close:
@@ -355,6 +356,17 @@ SequenceSet Workload::uid_set(const WorkloadView& v, bool wide, Rng& rng) const 
     const std::size_t to = std::min(uids.size() - 1, at + rng.below(range_span_max));
     const std::uint32_t b = std::max(a, uids[to]);
     set.ranges.push_back(rng.chance(0.1) ? SeqRange{a, proto::seq_star} : SeqRange{a, b});
+  }
+  return set;
+}
+
+// The known UIDs of messages the agent was told carry \Deleted (RFC 4315 §2.1: what UID EXPUNGE is for).
+SequenceSet Workload::deleted_uids(const WorkloadView& v) {
+  constexpr std::size_t uids_max = 5;
+  SequenceSet set;
+  for (std::size_t i = 0; i < v.uids->size() && set.ranges.size() < uids_max; ++i) {
+    const std::uint32_t uid = (*v.uids)[i];
+    if (uid != 0 && ((*v.flags)[i] & flag_bits::deleted) != 0) set.ranges.push_back(SeqRange{uid, uid});
   }
   return set;
 }

@@ -109,6 +109,7 @@ class Workload {
 
   proto::SequenceSet msn_set(std::size_t count, bool wide, Rng& rng) const;
   proto::SequenceSet uid_set(const WorkloadView& view, bool wide, Rng& rng) const;
+  static proto::SequenceSet deleted_uids(const WorkloadView& view);
   proto::SearchKey search_key(const WorkloadView& view, bool uid, bool sequence_numbers, int depth,
                               Rng& rng) const;
   std::vector<proto::FetchAtt> fetch_atts(const WorkloadView& view, bool cheap, Rng& rng) const;

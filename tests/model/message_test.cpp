@@ -106,19 +106,19 @@ std::string addrs(std::string_view s) {
   return out;
 }
 
-TEST(Addresses, DisplayNamesQuotedAndPlain) {
+TEST(Rfc2822Addresses, DisplayNamesQuotedAndPlain) {
   EXPECT_EQ(addrs(R"("Doe, John \"JD\"" <john.doe@example.com>)"),
             "(Doe, John \"JD\" NIL john.doe example.com)");
   EXPECT_EQ(addrs("John Q. Public <jqp@example.com>, plain@example.org"),
             "(John Q. Public NIL jqp example.com)(NIL NIL plain example.org)");
 }
 
-TEST(Addresses, CommentsAreDropped) {
+TEST(Rfc2822Addresses, CommentsAreDropped) {
   EXPECT_EQ(addrs("pete(his account)@silly.test(his host)"), "(NIL NIL pete silly.test)");
   EXPECT_EQ(addrs("a@b (Nested (comment) here), c@d"), "(NIL NIL a b)(NIL NIL c d)");
 }
 
-TEST(Addresses, GroupsBecomeMarkers) {
+TEST(Rfc2822Addresses, GroupsBecomeMarkers) {
   EXPECT_EQ(addrs("undisclosed-recipients:;"), "(NIL NIL undisclosed-recipients NIL)(NIL NIL NIL NIL)");
   EXPECT_EQ(addrs("A Group:Chris Jones <c@a.test>,joe@where.test;, after@x.test"),
             "(NIL NIL A Group NIL)(Chris Jones NIL c a.test)(NIL NIL joe where.test)(NIL NIL NIL NIL)"
@@ -126,7 +126,7 @@ TEST(Addresses, GroupsBecomeMarkers) {
   EXPECT_EQ(addrs("Unclosed: a@b"), "(NIL NIL Unclosed NIL)(NIL NIL a b)(NIL NIL NIL NIL)");
 }
 
-TEST(Addresses, RouteQuotedLocalPartAndMissingPieces) {
+TEST(Rfc2822Addresses, RouteQuotedLocalPartAndMissingPieces) {
   EXPECT_EQ(addrs("<@relay1.test,@relay2.test:user@host.test>"), "(NIL @relay1.test,@relay2.test user host.test)");
   EXPECT_EQ(addrs(R"("john doe"@example.com)"), "(NIL NIL \"john doe\" example.com)");
   EXPECT_EQ(addrs("root"), "(NIL NIL root )");
@@ -135,14 +135,14 @@ TEST(Addresses, RouteQuotedLocalPartAndMissingPieces) {
   EXPECT_EQ(addrs("x@[1.2.3.4]"), "(NIL NIL x [1.2.3.4])");
 }
 
-TEST(Addresses, GarbageNeverFailsOrLoops) {
+TEST(Rfc2822Addresses, GarbageNeverFailsOrLoops) {
   EXPECT_EQ(addrs(""), "");
   EXPECT_EQ(addrs(",,;;<<>>@@::, ok@x"), "(NIL NIL ok x)");
   EXPECT_EQ(addrs("\"unterminated <a@b>"), "(NIL NIL \"unterminated <a@b> )");
   EXPECT_EQ(addrs("(unterminated comment a@b"), "");
 }
 
-TEST(Addresses, ListLengthIsCappedAndGroupsStayClosed) {
+TEST(Rfc2822Addresses, ListLengthIsCappedAndGroupsStayClosed) {
   std::string many;
   for (std::size_t i = 0; i < address_list_entries_max + 10; ++i) many += "a@b, ";
   EXPECT_EQ(parse_address_list(many).size(), address_list_entries_max);
@@ -151,7 +151,7 @@ TEST(Addresses, ListLengthIsCappedAndGroupsStayClosed) {
   EXPECT_EQ(grouped.back(), Address{});
 }
 
-TEST(Dates, Rfc2822DateTimes) {
+TEST(Rfc2822Dates, Rfc2822DateTimes) {
   EXPECT_EQ(parse_date("Tue, 1 Jul 2003 10:52:37 +0200"), (proto::Date{2003, 7, 1}));
   EXPECT_EQ(parse_date("01 jul 2003 10:52 GMT"), (proto::Date{2003, 7, 1}));
   EXPECT_EQ(parse_date("Wed, 17 Jul 1996 02:23:25 -0700 (PDT)"), (proto::Date{1996, 7, 17}));
@@ -161,7 +161,7 @@ TEST(Dates, Rfc2822DateTimes) {
   EXPECT_EQ(parse_date("1 Jan 103"), (proto::Date{2003, 1, 1}));
 }
 
-TEST(Dates, InvalidDatesAreNotParsed) {
+TEST(Rfc2822Dates, InvalidDatesAreNotParsed) {
   EXPECT_EQ(parse_date(""), std::nullopt);
   EXPECT_EQ(parse_date("yesterday"), std::nullopt);
   EXPECT_EQ(parse_date("29 Feb 2003"), std::nullopt);
@@ -170,7 +170,7 @@ TEST(Dates, InvalidDatesAreNotParsed) {
   EXPECT_EQ(parse_date("1 Jan 20031"), std::nullopt);
 }
 
-TEST(Dates, SentDateComesFromTheDateField) {
+TEST(Rfc2822Dates, SentDateComesFromTheDateField) {
   EXPECT_EQ(MessageContent("Date: Mon, 7 Feb 1994 21:52:25 -0800\r\n\r\n").sent_date(), (proto::Date{1994, 2, 7}));
   EXPECT_EQ(MessageContent("Subject: none\r\n\r\n").sent_date(), std::nullopt);
 }
@@ -307,7 +307,7 @@ TEST(BodyStructure, DepthStaysWithinTheWireLimit) {
 
 // --- BODY[section] -------------------------------------------------------------------------------------
 
-TEST(Section, WholeHeaderTextOfASimpleMessage) {
+TEST(BodySection, WholeHeaderTextOfASimpleMessage) {
   const std::string m = crlf("Subject: hi\nFrom: a@b\nTo: c@d\n\nHello\n");
   const MessageContent c(m);
   EXPECT_EQ(c.section(sec({})), m);
@@ -323,14 +323,14 @@ TEST(Section, WholeHeaderTextOfASimpleMessage) {
   EXPECT_EQ(c.section(sec({1}, Text::Header)), std::nullopt);
 }
 
-TEST(Section, HeaderFieldsKeepOrderFoldingAndEndWithBlankLine) {
+TEST(BodySection, HeaderFieldsKeepOrderFoldingAndEndWithBlankLine) {
   const MessageContent c(crlf("Subject: a\n b\nFrom: x@y\nX-Junk\nsubject: second\n\nbody"));
   EXPECT_EQ(c.section(sec({}, Text::HeaderFields, {"SUBJECT", "to"})), crlf("Subject: a\n b\nsubject: second\n\n"));
   EXPECT_EQ(c.section(sec({}, Text::HeaderFieldsNot, {"Subject"})), crlf("From: x@y\nX-Junk\n\n"));
   EXPECT_EQ(c.section(sec({}, Text::HeaderFields, {"Cc"})), "\r\n");
 }
 
-TEST(Section, MessageWithoutBodyAndBlankLineHasNoBlankLineInHeaderData) {
+TEST(BodySection, MessageWithoutBodyAndBlankLineHasNoBlankLineInHeaderData) {
   // RFC 3501 §6.4.5: the blank line is always included "except in the case of a message which has no
   // body and no blank line".
   const MessageContent c("From: a@b\r\nSubject: only");
@@ -340,7 +340,7 @@ TEST(Section, MessageWithoutBodyAndBlankLineHasNoBlankLineInHeaderData) {
   EXPECT_EQ(c.section(sec({}, Text::Text)), "");
 }
 
-TEST(Section, PartsOfANestedMessage) {
+TEST(BodySection, PartsOfANestedMessage) {
   const MessageContent c(nested_message());
   EXPECT_EQ(c.section(sec({1})), "See attached.");
   EXPECT_EQ(c.section(sec({1}, Text::Mime)), crlf("Content-Type: text/plain\n\n"));
@@ -360,7 +360,7 @@ TEST(Section, PartsOfANestedMessage) {
   EXPECT_EQ(c.section(sec({1}, Text::Text)), std::nullopt);  // part 1 is not message/rfc822
 }
 
-TEST(Section, EncapsulatedNonMultipartMessageHasPartOne) {
+TEST(BodySection, EncapsulatedNonMultipartMessageHasPartOne) {
   const MessageContent c(crlf("Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\n"
                               "Subject: in\n\ninner text\n--b--\n"));
   EXPECT_EQ(c.section(sec({1, 1})), "inner text");
@@ -369,22 +369,23 @@ TEST(Section, EncapsulatedNonMultipartMessageHasPartOne) {
   EXPECT_EQ(c.section(sec({1}, Text::Text)), "inner text");
 }
 
-TEST(Section, HeaderPlusTextIsTheWholeMessageEvenWhenMalformed) {
-  for (const std::string& m : {std::string("no header at all"), std::string("A: b\n\n\n\nbody"), std::string("\0\n\n\xff", 4),
-                              std::string("Content-Type: multipart/mixed; boundary=x\n\n--x\n--x--")}) {
+TEST(BodySection, HeaderPlusTextIsTheWholeMessageEvenWhenMalformed) {
+  for (const std::string& m : {std::string("no header at all"), std::string("A: b\n\n\n\nbody"),
+                                std::string("\0\n\n\xff", 4),
+                                std::string("Content-Type: multipart/mixed; boundary=x\n\n--x\n--x--")}) {
     const MessageContent c(m);
     EXPECT_EQ(*c.section(sec({}, Text::Header)) + *c.section(sec({}, Text::Text)), m);
   }
 }
 
-TEST(Section, PartialSlicesOctets) {
+TEST(BodySection, PartialSlicesOctets) {
   EXPECT_EQ(partial_of("0123456789", {2, 3}), "234");
   EXPECT_EQ(partial_of("0123456789", {8, 100}), "89");
   EXPECT_EQ(partial_of("0123456789", {10, 1}), "");
   EXPECT_EQ(partial_of("0123456789", {0, 0}), "");
 }
 
-TEST(Header, FirstOccurrenceUnfolded) {
+TEST(ContentHeader, FirstOccurrenceUnfolded) {
   const MessageContent c("Subject: one\r\n two\r\nSubject: again\r\n\r\n");
   EXPECT_EQ(c.header("subject"), "one two");
   EXPECT_EQ(c.header("From"), std::nullopt);
@@ -392,7 +393,7 @@ TEST(Header, FirstOccurrenceUnfolded) {
 
 // --- Memory --------------------------------------------------------------------------------------------
 
-TEST(Memory, SmallMessageStructureIsCompact) {
+TEST(ContentMemory, SmallMessageStructureIsCompact) {
   // A plain 200-byte message costs MessageContent itself, one MimePart on the heap and the bytes; no
   // header values are copied (see the final report for measured numbers).
   EXPECT_LE(sizeof(MimePart), 40u);

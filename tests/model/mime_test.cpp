@@ -94,7 +94,8 @@ TEST(MimeParse, NestedMessageHasOneChildSpanningItsBody) {
 
 TEST(MimeParse, DigestPartsDefaultToMessageRfc822) {
   const std::string m =
-      "Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\n1\n--d\nContent-Type: text/plain\n\n2\n--d--\n";
+      "Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\n1\n"
+      "--d\nContent-Type: text/plain\n\n2\n--d--\n";
   const MimePart p = parse_message(m);
   ASSERT_EQ(p.children.size(), 2u);
   EXPECT_EQ(p.children[0].kind, PartKind::Message);
@@ -210,7 +211,7 @@ TEST(TransferDecoding, Base64IgnoresLineBreaksAndStopsAtPadding) {
   EXPECT_EQ(decode_base64("!!"), "");
 }
 
-TEST(Lines, CountsLineFeedsAndALastPartialLine) {
+TEST(BodyLines, CountsLineFeedsAndALastPartialLine) {
   EXPECT_EQ(count_lines(""), 0u);
   EXPECT_EQ(count_lines("a\r\nb\r\n"), 2u);
   EXPECT_EQ(count_lines("a\nb"), 2u);

@@ -221,6 +221,10 @@ TEST(Mailboxes, ListWildcards) {
   EXPECT_EQ(h.send(s, "a4 LIST a/ %"), (Lines{"* LIST (\\HasChildren) \"/\" a/b", "a4 OK LIST completed"}));
   EXPECT_EQ(h.send(s, "a5 LIST \"\" a/*").size(), 3u);
   EXPECT_EQ(h.send(s, "a6 LIST \"\" inbox").front(), "* LIST (\\HasNoChildren) \"/\" INBOX");
+  // Many wildcards against a long name: linear-time matching, not exponential backtracking.
+  h.send(s, "a7 CREATE " + std::string(200, 'x'));
+  EXPECT_EQ(h.send(s, "a8 LIST \"\" " + std::string(60, '*') + "y"), Lines{"a8 OK LIST completed"});
+  EXPECT_EQ(h.send(s, "a9 LIST \"\" %%%x%%%").size(), 2u);
 }
 
 TEST(Mailboxes, SubscriptionsLsubAndListExtended) {
@@ -441,7 +445,7 @@ TEST(Store, UnchangedSinceReportsModified) {
 
 // --- SEARCH, COPY, MOVE ---
 
-TEST(Search, KeysAndCharset) {
+TEST(SearchCommand, KeysAndCharset) {
   Harness h;
   h.fill("alice", "INBOX", 3);
   const SessionId a = h.login("alice");

@@ -75,9 +75,9 @@ const std::string message =
     "U2VjcmV0IHBhc3N3b3JkOiBzd29yZGZpc2g=\r\n"
     "--sep--\r\n";
 
-class Search : public ::testing::Test {
+class SearchMatch : public ::testing::Test {
  protected:
-  Search() : content(message) {
+  SearchMatch() : content(message) {
     subject.msn = 3;
     subject.uid = 30;
     subject.max_msn = 5;
@@ -95,7 +95,7 @@ class Search : public ::testing::Test {
   SearchSubject subject;
 };
 
-TEST_F(Search, SystemFlagsAndKeywords) {
+TEST_F(SearchMatch, SystemFlagsAndKeywords) {
   EXPECT_TRUE(matches(key(Kind::All)));
   EXPECT_TRUE(matches(key(Kind::Seen)));
   EXPECT_TRUE(matches(key(Kind::Flagged)));
@@ -113,7 +113,7 @@ TEST_F(Search, SystemFlagsAndKeywords) {
   EXPECT_TRUE(matches(str(Kind::Unkeyword, "$Junk")));
 }
 
-TEST_F(Search, NewOldRecent) {
+TEST_F(SearchMatch, NewOldRecent) {
   EXPECT_TRUE(matches(key(Kind::Recent)));
   EXPECT_FALSE(matches(key(Kind::Old)));
   EXPECT_FALSE(matches(key(Kind::New)));  // recent but seen
@@ -127,7 +127,7 @@ TEST_F(Search, NewOldRecent) {
   EXPECT_TRUE(matches(key(Kind::Unseen)));
 }
 
-TEST_F(Search, InternalDateKeysUseTheDateOnly) {
+TEST_F(SearchMatch, InternalDateKeysUseTheDateOnly) {
   EXPECT_TRUE(matches(date(Kind::On, 1994, 2, 8)));
   EXPECT_FALSE(matches(date(Kind::On, 1994, 2, 7)));
   EXPECT_TRUE(matches(date(Kind::Before, 1994, 2, 9)));
@@ -136,7 +136,7 @@ TEST_F(Search, InternalDateKeysUseTheDateOnly) {
   EXPECT_FALSE(matches(date(Kind::Since, 1994, 2, 9)));
 }
 
-TEST_F(Search, SentKeysUseTheDateFieldDisregardingTime) {
+TEST_F(SearchMatch, SentKeysUseTheDateFieldDisregardingTime) {
   // Date: is 7 Feb in its own zone although 8 Feb in UTC.
   EXPECT_TRUE(matches(date(Kind::SentOn, 1994, 2, 7)));
   EXPECT_TRUE(matches(date(Kind::SentBefore, 1994, 2, 8)));
@@ -145,7 +145,7 @@ TEST_F(Search, SentKeysUseTheDateFieldDisregardingTime) {
   EXPECT_FALSE(matches(date(Kind::SentSince, 1994, 2, 8)));
 }
 
-TEST_F(Search, SentKeysNeverMatchWithoutAParseableDate) {
+TEST_F(SearchMatch, SentKeysNeverMatchWithoutAParseableDate) {
   const MessageContent undated("Date: sometime\r\nSubject: x\r\n\r\n");
   subject.content = &undated;
   EXPECT_FALSE(matches(date(Kind::SentBefore, 2100, 1, 1)));
@@ -153,7 +153,7 @@ TEST_F(Search, SentKeysNeverMatchWithoutAParseableDate) {
   EXPECT_FALSE(matches(date(Kind::SentOn, 1994, 2, 7)));
 }
 
-TEST_F(Search, Sizes) {
+TEST_F(SearchMatch, Sizes) {
   const auto size = static_cast<std::uint64_t>(message.size());
   EXPECT_TRUE(matches(num(Kind::Larger, size - 1)));
   EXPECT_FALSE(matches(num(Kind::Larger, size)));
@@ -161,7 +161,7 @@ TEST_F(Search, Sizes) {
   EXPECT_FALSE(matches(num(Kind::Smaller, size)));
 }
 
-TEST_F(Search, AddressAndSubjectKeysAreCaseInsensitiveSubstrings) {
+TEST_F(SearchMatch, AddressAndSubjectKeysAreCaseInsensitiveSubstrings) {
   EXPECT_TRUE(matches(str(Kind::From, "FOOBAR@blurdy")));
   EXPECT_TRUE(matches(str(Kind::From, "Fred Foo")));
   EXPECT_FALSE(matches(str(Kind::From, "mooch")));
@@ -172,7 +172,7 @@ TEST_F(Search, AddressAndSubjectKeysAreCaseInsensitiveSubstrings) {
   EXPECT_FALSE(matches(str(Kind::Subject, "morning")));
 }
 
-TEST_F(Search, HeaderKeyWithEmptyValueMatchesPresence) {
+TEST_F(SearchMatch, HeaderKeyWithEmptyValueMatchesPresence) {
   EXPECT_TRUE(matches(header("x-empty", "")));
   EXPECT_TRUE(matches(header("Message-ID", "")));
   EXPECT_FALSE(matches(header("X-Missing", "")));
@@ -180,7 +180,7 @@ TEST_F(Search, HeaderKeyWithEmptyValueMatchesPresence) {
   EXPECT_FALSE(matches(header("Message-ID", "nope")));
 }
 
-TEST_F(Search, BodyMatchesRawAndDecodedText) {
+TEST_F(SearchMatch, BodyMatchesRawAndDecodedText) {
   EXPECT_TRUE(matches(str(Kind::Body, "hello joe")));
   EXPECT_TRUE(matches(str(Kind::Body, "Caf\xc3\xa9 au lait")));  // quoted-printable decoded
   EXPECT_TRUE(matches(str(Kind::Body, "softbreak")));
@@ -189,14 +189,14 @@ TEST_F(Search, BodyMatchesRawAndDecodedText) {
   EXPECT_FALSE(matches(str(Kind::Body, "lunch")));
 }
 
-TEST_F(Search, TextMatchesHeaderAndBody) {
+TEST_F(SearchMatch, TextMatchesHeaderAndBody) {
   EXPECT_TRUE(matches(str(Kind::Text, "afternoon")));
   EXPECT_TRUE(matches(str(Kind::Text, "3:30 TOMORROW")));
   EXPECT_TRUE(matches(str(Kind::Text, "swordfish")));
   EXPECT_FALSE(matches(str(Kind::Text, "lunch")));
 }
 
-TEST_F(Search, UidAndSequenceSetsWithStar) {
+TEST_F(SearchMatch, UidAndSequenceSetsWithStar) {
   EXPECT_TRUE(matches(set(Kind::Uid, {{30, 30}})));
   EXPECT_TRUE(matches(set(Kind::Uid, {{1, 2}, {40, 20}})));
   EXPECT_FALSE(matches(set(Kind::Uid, {{31, proto::seq_star}})));
@@ -208,13 +208,13 @@ TEST_F(Search, UidAndSequenceSetsWithStar) {
   EXPECT_TRUE(matches(set(Kind::SequenceSet, {{proto::seq_star, proto::seq_star}})));
 }
 
-TEST_F(Search, ModSeqIsEqualOrGreater) {
+TEST_F(SearchMatch, ModSeqIsEqualOrGreater) {
   EXPECT_TRUE(matches(num(Kind::ModSeq, 100)));
   EXPECT_TRUE(matches(num(Kind::ModSeq, 1)));
   EXPECT_FALSE(matches(num(Kind::ModSeq, 101)));
 }
 
-TEST_F(Search, NotOrAndCombine) {
+TEST_F(SearchMatch, NotOrAndCombine) {
   const SearchKey seen = key(Kind::Seen);
   const SearchKey answered = key(Kind::Answered);
   EXPECT_FALSE(matches(op(Kind::Not, {seen})));
@@ -231,7 +231,7 @@ TEST_F(Search, NotOrAndCombine) {
   EXPECT_FALSE(matches(op(Kind::Or, {seen})));
 }
 
-TEST_F(Search, WithoutContentOnlyStateKeysMatch) {
+TEST_F(SearchMatch, WithoutContentOnlyStateKeysMatch) {
   subject.content = nullptr;
   EXPECT_TRUE(matches(key(Kind::Seen)));
   EXPECT_FALSE(matches(str(Kind::Body, "")));

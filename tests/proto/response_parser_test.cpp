@@ -143,6 +143,8 @@ TEST(ResponseParser, ResponseCodesWithArguments) {
   EXPECT_EQ(code_of("d105 OK [MODIFIED 7,9] Conditional STORE failed\r\n").set1, set({{7, 7}, {9, 9}}));
   EXPECT_EQ(code_of("* OK [NEWNAME inbox \"new &AOQ-\"] renamed\r\n").list,
             (std::vector<std::string>{"INBOX", "new \xC3\xA4"}));
+  EXPECT_EQ(code_of("B002 NO [NEWNAME FOO BAR] Mailbox has been renamed\r\n").list,
+            (std::vector<std::string>{"FOO", "BAR"}));  // RFC 2180 §4.4.2's example
   EXPECT_EQ(code_of("a NO [BADEVENT (MessageNew MessageExpunge)] x\r\n").list,
             (std::vector<std::string>{"MessageNew", "MessageExpunge"}));
   const auto unknown = code_of("* OK [X-FOO 1 (a b) \"c\"] hi\r\n");
