@@ -1,6 +1,20 @@
 // The model's state as plain values: mailboxes with their messages and ACLs, users' subscriptions, and every
 // session with its view of the selected mailbox. Everything here is copyable (Model's copy is a deep copy;
 // message bodies and view trees are immutable and shared).
+//
+// Conventions the model picks where the RFCs leave a choice:
+// - Namespaces (RFC 2342): personal "" with '/' (each user's INBOX and "a/b"), and one shared hierarchy
+//   "shared/" owned by the first user; its root grants "anyone" lrswipkxte and a new shared mailbox starts
+//   with its parent's ACL plus every right for its creator. Another user's personal mailboxes cannot be
+//   named. NAMESPACE says (("" "/")) NIL (("shared/" "/")).
+// - CREATE a/b/c creates missing superiors as real mailboxes (RFC 3501 §6.3.3 SHOULD). DELETE of a mailbox
+//   with children leaves a \Noselect placeholder (§6.3.4), which CREATE turns back into a mailbox.
+// - \Recent (FLG-4): the first read-write session holding a mailbox when a message arrives, else the next
+//   SELECT, owns it; EXAMINE never takes \Recent.
+// - RENAME gives the renamed mailboxes a fresh UIDVALIDITY (the new name may have had other UIDs before,
+//   UID-3); RENAME INBOX moves the messages to a new mailbox and expunges them from INBOX.
+// - delete=ghost: the deleting session may keep its own selection of the ghost, but only other holders
+//   keep the name from being re-created (RFC 2180 §3.2's example).
 #pragma once
 #include <compare>
 #include <cstdint>

@@ -412,6 +412,7 @@ void on_untagged_status(Ctx& ctx, ClientState& c, const proto::StatusResponse& s
     c.select_progress.uidvalidity = static_cast<std::uint32_t>(*code.number);
   } else if (code.name == "NOTIFICATIONOVERFLOW") {
     c.notify = {};
+    c.notify.used = true;
     ++c.watch_epoch;
   } else if (code.name == "COPYUID") {
     if (const Inflight* f = inflight_of_kind(c, ctx, CommandKind::Move)) on_uidplus_code(ctx, c, code, *f, index);
@@ -508,6 +509,7 @@ void complete_notify(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool o
   ++c.watch_epoch;
   if (args.mode == proto::NotifyArgs::Mode::None) {
     c.notify = {};
+    c.notify.used = true;
     return;
   }
   NotifySet next = notify_set_from(args, index);

@@ -159,7 +159,7 @@ void change_committed(Ctx& ctx, const ClientState& author, const std::string& ma
     if (id == author.id || !w.connected || w.bye || !w.view_usable() || w.notifies > 0) continue;
     if (scoped(w, w.view.mailbox) != scoped(author, mailbox) || w.view.uidvalidity != uidvalidity || w.view.selected_at >= sent) continue;
     const bool immediate_new = w.notify.selected_new && !w.notify.delayed;
-    const bool idle_watch = w.idling() && w.idle_since < sent && (!w.notify.active || immediate_new);
+    const bool idle_watch = w.idling() && w.idle_since < sent && (!w.notify.used || immediate_new);
     const bool notify_watch = w.notify.active && immediate_new && w.notify.set_at < sent;
     if (!idle_watch && !notify_watch) continue;
     ctx.cross.obligations.push_back(Obligation{id, w.watch_epoch, sent, done, deadline});

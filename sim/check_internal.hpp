@@ -81,6 +81,9 @@ struct Inflight {
 // The NOTIFY event set in force (RFC 5465 §3.1, §6).
 struct NotifySet {
   bool active = false;
+  // A NOTIFY succeeded once, NONE included: from then on IDLE sends exactly the NOTIFY set (RFC 5465 §4),
+  // which after NOTIFY NONE (or NOTIFICATIONOVERFLOW, §5.8) is nothing.
+  bool used = false;
   bool selected_new = false, selected_expunge = false, selected_flags = false;  // SELECTED
   bool delayed = false;               // the selected-mailbox group is SELECTED-DELAYED
   bool new_fetch_without_uid = false; // MessageNew asked for fetch attributes without UID (FETCH lacks it)

@@ -38,6 +38,7 @@ const char* rule_for(bool idle, const char* otherwise) { return idle ? "NTF-12" 
 NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at) {
   NotifySet s;
   s.active = args.mode != proto::NotifyArgs::Mode::None;
+  s.used = true;
   s.set_at = at;
   for (const auto& g : args.groups) {
     if (!g.events) continue;

@@ -156,6 +156,8 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
       return;
     }
     if (!loading_) return;
+    // Refill in bursts once half the window is answered, as a pipelining client sends several at once.
+    if (pending_.size() > std::size_t(options_.pipeline) / 2) return;
     while (pending_.size() < std::size_t(options_.pipeline)) send_load(mix[next_++ % std::size(mix)]);
   }
 

@@ -2,6 +2,7 @@
 #include "server/asio/asio_connection.hpp"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 namespace imaplab::server::asio_front {
@@ -104,8 +105,19 @@ std::size_t AsioConnection::write(std::string_view bytes) {
   const std::size_t taken = std::min(room, bytes.size());
   out_pending_.append(bytes.substr(0, taken));
   if (taken < bytes.size()) want_writable_ = true;
-  write_some();
+  write_soon();
   return taken;
+}
+
+// The socket write waits until the server's ready work ran (see AsioExecutor), so the answers to many
+// pipelined commands leave in one system call.
+void AsioConnection::write_soon() {
+  if (flush_posted_ || writing_) return;
+  flush_posted_ = true;
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->write_some();
+  });
 }
 
 void AsioConnection::write_some() {

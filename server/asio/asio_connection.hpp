@@ -47,6 +47,7 @@ class AsioConnection final : public Transport, public std::enable_shared_from_th
   void read_some();
   void on_read(const boost::system::error_code& ec, std::size_t bytes);
   void write_some();
+  void write_soon();
   void on_written(const boost::system::error_code& ec);
   void maybe_begin_tls();
   void handshake(bool implicit_tls);
@@ -70,6 +71,7 @@ class AsioConnection final : public Transport, public std::enable_shared_from_th
   std::string out_pending_;   // accepted from the server, not yet handed to the socket
   std::string out_inflight_;  // being written by async_write
   bool writing_ = false;
+  bool flush_posted_ = false;  // a write is scheduled after the current batch of server work
   bool reading_ = false;
   bool paused_ = false;
   bool want_writable_ = false;

@@ -38,7 +38,24 @@ AsioRandom::AsioRandom() {
 }
 
 void AsioExecutor::post(AwaitPoint, ConnectionId, std::function<void()> work) {
-  boost::asio::post(io_, std::move(work));
+  ready_.push_back(std::move(work));
+  schedule();
+}
+
+void AsioExecutor::schedule() {
+  if (scheduled_) return;
+  scheduled_ = true;
+  boost::asio::post(io_, [this] { drain(); });
+}
+
+void AsioExecutor::drain() {
+  scheduled_ = false;
+  for (std::size_t steps = 0; steps < drain_steps_max && !ready_.empty(); ++steps) {
+    std::function<void()> work = std::move(ready_.front());
+    ready_.pop_front();
+    work();
+  }
+  if (!ready_.empty()) schedule();
 }
 
 void StderrLog::line(std::string_view text) {

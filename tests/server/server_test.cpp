@@ -70,6 +70,22 @@ TEST(Server, WrongPasswordStaysUnauthenticated) {
   EXPECT_EQ(w.server.connection(c.id)->state(), SessionState::NotAuthenticated);
 }
 
+TEST(Server, AuthenticatePlainUsesAContinuationLine) {
+  World w;
+  testing::Client& c = w.connect();
+  c.take();
+  // RFC 3501 §6.2.2: "+" then one line of base64 SASL data; "\0alice\0wonderland" (RFC 4616).
+  EXPECT_THAT(w.send(c, "a AUTHENTICATE PLAIN\r\n"), StartsWith("+"));
+  EXPECT_THAT(w.send(c, "AGFsaWNlAHdvbmRlcmxhbmQ=\r\n"), HasSubstr("a OK"));
+  EXPECT_EQ(w.server.connection(c.id)->state(), SessionState::Authenticated);
+  // A cancelled exchange ("*") leaves the connection usable.
+  testing::Client& d = w.connect();
+  d.take();
+  w.send(d, "b AUTHENTICATE PLAIN\r\n");
+  EXPECT_THAT(w.send(d, "*\r\n"), HasSubstr("b BAD"));
+  EXPECT_THAT(w.send(d, "n NOOP\r\n"), HasSubstr("n OK"));
+}
+
 TEST(Server, SynchronizingLiteralGetsContinuation) {
   World w;
   testing::Client& c = w.connect();

@@ -140,5 +140,14 @@ TEST(CheckCross, Ntf2ChangesReachIdleWatchersInTime) {
   EXPECT_EQ(fired(cat({watching, {"C2: DONE", "S2: i1 OK done", "@5000000 C1: p2 NOOP"}})), "");
 }
 
+TEST(CheckCross, Ntf2IdleAfterNotifyNoneIsOwedNothing) {
+  // RFC 5465 §4: during IDLE the server sends exactly the NOTIFY set, which after NOTIFY NONE is empty.
+  const auto after_none = cat({login(1), login(2), select(2),
+                               {"C2: n1 NOTIFY NONE", "S2: n1 OK done", "C2: i1 IDLE", "S2: + idling",
+                                "C1: p1 APPEND INBOX {3+}\r\nabc", "S1: p1 OK [APPENDUID 7 30] done",
+                                "@5000000 C1: p2 NOOP"}});
+  EXPECT_EQ(fired(after_none), "");
+}
+
 }  // namespace
 }  // namespace imaplab::sim::testing
