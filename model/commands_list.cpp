@@ -44,12 +44,6 @@ bool has_visible_children(const State& st, const std::string& user, const Mailbo
   return false;
 }
 
-proto::Response list_response(proto::ListData data) {
-  proto::Response r;
-  r.body = std::move(data);
-  return r;
-}
-
 std::optional<ListRequest> parse_request(Ctx& ctx, const proto::ListArgs& a) {
   ListRequest req;
   for (const auto& o : a.select_options) {

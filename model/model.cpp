@@ -154,6 +154,15 @@ std::optional<std::vector<std::string>> Model::flags(const std::string& mailbox,
   return it->second.flags;
 }
 
+const std::string* Model::message_bytes(std::uint32_t uidvalidity, std::uint32_t uid) const {
+  for (const auto& [id, mb] : state_->boxes) {
+    if (mb.uidvalidity != uidvalidity) continue;
+    const auto it = mb.messages.find(uid);
+    return it == mb.messages.end() ? nullptr : &it->second.content->bytes();
+  }
+  return nullptr;
+}
+
 std::vector<std::uint32_t> Model::session_view(SessionId session) const {
   const auto it = state_->sessions.find(session);
   if (it == state_->sessions.end()) return {};

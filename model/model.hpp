@@ -97,6 +97,9 @@ class Model {
   std::optional<MailboxInfo> mailbox(const std::string& name) const;
   // The flags of one message (sorted), or nullopt when the mailbox or UID does not exist.
   std::optional<std::vector<std::string>> flags(const std::string& mailbox, std::uint32_t uid) const;
+  // The bytes of the live message (UIDVALIDITY, UID) in any mailbox, or null. UIDVALIDITYs are unique across
+  // the store, so the pair names one message whatever the user calls its mailbox.
+  const std::string* message_bytes(std::uint32_t uidvalidity, std::uint32_t uid) const;
   // The session's view: the UIDs it knows, in MSN order (MSN i is element i-1).
   std::vector<std::uint32_t> session_view(SessionId session) const;
 

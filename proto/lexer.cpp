@@ -267,10 +267,10 @@ std::vector<std::string> Lexer::flag_list(bool allow_star) {
   }
 }
 
-Date Lexer::date_text() {
+Date Lexer::date_text(bool allow_zero_day) {
   Date d;
   d.day = static_cast<int>(digits(99, "date-day"));
-  if (d.day < 1 || d.day > day_max) fail("bad date-day (RFC 3501 §9)");
+  if (d.day < (allow_zero_day ? 0 : 1) || d.day > day_max) fail("bad date-day (RFC 3501 §9)");
   expect('-', "'-' in date");
   if (s_.size() - pos_ < 3) fail("expected date-month (RFC 3501 §9)");
   const std::string month = to_upper(s_.substr(pos_, 3));
@@ -299,7 +299,8 @@ DateTime Lexer::date_time() {
   expect('"', "DQUOTE of date-time");
   try_char(' ');  // date-day-fixed = (SP DIGIT) / 2DIGIT
   DateTime t;
-  t.date = date_text();
+  // Day 0 only for RFC 2180 §4.1.3's placeholder "00-Jan-0000 00:00:00 +0000" of an expunged message.
+  t.date = date_text(true);
   sp();
   auto two = [this](int max, const char* what) {
     if (!is_digit(peek()) || !is_digit(peek_at(1))) fail(std::string("expected 2DIGIT ") + what + " (RFC 3501 §9)");

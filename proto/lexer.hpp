@@ -90,7 +90,7 @@ class Lexer {
   [[noreturn]] void fail(std::string_view message) const;
 
  private:
-  Date date_text();
+  Date date_text(bool allow_zero_day = false);
   std::uint64_t digits(std::uint64_t max, const char* what);
   SeqRange seq_range();
   std::uint32_t seq_number();

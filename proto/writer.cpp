@@ -176,7 +176,9 @@ class Out {
   // date-time (RFC 3501 §9): "dd-Mon-yyyy hh:mm:ss +zzzz" with a space-padded day.
   void date_time(const DateTime& t) {
     ch('"');
-    if (t.date.day < 10) {
+    if (t.date.day == 0) {
+      two_digits(0);  // RFC 2180 §4.1.3's placeholder date "00-Jan-0000"
+    } else if (t.date.day < 10) {
       ch(' ');
       ch(static_cast<char>('0' + t.date.day));
     } else {

@@ -130,7 +130,16 @@ class World final : public server::Clock, public server::Random, public server::
     if (!c) return std::nullopt;
     return c->session();
   }
-  const std::string* content(const std::string&, std::uint32_t, std::uint32_t) const override { return nullptr; }
+  // Messages are looked up by (UIDVALIDITY, UID), which is unique store-wide, and remembered, so a message
+  // expunged after its first lookup can still be compared (SEQ-9, SEQ-10).
+  const std::string* content(const std::string&, std::uint32_t uidvalidity, std::uint32_t uid) const override {
+    auto key = std::make_pair(uidvalidity, uid);
+    auto it = contents_.find(key);
+    if (it != contents_.end()) return &it->second;
+    const std::string* bytes = server_->model().message_bytes(uidvalidity, uid);
+    if (!bytes) return nullptr;
+    return &contents_.emplace(key, *bytes).first->second;
+  }
 
   // Transport callbacks.
   std::size_t transport_write(ClientId id, std::string_view bytes) {
@@ -315,6 +324,7 @@ class World final : public server::Clock, public server::Random, public server::
   server::TimerId next_timer_ = 1;
   std::uint64_t now_us_ = 0;
   std::vector<std::size_t> event_lines_;  // event index -> index of its trace line
+  mutable std::map<std::pair<std::uint32_t, std::uint32_t>, std::string> contents_;  // (UIDVALIDITY, UID)
   RunResult result_;
 };
 
