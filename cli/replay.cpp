@@ -41,10 +41,11 @@ std::optional<std::string> first_difference(const sim::Trace& recorded, const si
   return std::nullopt;
 }
 
-int run_replay(const std::string& path, bool quiet) {
+int run_replay(const std::string& path, bool quiet, const std::string& out) {
   auto trace = load_trace(path);
   if (!trace) return 2;
   auto result = sim::replay(*trace);
+  if (!out.empty() && !write_file(out, result.trace.write())) return 2;
   Style st = style_for(stdout);
   if (!quiet) print_trace(stdout, result.trace, st);
   std::string expected = trace->outcome.value_or("none");
@@ -90,10 +91,12 @@ int run_minimize(const std::string& path, const std::string& out, std::uint32_t 
 void register_replay(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
+  auto out = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("replay", "Re-run a trace and check it shows its recorded outcome (exit 0 if so)");
   cmd->add_option("trace", *path, "Trace file")->required();
   cmd->add_flag("-q,--quiet", *quiet, "Only the verdict, not the transcript");
-  cmd->callback([=] { set_exit_code(run_replay(*path, *quiet)); });
+  cmd->add_option("-o,--out", *out, "Also write the replayed run as a trace (re-recorded with this build)");
+  cmd->callback([=] { set_exit_code(run_replay(*path, *quiet, *out)); });
 }
 
 void register_minimize(CLI::App& app) {

@@ -33,7 +33,7 @@ void change_acl(Ctx& ctx, Mailbox& mb, const std::string& identifier, const std:
 bool valid_identifier(Ctx& ctx, const std::string& identifier) {
   if (identifier.empty()) return ctx.bad("Empty identifier");
   if (identifier[0] == '-')
-    return ctx.no("Negative rights are not supported (RFC 4314 §2)", make_code("CANNOT"));
+    return ctx.no("Negative rights are not supported (RFC 4314 section 2)", make_code("CANNOT"));
   return true;
 }
 
@@ -48,7 +48,7 @@ void cmd_setacl(Ctx& ctx) {
   const char mode = !text.empty() && (text[0] == '+' || text[0] == '-') ? text[0] : '=';
   if (mode != '=') text.remove_prefix(1);
   const auto rights = parse_rights(text);
-  if (!rights) return (void)ctx.bad("Unknown right in " + a->rights + " (RFC 4314 §3.1)");
+  if (!rights) return (void)ctx.bad("Unknown right in " + a->rights + " (RFC 4314 section 3.1)");
   const auto it = mb->acl.find(a->identifier);
   const std::string current = it == mb->acl.end() ? "" : it->second;
   std::string result = *rights;

@@ -23,14 +23,14 @@ bool refused_by_others(const Ctx& ctx, const Mailbox& mb) {
 // Checks before anything changes, so a failed COPY/MOVE leaves both mailboxes as they were (CPY-1, CPY-4).
 bool may_copy(Ctx& ctx, const Mailbox& source, const std::vector<Target>& targets, bool move) {
   if (move) {
-    if (ctx.s.read_only) return ctx.no("Mailbox is read-only (RFC 3501 §6.3.2)");
+    if (ctx.s.read_only) return ctx.no("Mailbox is read-only (RFC 3501 section 6.3.2)");
     if (!has_rights(ctx.st, ctx.s.user, source, "te")) return ctx.no("Permission denied", make_code("NOPERM"));
     if (refused_by_others(ctx, source))
-      return ctx.no("Mailbox is in use by another session (RFC 2180 §4.1.4)", make_code("INUSE"));
+      return ctx.no("Mailbox is in use by another session (RFC 2180 section 4.1.4)", make_code("INUSE"));
   }
   const bool any_expunged = std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.expunged; });
   if (any_expunged && ctx.st.policy.copy == Policy::Copy::Fail)
-    return ctx.no("COPY rejected: some messages were expunged (RFC 2180 §4.4.1)", make_code("EXPUNGEISSUED"));
+    return ctx.no("COPY rejected: some messages were expunged (RFC 2180 section 4.4.1)", make_code("EXPUNGEISSUED"));
   return true;
 }
 

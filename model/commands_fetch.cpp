@@ -60,7 +60,7 @@ void cmd_fetch(Ctx& ctx) {
   const Policy::Fetch policy = ctx.st.policy.fetch;
   const bool all_gone = expunged > 0 && expunged == static_cast<long>(targets->size());
   if (all_gone && policy != Policy::Fetch::Ghost)
-    return (void)ctx.no("Messages have been expunged (RFC 2180 §4.1)", make_code("EXPUNGEISSUED"));
+    return (void)ctx.no("Messages have been expunged (RFC 2180 section 4.1)", make_code("EXPUNGEISSUED"));
   const bool implies_seen = std::any_of(atts.begin(), atts.end(), sets_seen);
   for (const Target& t : *targets) {
     if (t.expunged && policy == Policy::Fetch::No) continue;
@@ -73,7 +73,7 @@ void cmd_fetch(Ctx& ctx) {
     ctx.untagged(proto::FetchData{t.msn, message_atts(ctx.s, t.uid, *t.message, these)});
   }
   if (expunged > 0 && policy == Policy::Fetch::No)
-    return (void)ctx.no("Some of the requested messages no longer exist (RFC 2180 §4.1.2)",
+    return (void)ctx.no("Some of the requested messages no longer exist (RFC 2180 section 4.1.2)",
                         make_code("EXPUNGEISSUED"));
   ctx.ok("FETCH completed");
 }

@@ -49,13 +49,13 @@ std::optional<ListRequest> parse_request(Ctx& ctx, const proto::ListArgs& a) {
   for (const auto& o : a.select_options) {
     if (o == "SUBSCRIBED") req.select_subscribed = true;
     else if (o == "RECURSIVEMATCH") req.recursive = true;
-    else if (o != "REMOTE") return ctx.bad("Unknown LIST selection option " + o + " (RFC 5258 §3)"), std::nullopt;
+    else if (o != "REMOTE") return ctx.bad("Unknown LIST selection option " + o + " (RFC 5258 section 3)"), std::nullopt;
   }
   if (req.recursive && !req.select_subscribed)
-    return ctx.bad("RECURSIVEMATCH needs another selection option (RFC 5258 §3)"), std::nullopt;
+    return ctx.bad("RECURSIVEMATCH needs another selection option (RFC 5258 section 3)"), std::nullopt;
   for (const auto& o : a.return_options) {
     if (o == "SUBSCRIBED") req.return_subscribed = true;
-    else if (o != "CHILDREN") return ctx.bad("Unknown LIST return option " + o + " (RFC 5258 §3)"), std::nullopt;
+    else if (o != "CHILDREN") return ctx.bad("Unknown LIST return option " + o + " (RFC 5258 section 3)"), std::nullopt;
   }
   for (const auto& p : a.patterns) req.patterns.push_back(a.reference + p);
   return req;

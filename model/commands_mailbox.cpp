@@ -48,12 +48,12 @@ bool apply_delete_policy(Ctx& ctx, const Mailbox& mb) {
   if (others.empty()) return true;
   switch (ctx.st.policy.del) {
     case Policy::Delete::Fail:
-      return ctx.no("Mailbox " + mb.key.name + " is in use by another session (RFC 2180 §3.1)", make_code("INUSE"));
+      return ctx.no("Mailbox " + mb.key.name + " is in use by another session (RFC 2180 section 3.1)", make_code("INUSE"));
     case Policy::Delete::Bye:
       for (SessionId sid : others) {
         Session& s = ctx.st.sessions.at(sid);
         s.bye = untagged_status(proto::Condition::Bye, std::nullopt,
-                                "Mailbox " + mb.key.name + " has been deleted (RFC 2180 §3.3)");
+                                "Mailbox " + mb.key.name + " has been deleted (RFC 2180 section 3.3)");
         close_view(ctx.st, s);
         s.state = SessionState::Logout;
       }
@@ -76,7 +76,7 @@ void cmd_create(Ctx& ctx) {
   if (key->name == "INBOX" || (existing != nullptr && !existing->noselect))
     return (void)ctx.no("Mailbox already exists", make_code("ALREADYEXISTS"));
   if (name_reserved_by_ghost(ctx.st, *key))
-    return (void)ctx.no("Mailbox " + key->name + " is still in use. Try again later (RFC 2180 §3.2)",
+    return (void)ctx.no("Mailbox " + key->name + " is still in use. Try again later (RFC 2180 section 3.2)",
                         make_code("INUSE"));
   if (!can_create_under(ctx.st, ctx.s.user, *key)) return (void)ctx.no("Permission denied", make_code("NOPERM"));
   // RFC 3501 §6.3.3: superior names are created as needed.
@@ -95,12 +95,12 @@ void cmd_delete(Ctx& ctx) {
   if (a == nullptr) return (void)ctx.bad("DELETE needs a mailbox name");
   const auto key = key_for(ctx.s.user, a->mailbox);
   if (key && (key->name == "INBOX" || key->name == shared_root))
-    return (void)ctx.no("INBOX and namespace roots cannot be deleted (RFC 3501 §6.3.4)", make_code("CANNOT"));
+    return (void)ctx.no("INBOX and namespace roots cannot be deleted (RFC 3501 section 6.3.4)", make_code("CANNOT"));
   Mailbox* mb = lookup(ctx, a->mailbox, "x", Missing::Nonexistent, false);
   if (mb == nullptr) return;
   const bool children = has_children(ctx.st, mb->key);
   if (mb->noselect && children)
-    return (void)ctx.no("Mailbox has children and is \\Noselect (RFC 3501 §6.3.4)", make_code("CANNOT"));
+    return (void)ctx.no("Mailbox has children and is \\Noselect (RFC 3501 section 6.3.4)", make_code("CANNOT"));
   if (!apply_delete_policy(ctx, *mb)) return;
   const MailboxKey deleted_key = mb->key;
   const std::vector<std::string> saw = users_who_see(ctx.st, *mb);
@@ -153,7 +153,7 @@ void cmd_append(Ctx& ctx) {
   const auto* a = ctx.args<proto::AppendArgs>();
   if (a == nullptr) return (void)ctx.bad("APPEND needs a mailbox and a message");
   const auto flags = normalize_flags(a->flags.value_or(std::vector<std::string>{}));
-  if (!flags) return (void)ctx.bad("Invalid flag (RFC 3501 §6.3.11)");
+  if (!flags) return (void)ctx.bad("Invalid flag (RFC 3501 section 6.3.11)");
   Mailbox* mb = lookup(ctx, a->mailbox, "i", Missing::TryCreate);
   if (mb == nullptr) return;
   Message m;

@@ -39,12 +39,12 @@ std::vector<SessionId> other_holders(const Ctx& ctx, const std::vector<MailboxId
 bool apply_rename_policy(Ctx& ctx, const std::vector<SessionId>& others, const std::string& from) {
   if (others.empty()) return true;
   if (ctx.st.policy.rename == Policy::Rename::Fail)
-    return ctx.no("Mailbox " + from + " is in use by another session (RFC 2180 §3.1)", make_code("INUSE"));
+    return ctx.no("Mailbox " + from + " is in use by another session (RFC 2180 section 3.1)", make_code("INUSE"));
   if (ctx.st.policy.rename == Policy::Rename::Bye) {
     for (SessionId sid : others) {
       Session& s = ctx.st.sessions.at(sid);
       s.bye = untagged_status(proto::Condition::Bye, std::nullopt,
-                              "Mailbox " + from + " has been renamed (RFC 2180 §3.3)");
+                              "Mailbox " + from + " has been renamed (RFC 2180 section 3.3)");
       close_view(ctx.st, s);
       s.state = SessionState::Logout;
     }
@@ -118,7 +118,7 @@ void cmd_rename(Ctx& ctx) {
   if (to->name == "INBOX" || find_mailbox(ctx.st, *to) != nullptr)
     return (void)ctx.no("Mailbox already exists", make_code("ALREADYEXISTS"));
   if (name_reserved_by_ghost(ctx.st, *to))
-    return (void)ctx.no("Mailbox " + to->name + " is still in use (RFC 2180 §3.2)", make_code("INUSE"));
+    return (void)ctx.no("Mailbox " + to->name + " is still in use (RFC 2180 section 3.2)", make_code("INUSE"));
   if (to->owner == from.owner && to->name.rfind(from.name + delimiter, 0) == 0)
     return (void)ctx.no("Cannot rename a mailbox into itself", make_code("CANNOT"));
   if (!can_create_under(ctx.st, ctx.s.user, *to)) return (void)ctx.no("Permission denied", make_code("NOPERM"));

@@ -29,7 +29,7 @@ void cmd_search(Ctx& ctx) {
   if (a->charset && !known_charset(*a->charset)) {
     proto::ResponseCode code = make_code("BADCHARSET");
     code.list = {"US-ASCII", "UTF-8"};
-    return (void)ctx.no("Unsupported charset (RFC 3501 §6.4.4)", std::move(code));
+    return (void)ctx.no("Unsupported charset (RFC 3501 section 6.4.4)", std::move(code));
   }
   const bool modseq = uses_modseq(a->keys);
   if (modseq) ctx.s.condstore = true;

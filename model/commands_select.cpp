@@ -31,7 +31,7 @@ void select_responses(Ctx& ctx, const Mailbox& mb) {
   proto::ResponseCode permanent = make_code("PERMANENTFLAGS");
   permanent.list = permanent_flags(ctx.st, ctx.s, mb);
   ctx.untagged_ok(std::move(permanent), "Flags permitted");
-  ctx.untagged_ok(number_code("HIGHESTMODSEQ", mb.highestmodseq), "Highest mod-sequence (RFC 4551 §3.1.1)");
+  ctx.untagged_ok(number_code("HIGHESTMODSEQ", mb.highestmodseq), "Highest mod-sequence (RFC 4551 section 3.1.1)");
 }
 
 // RFC 2180 §4.1.4: under refuse-expunge nothing is expunged while another session has the mailbox selected.
@@ -83,10 +83,10 @@ void cmd_unselect(Ctx& ctx) {
 void cmd_expunge(Ctx& ctx) {
   Mailbox* mb = ctx.selected_mailbox();
   if (mb == nullptr) return (void)ctx.bad("No mailbox selected");
-  if (ctx.s.read_only) return (void)ctx.no("Mailbox is read-only (RFC 3501 §6.3.2)");
+  if (ctx.s.read_only) return (void)ctx.no("Mailbox is read-only (RFC 3501 section 6.3.2)");
   if (!has_rights(ctx.st, ctx.s.user, *mb, "e")) return (void)ctx.no("Permission denied", make_code("NOPERM"));
   if (expunge_refused(ctx, *mb))
-    return (void)ctx.no("Mailbox is in use by another session (RFC 2180 §4.1.4)", make_code("INUSE"));
+    return (void)ctx.no("Mailbox is in use by another session (RFC 2180 section 4.1.4)", make_code("INUSE"));
   std::vector<std::uint32_t> uids = deleted_uids(*mb);
   if (ctx.cmd.kind == proto::CommandKind::UidExpunge) {
     const auto* a = ctx.args<proto::SetArgs>();

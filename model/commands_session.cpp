@@ -88,7 +88,7 @@ void cmd_logout(Ctx& ctx) {
 }
 
 void cmd_starttls(Ctx& ctx) {
-  if (ctx.s.tls) return (void)ctx.bad("TLS is already active (RFC 3501 §6.2.1)");
+  if (ctx.s.tls) return (void)ctx.bad("TLS is already active (RFC 3501 section 6.2.1)");
   if (!ctx.st.options.starttls_available) return (void)ctx.no("STARTTLS is not available", make_code("CANNOT"));
   ctx.s.tls = true;  // the transport starts TLS before reading the next command
   ctx.ok("Begin TLS negotiation now");
@@ -99,7 +99,7 @@ void cmd_login(Ctx& ctx) {
   const auto* a = ctx.args<proto::LoginArgs>();
   if (a == nullptr) return (void)ctx.bad("LOGIN needs a user name and a password");
   if (!plaintext_allowed(ctx.st, ctx.s))
-    return (void)ctx.no("Plaintext login is disabled (RFC 3501 §6.2.3)", make_code("PRIVACYREQUIRED"));
+    return (void)ctx.no("Plaintext login is disabled (RFC 3501 section 6.2.3)", make_code("PRIVACYREQUIRED"));
   if (find_user(ctx.st, a->user, a->password) == nullptr)
     return (void)ctx.no("Invalid credentials", make_code("AUTHENTICATIONFAILED"));
   authenticated(ctx, a->user, "LOGIN completed");
@@ -110,7 +110,7 @@ void cmd_authenticate(Ctx& ctx) {
   if (a == nullptr) return (void)ctx.bad("AUTHENTICATE needs a mechanism");
   if (a->mechanism != "PLAIN") return (void)ctx.no("Unsupported authentication mechanism", make_code("CANNOT"));
   if (!plaintext_allowed(ctx.st, ctx.s))
-    return (void)ctx.no("PLAIN needs TLS here (RFC 3501 §6.2.2)", make_code("PRIVACYREQUIRED"));
+    return (void)ctx.no("PLAIN needs TLS here (RFC 3501 section 6.2.2)", make_code("PRIVACYREQUIRED"));
   if (a->initial_response) return finish_authenticate(ctx, *a->initial_response);
   ctx.s.auth_tag = ctx.cmd.tag;
   proto::Response r;
@@ -123,13 +123,13 @@ void cmd_authenticate(Ctx& ctx) {
 // RFC 4616: message = [authzid] NUL authcid NUL passwd, base64-encoded; "=" is the empty response (RFC 4959).
 void finish_authenticate(Ctx& ctx, const std::string& line) {
   ctx.s.auth_tag.reset();
-  if (line == "*") return (void)ctx.bad("AUTHENTICATE cancelled (RFC 3501 §6.2.2)");
+  if (line == "*") return (void)ctx.bad("AUTHENTICATE cancelled (RFC 3501 section 6.2.2)");
   const auto decoded = line == "=" ? std::optional<std::string>("") : base64_decode(line);
   if (!decoded) return (void)ctx.bad("Invalid base64 in AUTHENTICATE data");
   const auto first = decoded->find('\0');
   const auto second = first == std::string::npos ? std::string::npos : decoded->find('\0', first + 1);
   if (second == std::string::npos)
-    return (void)ctx.no("Malformed PLAIN message (RFC 4616 §2)", make_code("AUTHENTICATIONFAILED"));
+    return (void)ctx.no("Malformed PLAIN message (RFC 4616 section 2)", make_code("AUTHENTICATIONFAILED"));
   const std::string authzid = decoded->substr(0, first);
   const std::string authcid = decoded->substr(first + 1, second - first - 1);
   const std::string password = decoded->substr(second + 1);

@@ -61,32 +61,32 @@ void cmd_store(Ctx& ctx) {
   const auto* a = ctx.args<proto::StoreArgs>();
   Mailbox* mb = ctx.selected_mailbox();
   if (a == nullptr || mb == nullptr) return (void)ctx.bad("STORE needs a selected mailbox and arguments");
-  if (ctx.s.read_only) return (void)ctx.no("Mailbox is read-only (RFC 3501 §6.3.2)");
+  if (ctx.s.read_only) return (void)ctx.no("Mailbox is read-only (RFC 3501 section 6.3.2)");
   const auto flags = normalize_flags(a->flags);
-  if (!flags) return (void)ctx.bad("Invalid flag (RFC 3501 §6.4.6)");
+  if (!flags) return (void)ctx.bad("Invalid flag (RFC 3501 section 6.4.6)");
   const std::string rights = rights_of(ctx.st, ctx.s.user, *mb);
   if (!flags->empty() && permitted_flags(rights, *flags).empty())
-    return (void)ctx.no("Permission denied (RFC 4314 §4)", make_code("NOPERM"));
+    return (void)ctx.no("Permission denied (RFC 4314 section 4)", make_code("NOPERM"));
   if (a->unchanged_since) ctx.s.condstore = true;
   const auto targets = resolve_set(ctx.st, ctx.s, a->set, ctx.cmd.uid);
   if (!targets) return (void)ctx.no("No such message");
   const auto expunged = std::count_if(targets->begin(), targets->end(), [](const Target& t) { return t.expunged; });
   const bool mixed = expunged > 0;
   if (mixed && !a->silent && expunged == static_cast<long>(targets->size()))
-    return (void)ctx.no("Messages have been expunged (RFC 2180 §4.2.2)", make_code("EXPUNGEISSUED"));
+    return (void)ctx.no("Messages have been expunged (RFC 2180 section 4.2.2)", make_code("EXPUNGEISSUED"));
   if (mixed && !a->silent && ctx.st.policy.store == Policy::Store::None)
-    return (void)ctx.no("Some of the messages no longer exist (RFC 2180 §4.2.4)", make_code("EXPUNGEISSUED"));
+    return (void)ctx.no("Some of the messages no longer exist (RFC 2180 section 4.2.4)", make_code("EXPUNGEISSUED"));
   StoreRun run;
   for (const Target& t : *targets) {
     if (!t.expunged) store_one(ctx, *mb, t, *a, *flags, rights, run);
   }
   if (mixed && !a->silent)
-    return (void)ctx.no("Some of the messages no longer exist (RFC 2180 §4.2.3)", make_code("EXPUNGEISSUED"));
+    return (void)ctx.no("Some of the messages no longer exist (RFC 2180 section 4.2.3)", make_code("EXPUNGEISSUED"));
   if (!run.modified.empty()) {
     proto::ResponseCode code = make_code("MODIFIED");
     std::sort(run.modified.begin(), run.modified.end());
     code.set1 = compress(run.modified);
-    return (void)ctx.ok("Conditional STORE failed for some messages (RFC 4551 §3.2)", std::move(code));
+    return (void)ctx.ok("Conditional STORE failed for some messages (RFC 4551 section 3.2)", std::move(code));
   }
   ctx.ok("STORE completed");
 }

@@ -66,7 +66,7 @@ void answer_missing(Ctx& ctx, const std::string& name, Missing missing) {
       it != ctx.s.renamed.end() && ctx.st.policy.newname_code) {
     proto::ResponseCode code = make_code("NEWNAME");
     code.list = {it->first, it->second};
-    ctx.no("Mailbox has been renamed (RFC 2180 §3.4)", std::move(code));
+    ctx.no("Mailbox has been renamed (RFC 2180 section 3.4)", std::move(code));
     return;
   }
   if (missing == Missing::TryCreate) ctx.no("Mailbox does not exist", make_code("TRYCREATE"));
@@ -84,7 +84,7 @@ Mailbox* lookup(Ctx& ctx, const std::string& name, std::string_view rights, Miss
     return nullptr;
   }
   if (!has_rights(ctx.st, ctx.s.user, *mb, rights)) {
-    ctx.no("Permission denied (RFC 4314 §4)", make_code("NOPERM"));
+    ctx.no("Permission denied (RFC 4314 section 4)", make_code("NOPERM"));
     return nullptr;
   }
   return mb;

@@ -89,12 +89,12 @@ const char* state_error(const Session& s, Allowed allowed) {
   switch (allowed) {
     case Allowed::Any: return nullptr;
     case Allowed::NotAuthenticated:
-      return s.state == SessionState::NotAuthenticated ? nullptr : "Already authenticated (RFC 3501 §6.2)";
+      return s.state == SessionState::NotAuthenticated ? nullptr : "Already authenticated (RFC 3501 section 6.2)";
     case Allowed::Authenticated:
       return s.state == SessionState::Authenticated || s.state == SessionState::Selected
-                 ? nullptr : "Not authenticated (RFC 3501 §3)";
+                 ? nullptr : "Not authenticated (RFC 3501 section 3)";
     case Allowed::Selected:
-      return s.state == SessionState::Selected ? nullptr : "No mailbox selected (RFC 3501 §6.4)";
+      return s.state == SessionState::Selected ? nullptr : "No mailbox selected (RFC 3501 section 6.4)";
   }
   return nullptr;
 }
@@ -149,7 +149,7 @@ Outcome run_command(State& st, SessionId sid, const proto::Command& command) {
   const Entry* entry = find_entry(command.kind);
   if (entry == nullptr) return tagged_bad(command.tag, "Unknown command");
   if (command.uid != entry->uid_form && (command.uid || command.kind == CommandKind::UidExpunge))
-    return tagged_bad(command.tag, "No UID form of this command (RFC 3501 §6.4.8)");
+    return tagged_bad(command.tag, "No UID form of this command (RFC 3501 section 6.4.8)");
   if (const char* error = state_error(s, entry->allowed)) return tagged_bad(command.tag, error);
   Ctx ctx{st, sid, s, command, {}};
   entry->handler(ctx);

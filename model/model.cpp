@@ -127,7 +127,7 @@ proto::Response Model::bye(SessionId session, const std::string& text) {
 proto::Response Model::notification_overflow(SessionId session) {
   if (const auto it = state_->sessions.find(session); it != state_->sessions.end()) stop_notifications(it->second);
   return untagged_status(proto::Condition::Ok, make_code("NOTIFICATIONOVERFLOW"),
-                         "Notifications stopped (RFC 5465 §5.8)");
+                         "Notifications stopped (RFC 5465 section 5.8)");
 }
 
 std::vector<Model::MailboxInfo> Model::mailboxes() const {

@@ -72,7 +72,7 @@ void enqueue(Session& s, Notice notice) {
     Notice overflow;
     overflow.kind = Notice::Kind::Ready;
     overflow.response = untagged_status(proto::Condition::Ok, make_code("NOTIFICATIONOVERFLOW"),
-                                        "Too many notifications (RFC 5465 §5.8)");
+                                        "Too many notifications (RFC 5465 section 5.8)");
     s.notify.queue.push_back(std::move(overflow));
     return;
   }
@@ -114,20 +114,20 @@ std::string argument_error(const std::vector<proto::NotifyEventGroup>& groups) {
   int selected_filters = 0;
   for (const auto& g : groups) {
     if (is_selected_filter(g.filter.kind) && ++selected_filters > 1)
-      return "Only one of SELECTED and SELECTED-DELAYED may be given (RFC 5465 §6.1)";
+      return "Only one of SELECTED and SELECTED-DELAYED may be given (RFC 5465 section 6.1)";
     if (!g.events) continue;
     const bool is_new = group_has(g, EK::MessageNew), expunge = group_has(g, EK::MessageExpunge);
-    if (is_new != expunge) return "MessageNew and MessageExpunge go together (RFC 5465 §5)";
+    if (is_new != expunge) return "MessageNew and MessageExpunge go together (RFC 5465 section 5)";
     if ((group_has(g, EK::FlagChange) || group_has(g, EK::AnnotationChange)) && !is_new)
-      return "FlagChange needs MessageNew and MessageExpunge (RFC 5465 §5)";
+      return "FlagChange needs MessageNew and MessageExpunge (RFC 5465 section 5)";
     if (!is_selected_filter(g.filter.kind)) {
       for (const auto& e : *g.events) {
-        if (!e.fetch_atts.empty()) return "MessageNew fetch attributes apply only to SELECTED (RFC 5465 §8)";
+        if (!e.fetch_atts.empty()) return "MessageNew fetch attributes apply only to SELECTED (RFC 5465 section 8)";
       }
     } else {
       for (const auto& e : *g.events) {
         if (!is_message_event(e.kind) && e.kind != EK::Other)
-          return "Only message events apply to SELECTED (RFC 5465 §6.1)";
+          return "Only message events apply to SELECTED (RFC 5465 section 6.1)";
       }
     }
   }
@@ -193,12 +193,12 @@ void cmd_notify(Ctx& ctx) {
     stop_notifications(ctx.s);
     return (void)ctx.ok("NOTIFY NONE done");
   }
-  if (a->groups.empty()) return (void)ctx.bad("NOTIFY needs event groups (RFC 5465 §8)");
+  if (a->groups.empty()) return (void)ctx.bad("NOTIFY needs event groups (RFC 5465 section 8)");
   if (const std::string error = argument_error(a->groups); !error.empty()) return (void)ctx.bad(error);
   if (const auto bad = unsupported_events(a->groups); !bad.empty()) {
     proto::ResponseCode code = make_code("BADEVENT");
     code.list = {"MessageNew", "MessageExpunge", "FlagChange", "MailboxName", "SubscriptionChange"};
-    return (void)ctx.no("Unsupported event: " + bad.front() + " (RFC 5465 §3)", std::move(code));
+    return (void)ctx.no("Unsupported event: " + bad.front() + " (RFC 5465 section 3)", std::move(code));
   }
   std::vector<proto::NotifyEventGroup> groups = a->groups;
   if (a->mode == proto::NotifyArgs::Mode::Add) {

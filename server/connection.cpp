@@ -200,7 +200,7 @@ void Connection::execute_command(const proto::Command& command) {
   if (command.kind == proto::CommandKind::StartTls && !transport_.can_start_tls()) {
     // No certificate configured, or TLS is already on: RFC 3501 §6.2.1 allows only OK or BAD.
     outcome.responses.push_back(status_response(
-        command.tag, proto::Condition::Bad, "STARTTLS is not available on this connection (RFC 3501 §6.2.1)"));
+        command.tag, proto::Condition::Bad, "STARTTLS is not available on this connection (RFC 3501 section 6.2.1)"));
   } else {
     // The one atomic step: the command takes effect at this instant (server/README.md).
     outcome = host_.model().execute(session_, command);
@@ -230,7 +230,7 @@ void Connection::execute_raw_line(const std::string& line) {
       for (auto& response : outcome.responses) {
         if (!response.untagged && response.tag == tag_) {
           response.body = proto::StatusResponse{proto::Condition::Bad, std::nullopt,
-                                                "Expected DONE to end IDLE (RFC 2177 §3)"};
+                                                "Expected DONE to end IDLE (RFC 2177 section 3)"};
         }
       }
     }
@@ -513,9 +513,9 @@ void Connection::on_inactivity_timer() {
     return;
   }
   std::string reason;
-  if (phase_ == Phase::Idling) reason = "IDLE timed out (RFC 2177 §3)";
-  else if (state_ == SessionState::NotAuthenticated) reason = "No login in time (RFC 3501 §5.4)";
-  else reason = "Autologout; idle for too long (RFC 3501 §5.4)";
+  if (phase_ == Phase::Idling) reason = "IDLE timed out (RFC 2177 section 3)";
+  else if (state_ == SessionState::NotAuthenticated) reason = "No login in time (RFC 3501 section 5.4)";
+  else reason = "Autologout; idle for too long (RFC 3501 section 5.4)";
   host_.log("conn " + std::to_string(id_) + " timeout: " + reason);
   bye_and_close(reason);
 }

@@ -436,7 +436,7 @@ TEST(Store, UnchangedSinceReportsModified) {
   EXPECT_EQ(m[1], "* 2 FETCH (MODSEQ (3))");
   const Lines r = h.send(a, "a3 STORE 1:2 (UNCHANGEDSINCE 2) +FLAGS (\\Seen)");
   EXPECT_EQ(r[0], "* 1 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (4))");
-  EXPECT_EQ(last(r), "a3 OK [MODIFIED 2] Conditional STORE failed for some messages (RFC 4551 §3.2)");
+  EXPECT_EQ(last(r), "a3 OK [MODIFIED 2] Conditional STORE failed for some messages (RFC 4551 section 3.2)");
   EXPECT_EQ(h.send(a, "a4 FETCH 1:2 (FLAGS) (CHANGEDSINCE 3)"),
             (Lines{"* 1 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (4))", "a4 OK FETCH completed"}));
   EXPECT_EQ(h.send(a, "a5 SEARCH MODSEQ 4").front(), "* SEARCH 1 (MODSEQ 4)");
