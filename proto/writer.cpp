@@ -295,49 +295,6 @@ void write_fetch_att_list(Out& out, const std::vector<FetchAtt>& atts) {
 // ---------------------------------------------------------------------------------------------------------
 // Commands
 
-// The command name as sent; "UID" is added separately (RFC 3501 §6.4.8).
-const char* wire_name(CommandKind kind) {
-  switch (kind) {
-    case CommandKind::Capability: return "CAPABILITY";
-    case CommandKind::Noop: return "NOOP";
-    case CommandKind::Logout: return "LOGOUT";
-    case CommandKind::StartTls: return "STARTTLS";
-    case CommandKind::Authenticate: return "AUTHENTICATE";
-    case CommandKind::Login: return "LOGIN";
-    case CommandKind::Select: return "SELECT";
-    case CommandKind::Examine: return "EXAMINE";
-    case CommandKind::Create: return "CREATE";
-    case CommandKind::Delete: return "DELETE";
-    case CommandKind::Rename: return "RENAME";
-    case CommandKind::Subscribe: return "SUBSCRIBE";
-    case CommandKind::Unsubscribe: return "UNSUBSCRIBE";
-    case CommandKind::List: return "LIST";
-    case CommandKind::Lsub: return "LSUB";
-    case CommandKind::Status: return "STATUS";
-    case CommandKind::Append: return "APPEND";
-    case CommandKind::Namespace: return "NAMESPACE";
-    case CommandKind::Enable: return "ENABLE";
-    case CommandKind::Idle: return "IDLE";
-    case CommandKind::Notify: return "NOTIFY";
-    case CommandKind::SetAcl: return "SETACL";
-    case CommandKind::DeleteAcl: return "DELETEACL";
-    case CommandKind::GetAcl: return "GETACL";
-    case CommandKind::ListRights: return "LISTRIGHTS";
-    case CommandKind::MyRights: return "MYRIGHTS";
-    case CommandKind::Check: return "CHECK";
-    case CommandKind::Close: return "CLOSE";
-    case CommandKind::Unselect: return "UNSELECT";
-    case CommandKind::Expunge: return "EXPUNGE";
-    case CommandKind::Search: return "SEARCH";
-    case CommandKind::Fetch: return "FETCH";
-    case CommandKind::Store: return "STORE";
-    case CommandKind::Copy: return "COPY";
-    case CommandKind::Move: return "MOVE";
-    case CommandKind::UidExpunge: return "EXPUNGE";
-  }
-  return "NOOP";
-}
-
 const char* search_word(SearchKey::Kind kind) {
   using K = SearchKey::Kind;
   switch (kind) {
@@ -693,7 +650,7 @@ void write_command_into(Out& out, const Command& command) {
   out.raw(command.tag);
   out.sp();
   if (command.uid || command.kind == CommandKind::UidExpunge) out.raw("UID ");
-  out.raw(wire_name(command.kind));
+  out.raw(command_name(command.kind));
   std::visit(CommandArgsWriter{out, command}, command.args);
   out.crlf();
 }
