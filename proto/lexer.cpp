@@ -33,7 +33,7 @@ constexpr std::array<unsigned char, 256> make_classes() {
 constexpr std::array<unsigned char, 256> char_classes = make_classes();
 
 bool has(char c, unsigned char bit) { return (char_classes[static_cast<unsigned char>(c)] & bit) != 0; }
-char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+char upper_char(char c) { return upper_ascii(c); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr std::array<const char*, 12> month_names = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
@@ -59,13 +59,6 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
-bool iequals(std::string_view s, std::string_view upper) {
-  if (s.size() != upper.size()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (upper_char(s[i]) != upper[i]) return false;
-  return true;
-}
-
 void Lexer::fail(std::string_view message) const {
   std::string text(message);
   text += " at offset ";
@@ -73,15 +66,7 @@ void Lexer::fail(std::string_view message) const {
   throw SyntaxError{std::move(text)};
 }
 
-bool Lexer::try_char(char c) {
-  if (peek() != c || at_end()) return false;
-  ++pos_;
-  return true;
-}
-
-void Lexer::expect(char c, const char* what) {
-  if (!try_char(c)) fail(std::string("expected ") + what + " (RFC 3501 §9)");
-}
+void Lexer::fail_expected(const char* what) const { fail(std::string("expected ") + what + " (RFC 3501 §9)"); }
 
 void Lexer::end_of_message() {
   try_char('\r');
@@ -126,8 +111,21 @@ void Lexer::keyword(std::string_view upper) {
   if (!try_keyword(upper)) fail("expected " + std::string(upper));
 }
 
+// A byte that ends the plain run of a quoted string: its closing quote, an escape, or a byte it may not hold.
+static bool quoted_stop(char c) { return c == '"' || c == '\\' || c == '\r' || c == '\n' || c == '\0'; }
+
 std::string Lexer::quoted() {
   expect('"', "DQUOTE");
+  // Most quoted strings hold no escape: build them in one step from the message.
+  {
+    std::size_t end = pos_;
+    while (end < s_.size() && !quoted_stop(s_[end])) ++end;
+    if (end < s_.size() && s_[end] == '"') {
+      std::string out(s_.substr(pos_, end - pos_));
+      pos_ = end + 1;
+      return out;
+    }
+  }
   std::string out;
   for (;;) {
     const std::size_t start = pos_;
@@ -596,6 +594,8 @@ Framer::Literal Framer::literal_at_end(std::string_view line) {
 // The same for the current line, which may begin in buf_ and end in input[start, end).
 Framer::Literal Framer::line_literal(std::string_view input, std::size_t start, std::size_t end) const {
   const std::size_t n = std::min({line_bytes_, buf_.size() + (end - start), literal_tail_bytes_max});
+  // Usually the whole tail is in the fresh input: look at it in place.
+  if (n <= end - start) return literal_at_end(input.substr(end - n, n));
   std::array<char, literal_tail_bytes_max> tail{};
   for (std::size_t k = 0; k < n; ++k) tail[n - 1 - k] = back(input, start, end, k);
   return literal_at_end(std::string_view(tail.data(), n));
@@ -603,14 +603,19 @@ Framer::Literal Framer::line_literal(std::string_view input, std::size_t start, 
 
 // Server status responses and continuation requests end in free text (resp-text), never in a literal.
 bool Framer::first_line_has_no_literals(std::string_view input, std::size_t start, std::size_t end) const {
-  std::string head = buf_.substr(0, head_bytes);
-  head.append(input.substr(start, std::min(end - start, head_bytes)));
+  // The same bytes as buf_.substr(0, head_bytes) + input.substr(start, head_bytes), without allocating.
+  std::array<char, 2 * head_bytes> head_bytes_copy{};
+  const std::size_t from_buf = std::min(buf_.size(), head_bytes);
+  const std::size_t from_input = std::min(end - start, head_bytes);
+  std::memcpy(head_bytes_copy.data(), buf_.data(), from_buf);
+  std::memcpy(head_bytes_copy.data() + from_buf, input.data() + start, from_input);
+  const std::string_view head(head_bytes_copy.data(), from_buf + from_input);
   if (!head.empty() && head[0] == '+') return true;
   const std::size_t space = head.find(' ');
   if (space == std::string::npos) return false;
   std::size_t stop = space + 1;
   while (stop < head.size() && has(head[stop], word_bit)) ++stop;
-  const std::string_view word = std::string_view(head).substr(space + 1, stop - space - 1);
+  const std::string_view word = head.substr(space + 1, stop - space - 1);
   return iequals(word, "OK") || iequals(word, "NO") || iequals(word, "BAD") || iequals(word, "BYE") ||
          iequals(word, "PREAUTH");
 }

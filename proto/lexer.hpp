@@ -23,9 +23,16 @@ bool is_astring_char(char c);  // ASTRING-CHAR: ATOM-CHAR or resp-specials ("]")
 bool is_tag_char(char c);      // tag: ASTRING-CHAR except "+"
 bool is_list_char(char c);     // list-char: ATOM-CHAR, list-wildcards, resp-specials
 
-// ASCII upper-casing and comparison against an upper-case keyword.
+// ASCII upper-casing and comparison against an upper-case keyword. iequals is inline: the parsers call it
+// for every keyword they look up, and the length check alone rejects most candidates.
+inline char upper_ascii(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 std::string to_upper(std::string_view s);
-bool iequals(std::string_view s, std::string_view upper);
+inline bool iequals(std::string_view s, std::string_view upper) {
+  if (s.size() != upper.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (upper_ascii(s[i]) != upper[i]) return false;
+  return true;
+}
 
 // Reads RFC 3501 tokens from one complete message held in memory (literal data inline after "{n}CRLF").
 // Every failure throws SyntaxError; the message names the RFC rule that was expected.
@@ -39,8 +46,15 @@ class Lexer {
   char peek_at(std::size_t ahead) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   bool at_line_end() const { return peek() == '\r' || peek() == '\n' || at_end(); }
 
-  bool try_char(char c);
-  void expect(char c, const char* what);
+  // Inline: the parsers call these for nearly every byte of punctuation.
+  bool try_char(char c) {
+    if (pos_ >= s_.size() || s_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  void expect(char c, const char* what) {
+    if (!try_char(c)) fail_expected(what);
+  }
   void sp() { expect(' ', "SP"); }
   bool try_sp() { return try_char(' '); }
   // CRLF (a bare LF is accepted), then the end of the message.
@@ -88,6 +102,7 @@ class Lexer {
   void leave() { --depth_; }
 
   [[noreturn]] void fail(std::string_view message) const;
+  [[noreturn]] void fail_expected(const char* what) const;
 
  private:
   Date date_text(bool allow_zero_day = false);

@@ -2,6 +2,7 @@
 // recursive-descent reader turns it into a Response (RFC 3501 §7 and §9, and the extensions of response.hpp).
 #include "proto/response_parser.hpp"
 
+#include <iterator>
 #include <utility>
 
 #include "proto/lexer.hpp"
@@ -14,6 +15,9 @@ using detail::iequals;
 using detail::Lexer;
 using detail::Nest;
 using detail::to_upper;
+
+// Room for the attributes of a typical FETCH response, so its vector is allocated once (a capacity, no limit).
+constexpr std::size_t fetch_atts_reserve = 8;
 
 // Reads "(" item *(SP item) ")" with the list_items_max limit; `read` consumes one item.
 template <typename Read>
@@ -42,7 +46,10 @@ std::optional<StatusItem> status_item(std::string_view name) {
 // Recursive descent over one complete response.
 class ResponseReader {
  public:
-  explicit ResponseReader(std::string_view message) : lx_(message) {}
+  // `stack` is scratch space kept by the parser across responses; whatever it holds is dropped.
+  ResponseReader(std::string_view message, std::vector<SValue>& stack) : lx_(message), stack_(stack) {
+    stack_.clear();
+  }
 
   Response read() {
     Response r;
@@ -199,13 +206,14 @@ class ResponseReader {
     FetchData f;
     f.number = number;
     lx_.sp();
-    paren_list(lx_, false, [&] { f.atts.push_back(msg_att()); });
+    f.atts.reserve(fetch_atts_reserve);
+    paren_list(lx_, false, [&] { msg_att(f.atts.emplace_back()); });
     return f;
   }
 
-  MsgAtt msg_att() {
+  // Fills `a`, a default MsgAtt, in place.
+  void msg_att(MsgAtt& a) {
     using MK = MsgAtt::Kind;
-    MsgAtt a;
     const std::string_view w = lx_.word();
     if (iequals(w, "BODY") && lx_.peek() == '[') {
       a.kind = MK::BodySection;
@@ -216,7 +224,7 @@ class ResponseReader {
       }
       lx_.sp();
       a.data = lx_.nstring();
-      return a;
+      return;
     }
     lx_.sp();
     if (iequals(w, "FLAGS")) {
@@ -246,7 +254,6 @@ class ResponseReader {
     } else {
       lx_.fail("unknown msg-att (RFC 3501 §7.4.2)");
     }
-    return a;
   }
 
   // A generic value: NIL, number, string or parenthesized list. Lists in BODYSTRUCTURE may follow each
@@ -256,17 +263,46 @@ class ResponseReader {
     if (c == '(') {
       Nest nest(lx_);
       lx_.expect('(', "'('");
-      SValue v = SValue::lst({});
+      // Items collect on the shared stack_ (nested lists above them), so each list is allocated once at its
+      // final size instead of growing item by item.
+      const std::size_t base = stack_.size();
       while (!lx_.try_char(')')) {
-        if (!v.list.empty() && !lx_.try_sp() && lx_.peek() != '(') lx_.fail("expected SP in list");
-        if (v.list.size() >= limits::list_items_max) lx_.fail("more than limits::list_items_max list items");
-        v.list.push_back(svalue());
+        const std::size_t items = stack_.size() - base;
+        if (items != 0 && !lx_.try_sp() && lx_.peek() != '(') lx_.fail("expected SP in list");
+        if (items >= limits::list_items_max) lx_.fail("more than limits::list_items_max list items");
+        if (lx_.peek() == '(') {
+          SValue item = svalue();
+          stack_.push_back(std::move(item));
+        } else {
+          scalar(stack_.emplace_back());  // filled in place; no nested list can touch stack_ meanwhile
+        }
       }
+      SValue v;
+      v.kind = SValue::Kind::List;
+      v.list.assign(std::make_move_iterator(stack_.begin() + static_cast<std::ptrdiff_t>(base)),
+                    std::make_move_iterator(stack_.end()));
+      stack_.resize(base);
       return v;
     }
-    if (c == '"' || c == '{') return SValue::str(lx_.string());
-    if (c >= '0' && c <= '9') return SValue::num(lx_.number64());
-    if (lx_.try_nil()) return SValue::nil();
+    SValue v;
+    scalar(v);
+    return v;
+  }
+
+  // NIL, number or string into `v`, which is a default (NIL) SValue.
+  void scalar(SValue& v) {
+    const char c = lx_.peek();
+    if (c == '"' || c == '{') {
+      v.kind = SValue::Kind::String;
+      v.string = lx_.string();
+      return;
+    }
+    if (c >= '0' && c <= '9') {
+      v.kind = SValue::Kind::Number;
+      v.number = lx_.number64();
+      return;
+    }
+    if (lx_.try_nil()) return;
     lx_.fail("expected NIL, number, string or list (RFC 3501 §9 body)");
   }
 
@@ -446,12 +482,16 @@ class ResponseReader {
 
   Lexer lx_;
   std::optional<std::string> tag_;
+  // Items of the lists svalue() is reading, innermost last. Left partly filled when a SyntaxError unwinds;
+  // the next reader clears it.
+  std::vector<SValue>& stack_;
 };
 
 }  // namespace
 
 struct ResponseParser::Impl {
   detail::Framer framer{detail::Framer::Peer::Server};
+  std::vector<SValue> svalue_stack;  // reused by every ResponseReader, so its allocation is kept
 };
 
 ResponseParser::ResponseParser() : impl_(std::make_unique<Impl>()) {}
@@ -470,7 +510,7 @@ ResponseFeedResult ResponseParser::feed(std::string_view bytes) {
       return {frame.consumed, ParseError{std::move(frame.tag), std::move(frame.error)}};
     case detail::FrameKind::Message: break;
   }
-  ResponseReader reader(frame.bytes);
+  ResponseReader reader(frame.bytes, impl_->svalue_stack);
   try {
     return {frame.consumed, reader.read()};
   } catch (const detail::SyntaxError& e) {

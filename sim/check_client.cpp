@@ -119,6 +119,10 @@ void reset_session(ClientState& c) {
   c.condstore = false;
   c.notify = {};
   c.last_completed_sent = 0;
+  c.probe = {};
+  c.name_probe = {};
+  c.delete_probe = {};
+  c.lookup_probe = {};
   ++c.watch_epoch;
 }
 
@@ -611,6 +615,7 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   }
   complete_kind(ctx, c, cmd, *st, f, index);
   complete_uidplus(ctx, c, cmd, *st, f, index);
+  policy_completed(ctx, c, cmd, *st, f, index);
 }
 
 void on_continuation(ClientState& c, const Ctx& ctx, EventIndex index) {
@@ -643,6 +648,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   }
   if (!e.command) return;
   const proto::Command& cmd = *e.command;
+  policy_sent(ctx, c, cmd, index);
   Inflight f;
   f.tag = cmd.tag;
   f.sent = index;

@@ -93,6 +93,38 @@ struct NotifySet {
   bool any_selected() const { return selected_new || selected_expunge || selected_flags; }
 };
 
+// RFC 2180 §4 policy probe (EXP-1, EXP-2, CPY-3; CPY-4 for MOVE): a FETCH/STORE/COPY/MOVE sent with nothing
+// else in flight, and which of the messages it names the store had already expunged when it was sent.
+// Messages still live when the reply arrives were live throughout, those dead at the send were dead
+// throughout; any other is undecided and the probe then checks nothing.
+struct PolicyProbe {
+  bool active = false;
+  bool clean = true;  // no other command was sent before the reply (the session view stayed as it was)
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  bool read_only = false;
+  std::vector<std::uint32_t> named;  // UIDs the command names in the session's view, ascending
+  std::vector<std::uint32_t> dead;   // of those, expunged from the store at the send, ascending
+};
+
+// RFC 2180 §3.1 probe (MBX-2 delete=fail, MBX-3 rename=fail): a DELETE/RENAME sent while no other command
+// that changes mailbox names was in flight, with the UIDVALIDITY the name had at the send.
+struct NameProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string name;
+  std::uint32_t uidvalidity = 0;
+  std::uint64_t names_sent = 0;  // CrossState::names_sent right after this command was sent
+};
+
+// MBX-1: a STATUS/SELECT/EXAMINE of a name whose DELETE had succeeded, sent while no name changed since.
+struct LookupProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string name;  // scoped()
+};
+
 struct ClientState {
   ClientId id = 0;
   std::uint32_t connection = 0;  // counts connections, so FLG-4 tells sessions apart
@@ -116,6 +148,10 @@ struct ClientState {
   NotifySet notify;
   EventIndex last_completed_sent = 0;  // send index of the latest command whose tagged reply came
   EventIndex last_exists = no_event;   // latest EXISTS received (NTF-2 discharge)
+  PolicyProbe probe;                   // EXP-1, EXP-2, CPY-3, CPY-4
+  NameProbe name_probe;                // MBX-2, MBX-3
+  NameProbe delete_probe;              // MBX-1: this client's DELETE, while no other name change runs
+  LookupProbe lookup_probe;            // MBX-1
 
   bool view_usable() const { return view.valid && selects == 0; }
   // Idling for the rules: after DONE the IDLE command is completing and may bring the queued updates
@@ -177,6 +213,12 @@ struct CrossState {
   };
   std::map<MessageKey, ContentSeen> content;  // SEQ-10
   std::deque<Obligation> obligations;         // NTF-2, in deadline order
+  std::uint64_t names_sent = 0;               // CREATE/DELETE/RENAME commands sent so far (MBX-1..3)
+  struct Deleted {
+    EventIndex done = 0;           // the DELETE's tagged OK
+    std::uint64_t names_sent = 0;  // names_sent then: unchanged since means the name was not re-created
+  };
+  std::map<std::string, Deleted> deleted;     // scoped name -> its latest clean DELETE (MBX-1)
 };
 
 // Everything a rule needs while one event is checked.
@@ -223,6 +265,12 @@ void store_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto:
                  EventIndex index);
 // SEQ-14 (NOOP/CHECK) and NTF-3 (NOTIFY SET): the client's view equals the session's at completion.
 void store_checkpoint(Ctx& ctx, const ClientState& c, const char* rule, EventIndex sent, EventIndex done);
+
+// check_policy.cpp: the declared RFC 2180 policy (EXP-1, EXP-2, CPY-3, MBX-2, MBX-3) through the oracle. Called for
+// every command sent (before it joins `inflight`) and for every tagged reply.
+void policy_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
+void policy_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                      const Inflight& f, EventIndex index);
 
 // check_notify.cpp: the NOTIFY set and the NTF rules about what may arrive when.
 NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at);
