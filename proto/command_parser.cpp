@@ -87,6 +87,12 @@ std::optional<StatusItem> status_item(std::string_view name) {
   return std::nullopt;
 }
 
+// Room reserved up front for the items of a typical list (fetch-atts, search keys, events), so the vector is
+// allocated once; a capacity only, never a limit.
+constexpr std::size_t list_reserve_items = 8;
+// Search keys are big: 4 of them still fit a small allocation.
+constexpr std::size_t search_reserve_keys = 4;  // the keys of a search or of a parenthesized search-key list
+
 // Reads "(" item *(SP item) ")" with the list_items_max limit; `read` consumes one item.
 template <typename Read>
 void paren_list(Lexer& lx, bool allow_empty, Read read) {
@@ -346,33 +352,36 @@ class CommandReader {
       a.charset = lx_.astring();
       lx_.sp();
     }
-    a.keys.push_back(search_key());
+    a.keys.reserve(search_reserve_keys);
+    search_key(a.keys.emplace_back());
     while (lx_.try_sp()) {
       if (a.keys.size() >= limits::list_items_max) lx_.fail("more than limits::list_items_max search keys");
-      a.keys.push_back(search_key());
+      search_key(a.keys.emplace_back());
     }
     return a;
   }
 
-  SearchKey search_key() {
-    SearchKey key;
+  // Fills `key`, a default SearchKey, in place. Children go into key.children, never into the vector that
+  // holds `key`, so the reference stays valid.
+  void search_key(SearchKey& key) {
     const char c = lx_.peek();
     if (c == '(') {
       key.kind = K::And;
-      paren_list(lx_, false, [&] { key.children.push_back(search_key()); });
-      return key;
+      key.children.reserve(search_reserve_keys);
+      paren_list(lx_, false, [&] { search_key(key.children.emplace_back()); });
+      return;
     }
     if (c == '*' || (c >= '0' && c <= '9')) {
       key.kind = K::SequenceSet;
       key.set = lx_.sequence_set();
-      return key;
+      return;
     }
     const std::string_view name = lx_.atom();
     for (const auto& entry : search_keys) {
       if (!iequals(name, entry.name)) continue;
       key.kind = entry.kind;
       search_key_arg(key, entry.arg);
-      return key;
+      return;
     }
     lx_.fail("unknown search-key (RFC 3501 §6.4.4)");
   }
@@ -394,14 +403,15 @@ class CommandReader {
         return;
       case KeyArg::Key: {
         Nest nest(lx_);
-        key.children.push_back(search_key());
+        search_key(key.children.emplace_back());
         return;
       }
       case KeyArg::TwoKeys: {
         Nest nest(lx_);
-        key.children.push_back(search_key());
+        key.children.reserve(2);
+        search_key(key.children.emplace_back());
         lx_.sp();
-        key.children.push_back(search_key());
+        search_key(key.children.emplace_back());
         return;
       }
       case KeyArg::ModSeq: modseq_key(key); return;
@@ -429,7 +439,8 @@ class CommandReader {
     lx_.sp();
     if (lx_.peek() == '(') {
       a.atts_parenthesized = true;
-      paren_list(lx_, false, [&] { a.atts.push_back(fetch_att()); });
+      a.atts.reserve(list_reserve_items);
+      paren_list(lx_, false, [&] { fetch_att(a.atts.emplace_back()); });
     } else if (lx_.try_keyword("ALL")) {
       a.macro = FetchMacro::All;
     } else if (lx_.try_keyword("FAST")) {
@@ -437,7 +448,7 @@ class CommandReader {
     } else if (lx_.try_keyword("FULL")) {
       a.macro = FetchMacro::Full;
     } else {
-      a.atts.push_back(fetch_att());
+      fetch_att(a.atts.emplace_back());
     }
     if (lx_.try_sp()) {
       // RFC 4551 §3.3.1: fetch-modifier "CHANGEDSINCE" SP mod-sequence-value.
@@ -450,9 +461,9 @@ class CommandReader {
     return a;
   }
 
-  FetchAtt fetch_att() {
+  // Fills `att`, a default FetchAtt, in place.
+  void fetch_att(FetchAtt& att) {
     using FK = FetchAtt::Kind;
-    FetchAtt att;
     const std::string_view w = lx_.word();
     if (iequals(w, "FLAGS")) att.kind = FK::Flags;
     else if (iequals(w, "UID")) att.kind = FK::Uid;
@@ -467,7 +478,6 @@ class CommandReader {
     else if (iequals(w, "RFC822.HEADER")) att.kind = FK::Rfc822Header;
     else if (iequals(w, "RFC822.TEXT")) att.kind = FK::Rfc822Text;
     else lx_.fail("unknown fetch-att (RFC 3501 §6.4.5)");
-    return att;
   }
 
   // BODY[section]<origin.length> and BODY.PEEK[...] (RFC 3501 §6.4.5).
@@ -556,15 +566,15 @@ class CommandReader {
     g.filter = notify_filter();
     lx_.sp();
     if (lx_.peek() == '(') {
-      g.events.emplace();
-      paren_list(lx_, false, [&] { g.events->push_back(notify_event()); });
+      g.events.emplace().reserve(list_reserve_items);
+      paren_list(lx_, false, [&] { notify_event(g.events->emplace_back()); });
     } else if (!lx_.try_keyword("NONE")) {
       // The seed draft's examples (§3, §6) list the events without their parentheses.
-      g.events.emplace();
-      g.events->push_back(notify_event());
+      g.events.emplace().reserve(list_reserve_items);
+      notify_event(g.events->emplace_back());
       while (lx_.try_sp()) {
         if (g.events->size() >= limits::list_items_max) lx_.fail("more than limits::list_items_max events");
-        g.events->push_back(notify_event());
+        notify_event(g.events->emplace_back());
       }
     }
     lx_.expect(')', "')' of event-group (RFC 5465 §8)");
@@ -592,16 +602,19 @@ class CommandReader {
     return f;
   }
 
-  NotifyEvent notify_event() {
-    NotifyEvent e;
+  // Fills `e`, a default NotifyEvent, in place.
+  void notify_event(NotifyEvent& e) {
     const std::string_view name = lx_.atom();
     e.kind = NotifyEventKind::Other;
-    for (const auto& entry : notify_events)
-      if (iequals(name, entry.name)) e.kind = entry.kind;
+    for (const auto& entry : notify_events) {
+      if (!iequals(name, entry.name)) continue;
+      e.kind = entry.kind;  // the names are distinct: the first match is the only one
+      break;
+    }
     if (e.kind == NotifyEventKind::Other) e.name = std::string(name);
     if (e.kind == NotifyEventKind::MessageNew && at_list()) {
       lx_.sp();
-      paren_list(lx_, false, [&] { e.fetch_atts.push_back(fetch_att()); });
+      paren_list(lx_, false, [&] { fetch_att(e.fetch_atts.emplace_back()); });
     }
     // The seed draft's message-match-criteria "(" search-key ")" after MessageNew, FlagChange and
     // AnnotationChange; the model has no use for it, so it is read and dropped.
@@ -609,9 +622,11 @@ class CommandReader {
                           e.kind == NotifyEventKind::AnnotationChange;
     if (criteria && at_list()) {
       lx_.sp();
-      paren_list(lx_, false, [&] { search_key(); });
+      paren_list(lx_, false, [&] {
+        SearchKey dropped;
+        search_key(dropped);
+      });
     }
-    return e;
   }
 
   bool at_list() const { return lx_.peek() == ' ' && lx_.peek_at(1) == '('; }

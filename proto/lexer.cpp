@@ -12,7 +12,11 @@
 namespace imaplab::proto::detail {
 namespace {
 
-enum CharClass : unsigned char { atom_bit = 1, astring_bit = 2, list_bit = 4, tag_bit = 8, word_bit = 16 };
+// quoted_stop_bit: a byte that ends the plain run of a quoted string (its closing quote, an escape, or a byte a
+// quoted string may not hold).
+enum CharClass : unsigned char {
+  atom_bit = 1, astring_bit = 2, list_bit = 4, tag_bit = 8, word_bit = 16, quoted_stop_bit = 32
+};
 
 constexpr std::array<unsigned char, 256> make_classes() {
   std::array<unsigned char, 256> t{};
@@ -28,6 +32,8 @@ constexpr std::array<unsigned char, 256> make_classes() {
     if (alnum || c == '.' || c == '-' || c == '_') bits |= word_bit;
     t[static_cast<std::size_t>(c)] = bits;
   }
+  for (const char c : {'"', '\\', '\r', '\n', '\0'})
+    t[static_cast<unsigned char>(c)] |= quoted_stop_bit;
   return t;
 }
 constexpr std::array<unsigned char, 256> char_classes = make_classes();
@@ -45,6 +51,9 @@ constexpr int minute_max = 59;
 constexpr int second_max = 60;  // a leap second
 constexpr int zone_hours_max = 23;
 constexpr std::size_t number_digits_max = 20;
+// Capacities reserved up front so typical lists are allocated once; never limits.
+constexpr std::size_t small_list_reserve_items = 4;
+constexpr std::size_t header_fields_reserve_items = 8;
 
 }  // namespace
 
@@ -111,15 +120,12 @@ void Lexer::keyword(std::string_view upper) {
   if (!try_keyword(upper)) fail("expected " + std::string(upper));
 }
 
-// A byte that ends the plain run of a quoted string: its closing quote, an escape, or a byte it may not hold.
-static bool quoted_stop(char c) { return c == '"' || c == '\\' || c == '\r' || c == '\n' || c == '\0'; }
-
 std::string Lexer::quoted() {
   expect('"', "DQUOTE");
   // Most quoted strings hold no escape: build them in one step from the message.
   {
     std::size_t end = pos_;
-    while (end < s_.size() && !quoted_stop(s_[end])) ++end;
+    while (end < s_.size() && !has(s_[end], quoted_stop_bit)) ++end;
     if (end < s_.size() && s_[end] == '"') {
       std::string out(s_.substr(pos_, end - pos_));
       pos_ = end + 1;
@@ -203,8 +209,12 @@ std::uint64_t Lexer::digits(std::uint64_t max, const char* what) {
   std::uint64_t value = 0;
   while (pos_ < s_.size() && is_digit(s_[pos_])) {
     const auto digit = static_cast<std::uint64_t>(s_[pos_] - '0');
-    if (pos_ - start >= number_digits_max || value > (max - digit) / 10) fail(std::string(what) + " too large");
-    value = value * 10 + digit;
+    // value * 10 + digit > max, computed exactly without a division per digit.
+    std::uint64_t next = 0;
+    if (pos_ - start >= number_digits_max || __builtin_mul_overflow(value, 10, &next) ||
+        __builtin_add_overflow(next, digit, &next) || next > max)
+      fail(std::string(what) + " too large");
+    value = next;
     ++pos_;
   }
   if (pos_ == start) fail(std::string("expected ") + what + " (RFC 3501 §9)");
@@ -235,6 +245,7 @@ SeqRange Lexer::seq_range() {
 
 SequenceSet Lexer::sequence_set() {
   SequenceSet set;
+  set.ranges.reserve(small_list_reserve_items);
   set.ranges.push_back(seq_range());
   while (try_char(',')) {
     if (set.ranges.size() >= limits::sequence_ranges_max) fail("more than limits::sequence_ranges_max ranges");
@@ -257,6 +268,7 @@ std::vector<std::string> Lexer::flag_list(bool allow_star) {
   expect('(', "'(' of flag-list");
   std::vector<std::string> flags;
   if (try_char(')')) return flags;
+  flags.reserve(small_list_reserve_items);
   for (;;) {
     if (flags.size() >= limits::list_items_max) fail("more than limits::list_items_max flags");
     flags.push_back(flag(allow_star));
@@ -353,6 +365,7 @@ Section Lexer::section() {
   if (sec.text == Section::Text::HeaderFields || sec.text == Section::Text::HeaderFieldsNot) {
     sp();
     expect('(', "'(' of header-list");
+    sec.fields.reserve(header_fields_reserve_items);
     for (;;) {
       if (sec.fields.size() >= limits::list_items_max) fail("more than limits::list_items_max header fields");
       sec.fields.push_back(astring());

@@ -17,7 +17,7 @@ using detail::Nest;
 using detail::to_upper;
 
 // Room for the attributes of a typical FETCH response, so its vector is allocated once (a capacity, no limit).
-constexpr std::size_t fetch_atts_reserve = 8;
+constexpr std::size_t fetch_atts_reserve = 4;
 
 // Reads "(" item *(SP item) ")" with the list_items_max limit; `read` consumes one item.
 template <typename Read>
