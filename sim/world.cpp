@@ -165,7 +165,6 @@ class World final : public server::Clock, public server::Random, public server::
     c.connected = true;
     observe_event(Event{now_us_, id, Event::Dir::Connected, {}, {}, {}, {}});
     c.connection = server_->on_accept(*c.transport, "C" + std::to_string(id));
-    connection_client_[c.connection] = id;
   }
 
   void disconnect(ClientId id) {
@@ -183,6 +182,7 @@ class World final : public server::Clock, public server::Random, public server::
     bool drops = strategy_->offer_drop();
     for (ClientId id = 1; id <= clients_.size(); ++id) {
       SimClient& c = client(id);
+      // Server work runs even after the client left: the server finishes what it started.
       auto tasks = tasks_.find(c.connection);
       if (tasks != tasks_.end() && !tasks->second.empty()) ready.push_back({Choice::Kind::Server, id, 0});
       if (!c.connected) continue;
@@ -193,7 +193,6 @@ class World final : public server::Clock, public server::Random, public server::
       if (!c.down.empty()) ready.push_back({Choice::Kind::Download, id, static_cast<std::uint32_t>(c.down.size())});
       if (drops && !c.server_closed) ready.push_back({Choice::Kind::Drop, id, 0});
     }
-    // Work posted for connections that are no longer a client's (should not happen; run it anyway).
     if (!timers_.empty() && timers_.begin()->first.first * 1000 <= now_us_) ready.push_back({Choice::Kind::Timer, 0, 0});
   }
 
@@ -317,7 +316,6 @@ class World final : public server::Clock, public server::Random, public server::
   std::unique_ptr<Strategy> strategy_;
   std::unique_ptr<server::Server> server_;
   std::vector<std::unique_ptr<SimClient>> clients_;
-  std::map<server::ConnectionId, ClientId> connection_client_;
   std::map<server::ConnectionId, std::deque<std::function<void()>>> tasks_;
   std::map<std::pair<server::TimeMs, server::TimerId>, std::function<void()>> timers_;
   std::map<server::TimerId, server::TimeMs> timer_keys_;
