@@ -114,7 +114,7 @@ class CommandReader {
 
   Command read() {
     Command cmd;
-    cmd.tag = read_tag();
+    cmd.tag = lx_.tag("expected tag (RFC 3501 §9)");
     tag_ = cmd.tag;
     lx_.sp();
     const std::string_view name = lx_.atom();
@@ -133,13 +133,6 @@ class CommandReader {
   const std::optional<std::string>& tag() const { return tag_; }
 
  private:
-  std::string read_tag() {
-    std::size_t n = 0;
-    while (detail::is_tag_char(lx_.peek_at(n))) ++n;
-    if (n == 0) lx_.fail("expected tag (RFC 3501 §9)");
-    if (n > limits::tag_bytes_max) lx_.fail("tag longer than limits::tag_bytes_max");
-    return std::string(lx_.astring_chars());
-  }
 
   CommandKind kind_of(std::string_view name) {
     for (const auto& entry : command_names)

@@ -94,6 +94,14 @@ std::string_view Lexer::atom() {
   return s_.substr(start, pos_ - start);
 }
 
+std::string Lexer::tag(const char* missing) {
+  std::size_t n = 0;
+  while (is_tag_char(peek_at(n))) ++n;
+  if (n == 0) fail(missing);
+  if (n > limits::tag_bytes_max) fail("tag longer than limits::tag_bytes_max");
+  return std::string(astring_chars());
+}
+
 std::string_view Lexer::astring_chars() {
   const std::size_t start = pos_;
   while (pos_ < s_.size() && has(s_[pos_], astring_bit)) ++pos_;

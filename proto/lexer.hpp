@@ -63,6 +63,9 @@ class Lexer {
   // 1*ATOM-CHAR and 1*ASTRING-CHAR, as views into the message.
   std::string_view atom();
   std::string_view astring_chars();
+  // A tag (RFC 3501 §9: 1*<any ASTRING-CHAR except "+">, at most limits::tag_bytes_max); `missing` is the
+  // error when there is none.
+  std::string tag(const char* missing);
   // A run of letters, digits, '.', '-' and '_': keywords such as BODY.PEEK that may be followed by '['.
   std::string_view word();
   // Consumes `upper` (case-insensitively) when it is the whole next atom.

@@ -64,7 +64,7 @@ class ResponseReader {
       r.body = untagged();
     } else {
       r.untagged = false;
-      r.tag = read_tag();
+      r.tag = lx_.tag("expected tag, '*' or '+' (RFC 3501 §9 response)");
       tag_ = r.tag;
       lx_.sp();
       const auto cond = condition(lx_.atom());
@@ -79,13 +79,6 @@ class ResponseReader {
   const std::optional<std::string>& tag() const { return tag_; }
 
  private:
-  std::string read_tag() {
-    std::size_t n = 0;
-    while (detail::is_tag_char(lx_.peek_at(n))) ++n;
-    if (n == 0) lx_.fail("expected tag, '*' or '+' (RFC 3501 §9 response)");
-    if (n > limits::tag_bytes_max) lx_.fail("tag longer than limits::tag_bytes_max");
-    return std::string(lx_.astring_chars());
-  }
 
   static std::optional<Condition> condition(std::string_view w) {
     if (iequals(w, "OK")) return Condition::Ok;
