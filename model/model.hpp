@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/bugs.hpp"
 #include "model/policy.hpp"
 #include "proto/command.hpp"
 #include "proto/response.hpp"
@@ -45,6 +46,7 @@ struct ModelOptions {
   bool allow_plaintext = true;
   std::uint32_t uidvalidity_base = 1;  // first UIDVALIDITY handed out; each new mailbox gets a higher one
   bool starttls_available = false;     // STARTTLS is advertised and accepted while TLS is not active
+  BugSet bugs;                         // bug zoo: planted race bugs switched on (model/bugs.hpp); none by default
 };
 
 class Model {

@@ -60,6 +60,10 @@ struct ServerConfig {
   // Draw the first UIDVALIDITY from Random, so a restarted server (whose store starts empty) never hands
   // out a UIDVALIDITY a client cached from an earlier run with different UIDs (RFC 3501 §2.3.1.1).
   bool random_uidvalidity = false;
+  // BUGGIFY (FoundationDB's idea): named fault sites in the server take rare but legal paths (short output
+  // batches, delayed pushes, yields between pipelined commands ...). Off on a real server; the simulator
+  // switches it on per run. Each site is enabled or not per server from Random, then fires at random.
+  bool buggify = false;
 };
 
 // The world a Server runs in. The referenced objects outlive the Server; `log` may be null.

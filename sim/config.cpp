@@ -109,6 +109,7 @@ RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::
   c.strategy_options.drop_chance = rng.chance(0.8) ? 0.0 : 0.0005;
   c.strategy_options.pct_depth = 2 + static_cast<std::uint32_t>(rng.below(4));
   c.strategy_options.pct_steps = c.commands * 40;
+  c.buggify = rng.chance(0.25);
   if (!fixed.empty()) {
     auto f = c.fields();
     for (const auto& [k, v] : fixed) f[k] = v;
@@ -118,7 +119,7 @@ RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::
 }
 
 std::map<std::string, std::string> RunConfig::fields() const {
-  return {
+  std::map<std::string, std::string> f{
       {"seed", std::to_string(seed)},
       {"strategy", strategy},
       {"policy", policy.to_string()},
@@ -136,6 +137,10 @@ std::map<std::string, std::string> RunConfig::fields() const {
       {"pct_depth", std::to_string(strategy_options.pct_depth)},
       {"pct_steps", std::to_string(strategy_options.pct_steps)},
   };
+  // Written only when set, so traces recorded before these fields existed keep their meaning.
+  if (!bugs.empty()) f["bugs"] = bugs.to_string();
+  if (buggify) f["buggify"] = "1";
+  return f;
 }
 
 std::optional<RunConfig> RunConfig::from_fields(const std::map<std::string, std::string>& fields,
@@ -166,6 +171,12 @@ std::optional<RunConfig> RunConfig::from_fields(const std::map<std::string, std:
     }
     else if (key == "pct_depth") ok = parse_number(value, c.strategy_options.pct_depth) && c.strategy_options.pct_depth >= 1;
     else if (key == "pct_steps") ok = parse_number(value, c.strategy_options.pct_steps) && c.strategy_options.pct_steps >= 1;
+    else if (key == "bugs") {
+      auto set = model::BugSet::parse(value, error);
+      ok = set.has_value();
+      if (ok) c.bugs = *set;
+    }
+    else if (key == "buggify") { ok = value == "0" || value == "1"; c.buggify = value == "1"; }
     else {
       if (error) *error = "unknown configuration key '" + key + "'";
       return std::nullopt;

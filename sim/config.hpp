@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/bugs.hpp"
 #include "model/policy.hpp"
 #include "sim/agent.hpp"
 #include "sim/strategy.hpp"
@@ -28,6 +29,8 @@ struct RunConfig {
   std::uint32_t download_window_bytes = 1 << 20;  // server->client pipe capacity (small: a slow reader)
   CommandMix mix;
   StrategyOptions strategy_options;
+  model::BugSet bugs;     // bug zoo: planted bugs switched on in the server (header field "bugs", when any)
+  bool buggify = false;   // BUGGIFY fault sites in the server (header field "buggify", when on)
 
   // The whole configuration drawn from `seed` (swarm testing), then `fixed` fields override the draw.
   static RunConfig swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed = {});

@@ -65,6 +65,8 @@ class World final : public server::Clock, public server::Random, public server::
     server::ServerConfig sc;
     sc.policy = config.policy;
     sc.users = setup_users(config);
+    sc.model_options.bugs = config.bugs;
+    sc.buggify = config.buggify;
     server_ = std::make_unique<server::Server>(server::Environment{*this, *this, *this, nullptr}, sc);
     setup_store(server_->model(), config);
     for (ClientId id = 1; id <= config.clients; ++id) {
