@@ -12,6 +12,32 @@ namespace imaplab::model {
 
 // One entry per bug; the catalogue (bugs.cpp) gives each a name, a one-line description and the rule it breaks.
 enum class Bug : std::uint8_t {
+  ExpungeDuringFetch,  // model: SEQ-2
+  ExpungePastCount,  // model: SEQ-3
+  FetchBeforeExists,  // model: SEQ-4
+  SharedMsn,  // model: SEQ-9
+  StarStaleMax,  // model: SEQ-15
+  UidReuseAfterExpunge,  // model: UID-2
+  UidvalidityReuseOnRecreate,  // model: UID-3
+  RenameReusesUidvalidity,  // model: UID-3
+  RecentTwice,  // model: FLG-4
+  FlagOverwrite,  // model: FLG-3
+  FlagUpdatesDropped,  // model: FLG-2
+  ModseqNotBumpedOnExpunge,  // model: MOD-3
+  CopyDropsExpunged,  // model: CPY-3
+  CopyFailPartial,  // model: CPY-1
+  MoveDuplicates,  // model: CPY-4
+  GhostRefcountOffByOne,  // model: MBX-2
+  RenameForgetsHolders,  // model: MBX-3
+  RenameLeavesChildren,  // model: MBX-4
+  RenameInboxKeepsDeleted,  // model: MBX-5
+  NotifyCreateDeleteLost,  // model: NTF-9
+  NotifyStatusMissingUidvalidity,  // model: NTF-4
+  NotifyOwnChange,  // model: NTF-10
+  PipelineReorder,  // server: SEQ-12
+  PushDelayed,  // server: NTF-2
+  ExpungeBetweenFetchBatches,  // server: SEQ-2
+  IdleDoneDropsUpdates,  // server: NTF-1
 };
 
 struct BugInfo {
