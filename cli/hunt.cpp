@@ -26,7 +26,18 @@ struct HuntArgs {
   std::string shard = "1/1";
   std::string out = "imaplab-hunt";
   bool json = false;
+  std::vector<std::string> bugs;  // --bug, repeatable, each maybe a comma list
 };
+
+// The planted bugs of --bug NAME (repeated or comma-separated); nullopt after a message for an unknown name.
+std::optional<model::BugSet> parse_bugs(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const auto& n : names) joined += (joined.empty() ? "" : ",") + n;
+  std::string error;
+  auto bugs = model::BugSet::parse(joined, &error);
+  if (!bugs) std::fprintf(stderr, "imaplab hunt: --bug: %s\n", error.c_str());
+  return bugs;
+}
 
 // Totals per value of each policy axis ("delete=ghost": runs, commands, violations), from the full matrix.
 std::map<std::string, sim::HuntRow> by_axis(const sim::HuntSummary& s) {
@@ -133,6 +144,11 @@ int run_hunt(const HuntArgs& a) {
   o.shard_index = k - 1;
   o.shard_count = n;
   o.jobs = a.jobs ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
+  auto bugs = parse_bugs(a.bugs);
+  if (!bugs) return 2;
+  o.bugs = *bugs;
+  if (!bugs->empty() && !a.json)
+    std::fprintf(stderr, "imaplab hunt: planted bugs: %s (their SHOULD rules are fatal)\n", bugs->to_string().c_str());
   if (a.seconds <= 0 && a.runs == 0) o.seconds = 60;
 
   bool live = isatty(fileno(stderr)) && !a.json;
@@ -171,6 +187,7 @@ void register_hunt(CLI::App& app) {
   cmd->add_option("--shard", args->shard, "Run the K-th of N disjoint slices of the seed space")->capture_default_str();
   cmd->add_option("--out", args->out, "Folder for failing traces")->capture_default_str();
   cmd->add_flag("--json", args->json, "Print the summary as JSON");
+  cmd->add_option("--bug", args->bugs, "Plant a bug of the zoo in the server (repeatable or NAME,NAME; see `imaplab bugs`)");
   cmd->callback([args] { set_exit_code(run_hunt(*args)); });
 }
 

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "report/transcript.hpp"
+
 namespace imaplab::cli {
 
 Style style_for(std::FILE* stream) {
@@ -16,17 +18,13 @@ Style style_for(std::FILE* stream) {
 }
 
 void print_trace(std::FILE* out, const sim::Trace& trace, const Style& style, bool choices) {
-  std::string text = trace.write();
-  std::size_t pos = text.find("\n--\n");
-  std::string body = pos == std::string::npos ? text : text.substr(pos + 4);
-  std::istringstream lines(body);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (!choices && line.rfind("> ", 0) == 0) continue;
-    bool mark = line.rfind("# ^", 0) == 0;
-    if (mark) std::fprintf(out, "%s%s%s%s\n", style.red(), style.bold(), line.c_str(), style.reset());
-    else if (line.rfind("#", 0) == 0) std::fprintf(out, "%s%s%s\n", style.dim(), line.c_str(), style.reset());
-    else std::fprintf(out, "%s\n", line.c_str());
+  for (const report::TextLine& line : report::text_lines(report::read_transcript(trace), choices)) {
+    const bool note = line.kind == report::Step::Kind::Note;
+    std::string on;
+    if (line.mark == report::Mark::Violation) on = std::string(style.red()) + style.bold() + (note ? "" : style.reverse());
+    else if (line.mark == report::Mark::Cause) on = style.yellow();
+    else if (note || line.kind == report::Step::Kind::Choice) on = style.dim();
+    std::fprintf(out, "%s%s%s\n", on.c_str(), line.text.c_str(), on.empty() ? "" : style.reset());
   }
 }
 

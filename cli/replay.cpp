@@ -4,6 +4,7 @@
 
 #include "cli/output.hpp"
 #include "cli/subcommands.hpp"
+#include "sim/fuzz_input.hpp"
 #include "sim/minimize.hpp"
 #include "sim/world.hpp"
 
@@ -41,9 +42,20 @@ std::optional<std::string> first_difference(const sim::Trace& recorded, const si
   return std::nullopt;
 }
 
-int run_replay(const std::string& path, bool quiet, const std::string& out) {
+// --without-bugs: the same trace with its planted bugs (header field "bugs") switched off. The correct server
+// must pass the same schedule; the run may diverge from the recording where the bug changed the server's
+// answers, so the outcome expected is "none" and the transcript may differ.
+void switch_off_bugs(sim::Trace& trace) {
+  if (!trace.config.bugs.empty())
+    std::printf("replay: bugs %s switched off; expecting no violation\n", trace.config.bugs.to_string().c_str());
+  trace.config.bugs = model::BugSet{};
+  trace.outcome.reset();
+}
+
+int run_replay(const std::string& path, bool quiet, const std::string& out, bool without_bugs = false) {
   auto trace = load_trace(path);
   if (!trace) return 2;
+  if (without_bugs) switch_off_bugs(*trace);
   auto result = sim::replay(*trace);
   if (!out.empty() && !write_file(out, result.trace.write())) return 2;
   Style st = style_for(stdout);
@@ -61,6 +73,32 @@ int run_replay(const std::string& path, bool quiet, const std::string& out) {
     return 1;
   }
   std::printf("replay: outcome %s, as recorded: reproduced\n", got.c_str());
+  return 0;
+}
+
+// --target NAME: the file is a libFuzzer input of that simulator target (sim/fuzz_input.hpp), not a trace.
+// It is decoded and run recording its trace, shown with its violation; `-o` writes a trace that `imaplab
+// replay` and `imaplab minimize` take like a hunt's (docs/fuzzing.md). Exit 0 when the input still fails.
+int run_fuzz_crash(const std::string& path, const std::string& target_name, bool quiet, const std::string& out) {
+  auto target = sim::parse_fuzz_target(target_name);
+  if (!target) {
+    std::fprintf(stderr, "imaplab replay: unknown --target '%s' (world, session, notify, canary)\n", target_name.c_str());
+    return 2;
+  }
+  auto bytes = read_file(path);
+  if (!bytes) return 2;
+  auto result = sim::run_fuzz_input(*target, reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size(),
+                                    /*record_trace=*/true);
+  if (!out.empty() && !write_file(out, result.trace.write())) return 2;
+  Style st = style_for(stdout);
+  if (!quiet) print_trace(stdout, result.trace, st);
+  if (!result.violation) {
+    std::printf("replay: %s input %s runs without a violation with this build\n", target_name.c_str(), path.c_str());
+    return 1;
+  }
+  std::printf("\n%s%sviolation %s (%s)%s: %s\n", st.red(), st.bold(), result.violation->rule.c_str(),
+              result.violation->rfc.c_str(), st.reset(), result.violation->message.c_str());
+  if (!out.empty()) std::printf("trace written to %s (imaplab replay / imaplab minimize take it)\n", out.c_str());
   return 0;
 }
 
@@ -96,7 +134,14 @@ void register_replay(CLI::App& app) {
   cmd->add_option("trace", *path, "Trace file")->required();
   cmd->add_flag("-q,--quiet", *quiet, "Only the verdict, not the transcript");
   cmd->add_option("-o,--out", *out, "Also write the replayed run as a trace (re-recorded with this build)");
-  cmd->callback([=] { set_exit_code(run_replay(*path, *quiet, *out)); });
+  auto without_bugs = std::make_shared<bool>(false);
+  cmd->add_flag("--without-bugs", *without_bugs, "Switch the trace's planted bugs off: the run must pass");
+  auto target = std::make_shared<std::string>();
+  cmd->add_option("--target", *target, "The file is a crash input of this fuzz target (world, session, notify, canary)");
+  cmd->callback([=] {
+    set_exit_code(target->empty() ? run_replay(*path, *quiet, *out, *without_bugs)
+                                  : run_fuzz_crash(*path, *target, *quiet, *out));
+  });
 }
 
 void register_minimize(CLI::App& app) {

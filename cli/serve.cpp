@@ -30,6 +30,7 @@ struct ServeOptions {
   std::string tls_cert, tls_key;
   bool allow_plaintext = false;
   bool require_tls = false;
+  std::vector<std::string> bugs;  // --bug: planted bugs of the zoo (model/bugs.hpp), repeatable or NAME,NAME
 };
 
 // Demo passwords are drawn fresh at each start, so a demo server reachable from elsewhere is not an open door.
@@ -156,6 +157,15 @@ int run_serve(const ServeOptions& options) {
     std::fprintf(stderr, "imaplab serve: --require-tls needs --tls-cert and --tls-key\n");
     return 2;
   }
+  std::string joined_bugs;
+  for (const auto& name : options.bugs) joined_bugs += (joined_bugs.empty() ? "" : ",") + name;
+  auto bugs = model::BugSet::parse(joined_bugs, &error);
+  if (!bugs) {
+    std::fprintf(stderr, "imaplab serve: --bug: %s\n", error.c_str());
+    return 2;
+  }
+  asio.config.model_options.bugs = *bugs;
+  if (!bugs->empty()) std::fprintf(stderr, "imaplab serve: WARNING: planted bugs on: %s\n", bugs->to_string().c_str());
   auto users = load_users(options.users_file);
   if (!users) return 2;
   std::vector<model::User> demo;
@@ -212,6 +222,7 @@ void register_serve(CLI::App& app) {
                   "allow LOGIN without TLS (default: only when listening on loopback)");
   serve->add_flag("--require-tls", options->require_tls, "LOGINDISABLED before TLS, also on loopback")
       ->excludes("--allow-plaintext");
+  serve->add_option("--bug", options->bugs, "plant a bug of the zoo (repeatable or NAME,NAME; see `imaplab bugs`)");
   serve->callback([options] { set_exit_code(run_serve(*options)); });
 }
 

@@ -10,12 +10,20 @@ void register_serve(CLI::App& app);     // cli/serve.cpp
 void register_hunt(CLI::App& app);      // cli/hunt.cpp
 void register_replay(CLI::App& app);    // cli/replay.cpp
 void register_minimize(CLI::App& app);  // cli/replay.cpp
+void register_report(CLI::App& app);    // cli/report.cpp
+void register_bugs(CLI::App& app);      // cli/bugs.cpp
+void register_bench_detect(CLI::App& app);  // cli/bench_detect.cpp
+void register_probe(CLI::App& app);    // cli/probe.cpp
 
 void register_all(CLI::App& app) {
   register_hunt(app);
   register_replay(app);
   register_minimize(app);
+  register_report(app);
   register_serve(app);
+  register_bugs(app);
+  register_bench_detect(app);
+  register_probe(app);
 }
 
 int exit_code() { return chosen_exit_code; }

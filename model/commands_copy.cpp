@@ -12,7 +12,17 @@ namespace {
 
 struct Copied {
   std::vector<std::uint32_t> source, destination;
+  bool failed = false;  // copy-fail-partial stopped part way
 };
+
+// Bug zoo copy-drops-expunged: COPY skips the messages another session expunged and says OK, as if the
+// lock were released between choosing and copying (CPY-3 under either copy policy).
+bool drops_expunged(const Ctx& ctx, bool move) { return !move && bug_on(ctx.st, Bug::CopyDropsExpunged); }
+// Bug zoo copy-fail-partial: under copy=fail the expunged check runs inside the copy loop, so the
+// messages before the first expunged one are already in the destination when COPY says NO (CPY-1).
+bool fails_part_way(const Ctx& ctx, bool move) {
+  return !move && ctx.st.policy.copy == Policy::Copy::Fail && bug_on(ctx.st, Bug::CopyFailPartial);
+}
 
 bool refused_by_others(const Ctx& ctx, const Mailbox& mb) {
   if (ctx.st.policy.fetch != Policy::Fetch::RefuseExpunge) return false;
@@ -29,15 +39,22 @@ bool may_copy(Ctx& ctx, const Mailbox& source, const std::vector<Target>& target
       return ctx.no("Mailbox is in use by another session (RFC 2180 section 4.1.4)", make_code("INUSE"));
   }
   const bool any_expunged = std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.expunged; });
-  if (any_expunged && ctx.st.policy.copy == Policy::Copy::Fail)
+  if (any_expunged && ctx.st.policy.copy == Policy::Copy::Fail && !drops_expunged(ctx, move) &&
+      !fails_part_way(ctx, move))
     return ctx.no("COPY rejected: some messages were expunged (RFC 2180 section 4.4.1)", make_code("EXPUNGEISSUED"));
   return true;
 }
 
-Copied copy_messages(Ctx& ctx, Mailbox& destination, const std::vector<Target>& targets) {
+Copied copy_messages(Ctx& ctx, Mailbox& destination, const std::vector<Target>& targets, bool move) {
   const std::string rights = rights_of(ctx.st, ctx.s.user, destination);
+  const bool drop = drops_expunged(ctx, move), part_way = fails_part_way(ctx, move);
   Copied out;
   for (const Target& t : targets) {
+    if (t.expunged && drop) continue;
+    if (t.expunged && part_way) {
+      out.failed = true;
+      return out;
+    }
     if (t.message == nullptr || !t.message->content) continue;
     Message m = *t.message;
     m.flags = permitted_flags(rights, m.flags);  // RFC 4314 §4: flags without the right are lost on COPY
@@ -65,13 +82,19 @@ void copy_or_move(Ctx& ctx, bool move) {
   Mailbox* destination = lookup(ctx, a->mailbox, "i", Missing::TryCreate);
   if (destination == nullptr || !may_copy(ctx, *source, *targets, move)) return;
   if (targets->empty()) return (void)ctx.ok("No messages to copy");
-  const Copied copied = copy_messages(ctx, *destination, *targets);
+  const Copied copied = copy_messages(ctx, *destination, *targets, move);
+  if (copied.failed)
+    return (void)ctx.no("COPY rejected: some messages were expunged (RFC 2180 section 4.4.1)", make_code("EXPUNGEISSUED"));
   if (copied.source.empty()) return (void)ctx.ok("No messages to copy");
   if (!move) return (void)ctx.ok("COPY completed", copyuid(*destination, copied));
   // RFC 6851 §4.3: COPYUID in an untagged OK, then the EXPUNGEs (sent by the caller's update flush).
   ctx.untagged_ok(copyuid(*destination, copied), "Moved");
+  // Bug zoo move-duplicates: removal stops at the first message another session already expunged or moved,
+  // so the messages after it stay in the source as well as the destination (CPY-4).
+  const bool stop_at_expunged = bug_on(ctx.st, Bug::MoveDuplicates);
   std::vector<std::uint32_t> live;
   for (const Target& t : *targets) {
+    if (t.expunged && stop_at_expunged) break;
     if (!t.expunged) live.push_back(t.uid);
   }
   expunge_uids(ctx.st, ctx.sid, *source, live);

@@ -38,9 +38,28 @@ bool mark_seen(Ctx& ctx, Mailbox& mb, const Target& t) {
   std::vector<std::string> flags = t.message->flags;
   if (std::binary_search(flags.begin(), flags.end(), std::string("\\Seen"))) return false;
   flags.insert(std::upper_bound(flags.begin(), flags.end(), std::string("\\Seen")), "\\Seen");
+  flags_changing(ctx.st, ctx.sid, mb, t.uid, t.message->flags);
   if (!set_flags(mb, t.uid, std::move(flags))) return false;
   flags_changed(ctx.st, ctx.sid, mb, t.uid);
   return true;
+}
+
+bool has_star(const proto::SequenceSet& set) {
+  return std::any_of(set.ranges.begin(), set.ranges.end(),
+                     [](const auto& r) { return r.first == proto::seq_star || r.last == proto::seq_star; });
+}
+
+// Bug zoo fetch-before-exists: '*' is read against the live mailbox, so messages another session added
+// are answered with numbers above the count this session was told, before their EXISTS (SEQ-4).
+void add_untold(const Mailbox& mb, const Session& s, std::vector<Target>& targets) {
+  auto msn = static_cast<std::uint32_t>(s.view.uids.size());
+  for (auto it = mb.messages.upper_bound(s.view.told_max_uid); it != mb.messages.end(); ++it) {
+    Target t;
+    t.msn = ++msn;
+    t.uid = it->first;
+    t.message = &it->second;
+    targets.push_back(t);
+  }
 }
 
 }  // namespace
@@ -53,6 +72,7 @@ void cmd_fetch(Ctx& ctx) {
   if (atts.empty()) return (void)ctx.bad("FETCH needs data items");
   auto targets = resolve_set(ctx.st, ctx.s, a->set, ctx.cmd.uid);
   if (!targets) return (void)ctx.no("No such message");  // RFC 2180 §4.1.1 example: numbers the client lacks
+  if (bug_on(ctx.st, Bug::FetchBeforeExists) && has_star(a->set)) add_untold(*mb, ctx.s, *targets);
   if (a->changed_since) {
     std::erase_if(*targets, [&](const Target& t) { return t.expunged || t.message->modseq <= *a->changed_since; });
   }

@@ -34,8 +34,16 @@ void create_one(Ctx& ctx, const MailboxKey& key) {
     ctx.st.boxes.erase(id);
   }
   const std::string owner = key.owner.empty() ? shared_owner(ctx.st) : key.owner;
-  create_mailbox(ctx.st, key, owner, initial_acl(ctx.st, key, ctx.s.user));
+  Mailbox& mb = create_mailbox(ctx.st, key, owner, initial_acl(ctx.st, key, ctx.s.user));
+  if (bug_on(ctx.st, Bug::UidvalidityReuseOnRecreate)) reuse_uidvalidity(ctx.st, mb);
   notify_mailbox_name(ctx.st, ctx.sid, NameChange::Created, key, std::nullopt, {});
+}
+
+// Bug zoo uidvalidity-reuse-*: a mailbox deleted while another session had it open leaves its index header
+// behind, and a later CREATE or RENAME onto the name picks its UIDVALIDITY up again (UID-3).
+void remember_uidvalidity(Ctx& ctx, const Mailbox& mb) {
+  const bool reuse = bug_on(ctx.st, Bug::UidvalidityReuseOnRecreate) || bug_on(ctx.st, Bug::RenameReusesUidvalidity);
+  if (reuse && held_by_other(ctx.st, mb.id, ctx.sid)) ctx.st.reusable_uidvalidity[mb.key] = mb.uidvalidity;
 }
 
 // RFC 2180 §3.1-§3.3 for the sessions (other than this one) that have the mailbox selected. Returns false
@@ -101,6 +109,7 @@ void cmd_delete(Ctx& ctx) {
   const bool children = has_children(ctx.st, mb->key);
   if (mb->noselect && children)
     return (void)ctx.no("Mailbox has children and is \\Noselect (RFC 3501 section 6.3.4)", make_code("CANNOT"));
+  remember_uidvalidity(ctx, *mb);
   if (!apply_delete_policy(ctx, *mb)) return;
   const MailboxKey deleted_key = mb->key;
   const std::vector<std::string> saw = users_who_see(ctx.st, *mb);

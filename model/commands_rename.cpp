@@ -52,6 +52,20 @@ bool apply_rename_policy(Ctx& ctx, const std::vector<SessionId>& others, const s
   return true;
 }
 
+// Bug zoo rename-leaves-children: children that another session has open cannot be locked and are
+// skipped, so they stay under the old name (MBX-4).
+void skip_held_children(const Ctx& ctx, std::vector<MailboxId>& boxes) {
+  if (boxes.size() < 2) return;
+  const MailboxId root = boxes.front();
+  std::erase_if(boxes, [&](MailboxId id) { return id != root && held_by_other(ctx.st, id, ctx.sid); });
+}
+
+// Bug zoo rename-forgets-holders: under rename=inplace the other holders lose their selection, so their
+// next commands fail with "no mailbox selected" (MBX-3, RFC 2180 §3.4).
+void forget_holders(Ctx& ctx, const std::vector<SessionId>& others) {
+  for (SessionId sid : others) close_view(ctx.st, ctx.st.sessions.at(sid));
+}
+
 void create_parents(Ctx& ctx, const MailboxKey& key) {
   std::vector<std::string> parents;
   for (std::string p = parent_of(key.name); !p.empty(); p = parent_of(p)) parents.push_back(p);
@@ -69,8 +83,12 @@ void create_parents(Ctx& ctx, const MailboxKey& key) {
 void rename_inbox(Ctx& ctx, Mailbox& inbox, const MailboxKey& to) {
   create_parents(ctx, to);
   Mailbox& target = create_mailbox(ctx.st, to, ctx.s.user, initial_acl(ctx.st, to, ctx.s.user));
+  // Bug zoo rename-inbox-keeps-deleted: with INBOX open elsewhere, \Deleted messages are left for that
+  // session's EXPUNGE instead of moving (MBX-5).
+  const bool keep_deleted = bug_on(ctx.st, Bug::RenameInboxKeepsDeleted) && held_by_other(ctx.st, inbox.id, ctx.sid);
   std::vector<std::uint32_t> uids;
   for (const auto& [uid, m] : inbox.messages) {
+    if (keep_deleted && inbox.deleted_flag.count(uid) != 0) continue;
     Message copy = m;
     add_message(target, std::move(copy));
     uids.push_back(uid);
@@ -93,6 +111,7 @@ void rename_tree(Ctx& ctx, const std::vector<MailboxId>& boxes, const MailboxKey
     mb.key = new_key;
     if (!new_key.owner.empty()) mb.owner = new_key.owner;
     mb.uidvalidity = ctx.st.next_uidvalidity++;
+    if (bug_on(ctx.st, Bug::RenameReusesUidvalidity)) reuse_uidvalidity(ctx.st, mb);
     for (SessionId sid : holders_before) {
       Session& s = ctx.st.sessions.at(sid);
       if (s.selected == id) s.renamed[old_key.name] = new_key.name;
@@ -126,9 +145,12 @@ void cmd_rename(Ctx& ctx) {
     rename_inbox(ctx, *source, *to);
     return (void)ctx.ok("RENAME completed");
   }
-  const std::vector<MailboxId> boxes = subtree(ctx.st, from);
+  std::vector<MailboxId> boxes = subtree(ctx.st, from);
+  if (bug_on(ctx.st, Bug::RenameLeavesChildren)) skip_held_children(ctx, boxes);
   const std::vector<SessionId> others = other_holders(ctx, boxes);
   if (!apply_rename_policy(ctx, others, from.name)) return;
+  if (bug_on(ctx.st, Bug::RenameForgetsHolders) && ctx.st.policy.rename == Policy::Rename::Inplace)
+    forget_holders(ctx, others);
   std::vector<SessionId> holders_now = other_holders(ctx, boxes);
   if (ctx.s.selected && std::find(boxes.begin(), boxes.end(), *ctx.s.selected) != boxes.end())
     holders_now.push_back(ctx.sid);

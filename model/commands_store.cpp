@@ -36,6 +36,17 @@ std::vector<std::string> new_flags(const std::vector<std::string>& old, const pr
   return std::vector<std::string>(out.begin(), out.end());
 }
 
+// The flags +FLAGS/-FLAGS start from. Bug zoo flag-overwrite: the session's stale copy from before another
+// session's change, so writing the whole list back loses that change (FLG-3).
+std::vector<std::string> base_flags(Ctx& ctx, const Target& t) {
+  if (!bug_on(ctx.st, Bug::FlagOverwrite)) return t.message->flags;
+  const auto it = ctx.s.view.stale_flags.find(t.uid);
+  if (it == ctx.s.view.stale_flags.end()) return t.message->flags;
+  std::vector<std::string> stale = std::move(it->second);
+  ctx.s.view.stale_flags.erase(it);
+  return stale;
+}
+
 struct StoreRun {
   std::vector<std::uint32_t> modified;  // UNCHANGEDSINCE failures, as MSNs or UIDs
 };
@@ -46,7 +57,8 @@ void store_one(Ctx& ctx, Mailbox& mb, const Target& t, const proto::StoreArgs& a
     run.modified.push_back(ctx.cmd.uid ? t.uid : t.msn);
     return;
   }
-  if (set_flags(mb, t.uid, new_flags(t.message->flags, a, flags, rights))) flags_changed(ctx.st, ctx.sid, mb, t.uid);
+  flags_changing(ctx.st, ctx.sid, mb, t.uid, t.message->flags);
+  if (set_flags(mb, t.uid, new_flags(base_flags(ctx, t), a, flags, rights))) flags_changed(ctx.st, ctx.sid, mb, t.uid);
   if (a.silent) return;
   std::vector<proto::MsgAtt> atts;
   if (ctx.cmd.uid) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, t.uid));

@@ -107,7 +107,8 @@ void add_updates(Ctx& ctx, Updates updates) {
     ctx.out.responses.pop_back();
   }
   FlushOptions o;
-  o.expunges = updates != Updates::NoExpunge;
+  // Bug zoo expunge-during-fetch: pending EXPUNGEs go out with FETCH, STORE and SEARCH too (SEQ-2).
+  o.expunges = updates != Updates::NoExpunge || bug_on(ctx.st, Bug::ExpungeDuringFetch);
   o.exists_after_expunge = updates == Updates::ExpungeExists;
   o.uid_in_flag_fetch = ctx.cmd.uid || notify_flag_changes_selected(ctx.s);
   o.new_message_atts = selected_new_atts(ctx.s);

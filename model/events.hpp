@@ -12,6 +12,10 @@ void message_added(State& st, SessionId actor, Mailbox& mb, std::uint32_t uid);
 void message_expunged(State& st, SessionId actor, Mailbox& mb, std::uint32_t uid, const Message& ghost);
 // A message's flags changed.
 void flags_changed(State& st, SessionId actor, Mailbox& mb, std::uint32_t uid);
+// A message's flags are about to change from `before` (bug zoo flag-overwrite keeps them as other holders'
+// stale copy; a no-op otherwise).
+void flags_changing(State& st, SessionId actor, const Mailbox& mb, std::uint32_t uid,
+                    const std::vector<std::string>& before);
 
 // Expunges the messages (ascending UIDs) and fans the change out. Returns the UIDs removed.
 std::vector<std::uint32_t> expunge_uids(State& st, SessionId actor, Mailbox& mb,

@@ -100,6 +100,16 @@ void enqueue_ready(Session& s, proto::ResponseBody body) {
   enqueue(s, std::move(n));
 }
 
+// Bug zoo notify-create-delete-lost: a deletion whose creation is still queued cancels both, so the
+// watcher hears nothing of a mailbox that existed between two deliveries (NTF-9). True when it did.
+bool drop_creation(Session& s, const MailboxKey& key) {
+  const auto is_creation = [&](const Notice& n) {
+    const auto* l = n.kind == Notice::Kind::Ready ? std::get_if<proto::ListData>(&n.response.body) : nullptr;
+    return l != nullptr && l->mailbox == key.name && !l->old_name;
+  };
+  return std::erase_if(s.notify.queue, is_creation) > 0;
+}
+
 const proto::NotifyEventGroup* selected_group(const Session& s) {
   for (const auto& g : s.notify.groups) {
     if (is_selected_filter(g.filter.kind)) return &g;
@@ -174,6 +184,10 @@ void send_initial_status(Ctx& ctx, const std::vector<proto::NotifyEventGroup>& g
       }
     }
     if (items.empty()) continue;
+    // Bug zoo notify-status-missing-uidvalidity: a mailbox open in another session is answered from its
+    // status cache, which has no UIDVALIDITY (NTF-4).
+    if (bug_on(ctx.st, Bug::NotifyStatusMissingUidvalidity) && held_by_other(ctx.st, id, ctx.sid))
+      std::erase(items, StatusItem::UidValidity);
     if (!has_rights(ctx.st, ctx.s.user, *mb, "r")) {
       proto::ListData l = list_data(ctx.st, ctx.s.user, key, false);
       l.attributes.push_back("\\NoAccess");
@@ -215,10 +229,26 @@ void cmd_notify(Ctx& ctx) {
   ctx.ok("NOTIFY done");
 }
 
+namespace {
+
+// The session a message event is not told to. Bug zoo notify-own-change: the server remembers the
+// mailbox's last writer and updates it only after the fan-out, so when two sessions change a mailbox in
+// turn the second is told about its own change (NTF-10).
+SessionId not_told(State& st, SessionId actor, MailboxId box) {
+  if (!bug_on(st, Bug::NotifyOwnChange)) return actor;
+  SessionId& last = st.notify_last_actor[box];
+  const SessionId skip = last == 0 ? actor : last;
+  last = actor;
+  return skip;
+}
+
+}  // namespace
+
 void notify_message_event(State& st, SessionId actor, const Mailbox& mb, EK kind) {
   if (mb.deleted || mb.noselect) return;
+  const SessionId skip = not_told(st, actor, mb.id);
   for (auto& [sid, s] : st.sessions) {
-    if (sid == actor || s.selected == mb.id || !watches(st, s, mb.key, kind)) continue;
+    if (sid == skip || s.selected == mb.id || !watches(st, s, mb.key, kind)) continue;
     if (!has_rights(st, s.user, mb, "lr")) continue;  // RFC 5465 §5.9: lost rights stop monitoring
     if (kind == EK::FlagChange) {
       // §5.1: without CONDSTORE there is nothing to tell about another mailbox's flags.
@@ -242,6 +272,7 @@ void notify_mailbox_name(State& st, SessionId actor, NameChange change, const Ma
     const bool visible_now = now != nullptr && can_see(st, s.user, *now);
     const bool was_visible = std::find(visible_before.begin(), visible_before.end(), s.user) != visible_before.end();
     if (change == NameChange::Deleted ? !was_visible : !visible_now) continue;
+    if (change == NameChange::Deleted && bug_on(st, Bug::NotifyCreateDeleteLost) && drop_creation(s, key)) continue;
     proto::ListData l = list_data(st, s.user, key, true);
     if (change == NameChange::Renamed && old_key) l.old_name = old_key->name;
     enqueue_ready(s, std::move(l));

@@ -113,8 +113,22 @@ bool name_reserved_by_ghost(const State& st, const MailboxKey& key) {
     const Mailbox& mb = kv.second;
     if (!mb.deleted || mb.key != key) return false;
     const auto h = holders(st, mb.id);
-    return std::any_of(h.begin(), h.end(), [&](SessionId sid) { return sid != mb.deleted_by; });
+    const auto others = std::count_if(h.begin(), h.end(), [&](SessionId sid) { return sid != mb.deleted_by; });
+    // ghost_extra_releases is 0 unless ghost-refcount-off-by-one counted a CLOSE twice.
+    return static_cast<std::size_t>(others) > mb.ghost_extra_releases;
   });
+}
+
+void reuse_uidvalidity(State& st, Mailbox& mb) {
+  const auto it = st.reusable_uidvalidity.find(mb.key);
+  if (it == st.reusable_uidvalidity.end()) return;
+  mb.uidvalidity = it->second;
+  st.reusable_uidvalidity.erase(it);
+}
+
+bool held_by_other(const State& st, MailboxId id, SessionId actor) {
+  return std::any_of(st.sessions.begin(), st.sessions.end(),
+                     [&](const auto& kv) { return kv.first != actor && kv.second.selected == id; });
 }
 
 std::uint32_t add_message(Mailbox& mb, Message message) {

@@ -79,6 +79,7 @@ struct Mailbox {
   std::set<std::string> keywords;             // keywords ever used here (FLAGS, PERMANENTFLAGS)
   std::uint32_t recent_floor = 1;             // UIDs >= this are \Recent and not yet claimed by a session
   Acl acl;
+  std::uint32_t ghost_extra_releases = 0;     // bug zoo ghost-refcount-off-by-one: second drop per CLOSE
 };
 
 enum class SessionState { NotAuthenticated, Authenticated, Selected, Logout };
@@ -93,6 +94,10 @@ struct View {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> recent;  // [first, last) UID ranges this session owns
   std::size_t recent_told = 0;
   std::size_t keywords_told = 0;
+  // Bug zoo bookkeeping (model/bugs.hpp); each stays empty or zero unless its bug is switched on.
+  std::uint32_t foreign_added = 0;        // star-stale-max: messages of other sessions announced since SELECT
+  std::set<std::uint32_t> own_expunged;   // expunge-past-count: pending expunges this session made itself
+  std::map<std::uint32_t, std::vector<std::string>> stale_flags;  // flag-overwrite: flags before others' change
 };
 
 // A queued notification about a mailbox other than the selected one (RFC 5465 §5).
@@ -138,7 +143,13 @@ struct State {
   MailboxId next_mailbox = 1;
   std::uint32_t next_uidvalidity = 1;
   proto::DateTime now;
+  // Bug zoo bookkeeping (model/bugs.hpp); empty unless the bug is switched on.
+  std::map<MailboxKey, std::uint32_t> reusable_uidvalidity;  // uidvalidity-reuse-*: names deleted while held
+  std::map<MailboxId, SessionId> notify_last_actor;           // notify-own-change: the stale "last writer"
 };
+
+// Whether a bug of the zoo is switched on for this model (the one bit test a switched-off bug costs).
+inline bool bug_on(const State& st, Bug bug) { return st.options.bugs.has(bug); }
 
 // --- Store helpers (store.cpp) ---
 
@@ -163,6 +174,10 @@ void release_if_unheld(State& st, MailboxId id);
 // A deleted mailbox still held under this name by a session other than the one that deleted it blocks
 // re-creating it (RFC 2180 §3.2: the example's reference count leaves the deleting client out).
 bool name_reserved_by_ghost(const State& st, const MailboxKey& key);
+// Bug zoo uidvalidity-reuse-*: gives the mailbox the UIDVALIDITY remembered for its name, if any.
+void reuse_uidvalidity(State& st, Mailbox& mb);
+// Whether a session other than `actor` has the mailbox selected.
+bool held_by_other(const State& st, MailboxId id, SessionId actor);
 
 // Messages: adds one (assigning the next UID and a new mod-sequence) and keeps the flag indexes right.
 std::uint32_t add_message(Mailbox& mb, Message message);

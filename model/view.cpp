@@ -22,12 +22,14 @@ std::vector<Interval> merge_intervals(std::vector<Interval> v) {
   return out;
 }
 
-std::optional<std::vector<Interval>> msn_intervals(const UidTree& uids, const proto::SequenceSet& set) {
+// `star` is what '*' stands for: the count the client knows (RFC 3501 §9, SEQ-15).
+std::optional<std::vector<Interval>> msn_intervals(const UidTree& uids, const proto::SequenceSet& set,
+                                                   std::size_t star) {
   const std::size_t n = uids.size();
   std::vector<Interval> v;
   for (const auto& r : set.ranges) {
-    const std::size_t a = r.first == proto::seq_star ? n : r.first;
-    const std::size_t b = r.last == proto::seq_star ? n : r.last;
+    const std::size_t a = r.first == proto::seq_star ? star : r.first;
+    const std::size_t b = r.last == proto::seq_star ? star : r.last;
     const std::size_t lo = std::min(a, b), hi = std::max(a, b);
     if (lo == 0 || hi > n) return std::nullopt;
     v.emplace_back(lo - 1, hi);
@@ -59,18 +61,33 @@ void send_keywords(const Mailbox& mb, Session& s, std::vector<proto::Response>& 
   out.push_back(flags_response(mb));
 }
 
-bool send_expunges(Session& s, std::vector<proto::Response>& out) {
+// Bug zoo expunge-past-count: the numbers of other sessions' expunges are all computed up front against the
+// view as it was before the batch, so the later ones are not shifted down by the earlier EXPUNGEs (SEQ-3).
+std::map<std::uint32_t, std::uint32_t> stale_expunge_numbers(const Session& s) {
+  std::map<std::uint32_t, std::uint32_t> numbers;
+  for (const auto& [uid, ghost] : s.view.expunged) {
+    const auto index = s.view.uids.index_of(uid);
+    if (index && s.view.own_expunged.count(uid) == 0) numbers[uid] = static_cast<std::uint32_t>(*index + 1);
+  }
+  return numbers;
+}
+
+bool send_expunges(Session& s, bool stale_numbers, std::vector<proto::Response>& out) {
+  const auto stale = stale_numbers ? stale_expunge_numbers(s) : std::map<std::uint32_t, std::uint32_t>{};
   bool any = false;
   for (const auto& [uid, ghost] : s.view.expunged) {
     const auto index = s.view.uids.index_of(uid);
     if (!index) continue;
-    out.push_back(number_response(proto::NumberData::Kind::Expunge, static_cast<std::uint32_t>(*index + 1)));
+    const auto it = stale.find(uid);
+    const std::uint32_t n = it != stale.end() ? it->second : static_cast<std::uint32_t>(*index + 1);
+    out.push_back(number_response(proto::NumberData::Kind::Expunge, n));
     s.view.uids.erase(uid);
     s.view.flag_changes.erase(uid);
     s.view.own_new.erase(uid);
     any = true;
   }
   s.view.expunged.clear();
+  s.view.own_expunged.clear();
   return any;
 }
 
@@ -107,8 +124,22 @@ void send_flags(const Mailbox& mb, Session& s, bool with_uid, std::vector<proto:
     atts.push_back(flags_att(visible_flags(s, uid, it->second)));
     if (s.condstore) atts.push_back(number_att(proto::MsgAtt::Kind::ModSeq, it->second.modseq));
     out.push_back(fetch_response(static_cast<std::uint32_t>(*index + 1), std::move(atts)));
+    if (!s.view.stale_flags.empty()) s.view.stale_flags.erase(uid);  // flag-overwrite: now told
   }
   s.view.flag_changes.clear();
+}
+
+// What '*' stands for among `count` numbers. Bug zoo star-stale-max: the session's cached count follows its
+// own changes and expunges but not the new messages of other sessions announced since SELECT (SEQ-15).
+std::size_t star_number(const State& st, const Session& s, std::size_t count) {
+  if (!bug_on(st, Bug::StarStaleMax) || count == 0) return count;
+  return count - std::min<std::size_t>(count - 1, s.view.foreign_added);
+}
+
+void count_foreign(Session& s, const std::vector<std::uint32_t>& added) {
+  for (std::uint32_t uid : added) {
+    if (s.view.own_new.count(uid) == 0) ++s.view.foreign_added;
+  }
 }
 
 }  // namespace
@@ -117,18 +148,21 @@ std::optional<std::vector<Target>> resolve_set(const State& st, const Session& s
                                                bool uid) {
   const Mailbox* mb = selected(st, s);
   if (mb == nullptr) return std::nullopt;
+  // Bug zoo shared-msn: numbers are read against the mailbox's live numbering instead of the session's
+  // view, so another session's untold EXPUNGE renumbers this session's messages (SEQ-9).
+  const UidTree& numbering = !uid && bug_on(st, Bug::SharedMsn) ? mb->live : s.view.uids;
   std::vector<Interval> intervals;
   if (uid) {
     intervals = uid_intervals(s.view.uids, set);
   } else {
-    auto msn = msn_intervals(s.view.uids, set);
+    auto msn = msn_intervals(numbering, set, star_number(st, s, numbering.size()));
     if (!msn) return std::nullopt;
     intervals = std::move(*msn);
   }
   std::vector<Target> out;
   for (const auto& [first, last] : intervals) {
     std::size_t position = first;
-    s.view.uids.for_each(first, last, [&](std::uint32_t u) {
+    numbering.for_each(first, last, [&](std::uint32_t u) {
       Target t;
       t.msn = static_cast<std::uint32_t>(++position);
       t.uid = u;
@@ -170,9 +204,10 @@ void flush(State& st, Session& s, const FlushOptions& o, std::vector<proto::Resp
   Mailbox* mb = selected(st, s);
   if (mb == nullptr) return;
   if (o.flags) send_keywords(*mb, s, out);
-  const bool expunged = o.expunges && send_expunges(s, out);
+  const bool expunged = o.expunges && send_expunges(s, bug_on(st, Bug::ExpungePastCount), out);
   std::vector<std::uint32_t> added;
   if (o.news) added = add_new(*mb, s);
+  if (!added.empty() && bug_on(st, Bug::StarStaleMax)) count_foreign(s, added);
   if (!added.empty() || (expunged && o.exists_after_expunge)) {
     out.push_back(number_response(proto::NumberData::Kind::Exists, static_cast<std::uint32_t>(s.view.uids.size())));
   }
@@ -216,6 +251,10 @@ void open_view(State& st, Session& s, Mailbox& mb, bool read_only) {
 
 void close_view(State& st, Session& s) {
   const std::optional<MailboxId> was = s.selected;
+  // Bug zoo ghost-refcount-off-by-one: leaving a deleted mailbox drops its holder count twice (MBX-2).
+  if (was && bug_on(st, Bug::GhostRefcountOffByOne)) {
+    if (Mailbox* mb = mailbox_by_id(st, *was); mb != nullptr && mb->deleted) ++mb->ghost_extra_releases;
+  }
   s.selected.reset();
   s.view = View{};
   s.read_only = false;

@@ -64,6 +64,9 @@ struct ServerConfig {
   // batches, delayed pushes, yields between pipelined commands ...). Off on a real server; the simulator
   // switches it on per run. Each site is enabled or not per server from Random, then fires at random.
   bool buggify = false;
+  // Tests only: when buggify is on and this is nonzero, exactly these sites are enabled (bit i = FaultSite i,
+  // server/buggify.hpp) and fire on every pass, instead of the random draw.
+  std::uint32_t buggify_sites_forced = 0;
 };
 
 // The world a Server runs in. The referenced objects outlive the Server; `log` may be null.

@@ -3,6 +3,7 @@
 #include "server/connection.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -115,6 +116,11 @@ void Connection::on_bytes(std::string_view bytes) {
   if (closed() || phase_ == Phase::AwaitTls || input_ended_) return;
   last_activity_ms_ = host_.now_ms();
   input_.append(bytes);
+  // BUGGIFY: parse in a later step, as a server whose read handler only queues the bytes would.
+  if (phase_ == Phase::Reading && host_.buggify().fires(FaultSite::YieldBeforeParse)) {
+    post_read_input();
+    return;
+  }
   consume_input();
 }
 
@@ -164,7 +170,7 @@ bool Connection::handle_event(proto::CommandEvent event) {
   }
   parse_errors_ = 0;
   start_command(std::move(std::get<proto::Command>(event)));
-  return false;
+  return !closed() && phase_ == Phase::Reading;  // only a planted PipelineReorder leaves it reading
 }
 
 void Connection::handle_parse_error(const proto::ParseError& error) {
@@ -188,6 +194,10 @@ void Connection::handle_parse_error(const proto::ParseError& error) {
 // ---- The command cycle ----
 
 void Connection::start_command(proto::Command command) {
+  if (host_.bugs().has(model::Bug::PipelineReorder) && command.kind == proto::CommandKind::Store) {
+    start_store_task(std::move(command));
+    return;
+  }
   phase_ = Phase::Running;
   tag_ = command.tag;
   running_ = std::move(command);
@@ -225,6 +235,14 @@ void Connection::execute_raw_line(const std::string& line) {
     if (tagged_ok(outcome, tag_)) state_ = SessionState::Authenticated;
   } else {
     outcome = host_.model().idle_done(session_, tag_);
+    if (host_.bugs().has(model::Bug::IdleDoneDropsUpdates)) {
+      // Bug zoo IdleDoneDropsUpdates (breaks NTF-1, RFC 2177 §3): the server empties its IDLE update queue on
+      // DONE, believing it was flushed while idling, so the updates due before the tagged OK are lost.
+      std::erase_if(outcome.responses, [](const proto::Response& r) {
+        const auto* status = std::get_if<proto::StatusResponse>(&r.body);
+        return r.untagged && (status == nullptr || status->condition != proto::Condition::Bye);
+      });
+    }
     if (!is_done_line(line)) {
       // RFC 2177 §3: IDLE is ended by "DONE" only; anything else is a protocol error.
       for (auto& response : outcome.responses) {
@@ -273,6 +291,7 @@ void Connection::track_state(const proto::Command& command, const model::Outcome
 }
 
 void Connection::run_outcome(model::Outcome outcome) {
+  buggify_outcome(outcome);
   next_ = outcome.next;
   pending_.assign(std::make_move_iterator(outcome.responses.begin()),
                   std::make_move_iterator(outcome.responses.end()));
@@ -285,7 +304,10 @@ void Connection::queue_output_batch() {
   batch_posted_ = false;
   if (closed()) return;
   std::size_t queued = 0;
-  while (!pending_.empty() && queued < host_.limits().output_batch_bytes) {
+  // BUGGIFY: one response per batch, so a long answer gives every other connection many chances to run.
+  const std::size_t batch_bytes =
+      host_.buggify().fires(FaultSite::ShortOutputBatch) ? 1 : host_.limits().output_batch_bytes;
+  while (!pending_.empty() && queued < batch_bytes) {
     std::string bytes = proto::write_response(pending_.front());
     pending_.pop_front();
     queued += bytes.size();
@@ -298,6 +320,7 @@ void Connection::queue_output_batch() {
   } else if (output_.bytes() > host_.limits().output_soft_bytes) {
     batch_waiting_ = true;
   } else {
+    if (host_.bugs().has(model::Bug::ExpungeBetweenFetchBatches)) sync_between_batches();
     batch_posted_ = true;
     host_.post(AwaitPoint::OutputBatch, id_, [](Connection& c) { c.queue_output_batch(); });
   }
@@ -341,15 +364,19 @@ void Connection::finish_command() {
 void Connection::resume_reading_commands() {
   if (closed() || phase_ == Phase::Running || phase_ == Phase::AwaitTls) return;
   if (!unparsed().empty()) {
-    if (read_posted_) return;
-    read_posted_ = true;
-    host_.post(AwaitPoint::ReadInput, id_, [](Connection& c) {
-      c.read_posted_ = false;
-      c.consume_input();
-    });
+    post_read_input();
     return;
   }
   if (input_ended_) end_of_input();
+}
+
+void Connection::post_read_input() {
+  if (read_posted_) return;
+  read_posted_ = true;
+  host_.post(AwaitPoint::ReadInput, id_, [](Connection& c) {
+    c.read_posted_ = false;
+    c.consume_input();
+  });
 }
 
 // The peer closed its sending side and everything it sent has been handled. A half-closed peer may still
@@ -389,12 +416,41 @@ bool Connection::wants_delivery() const {
 void Connection::request_delivery() {
   if (delivery_posted_ || !wants_delivery()) return;
   delivery_posted_ = true;
+  if (host_.bugs().has(model::Bug::PushDelayed)) {
+    post_delivery_snapshot();
+    return;
+  }
+  Buggify& buggify = host_.buggify();
+  if (buggify.fires(FaultSite::DelayedDelivery)) {
+    // BUGGIFY: a push that waits for a batching timer, well within the lab's NTF-2 bound.
+    const TimeMs delay_ms = buggify.one_to(buggify_defaults::delivery_delay_max_ms);
+    host_.schedule_at(id_, host_.now_ms() + delay_ms, [](Connection& c) { c.deliver_unsolicited(); });
+    return;
+  }
   host_.post(AwaitPoint::NotifyDelivery, id_, [](Connection& c) { c.deliver_unsolicited(); });
+}
+
+// Bug zoo PushDelayed (breaks NTF-2): the push is rendered when the change is signalled, and signals that
+// come while it waits to be written are coalesced into it, although it does not contain their changes.
+// Those stay in the model until some later event asks for a delivery again.
+void Connection::post_delivery_snapshot() {
+  std::vector<proto::Response> updates = host_.model().unsolicited(session_);
+  host_.post(AwaitPoint::NotifyDelivery, id_, [updates = std::move(updates)](Connection& c) {
+    c.delivery_posted_ = false;
+    if (!c.closed()) c.write_updates(updates);
+  });
 }
 
 void Connection::deliver_unsolicited() {
   delivery_posted_ = false;
+  const bool yielded = std::exchange(delivery_yielded_, false);
   if (!wants_delivery()) return;
+  if (!yielded && host_.buggify().fires(FaultSite::YieldDelivery)) {
+    // BUGGIFY: let whatever else is ready run first (a command arriving meanwhile takes precedence).
+    delivery_yielded_ = delivery_posted_ = true;
+    host_.post(AwaitPoint::NotifyDelivery, id_, [](Connection& c) { c.deliver_unsolicited(); });
+    return;
+  }
   const Limits& limits = host_.limits();
   if (notify_active_ && output_.bytes() > limits.notify_backlog_bytes) {
     // RFC 5465 §5.8: the client fell too far behind; it is told so and NOTIFY is off from here on.
@@ -409,8 +465,12 @@ void Connection::deliver_unsolicited() {
   // Without NOTIFY the updates can wait in the model (they are what the session has not been told yet), so
   // an IDLE client that does not read only stops being fed; on_writable resumes the delivery.
   if (!notify_active_ && output_.bytes() > limits.output_soft_bytes) return;
+  write_updates(host_.model().unsolicited(session_));
+}
+
+void Connection::write_updates(const std::vector<proto::Response>& updates) {
   bool bye = false;
-  for (const proto::Response& response : host_.model().unsolicited(session_)) {
+  for (const proto::Response& response : updates) {
     const auto* status = std::get_if<proto::StatusResponse>(&response.body);
     bye = bye || (response.untagged && status != nullptr && status->condition == proto::Condition::Bye);
     if (status != nullptr && status->code && status->code->name == "NOTIFICATIONOVERFLOW") {
@@ -435,6 +495,57 @@ void Connection::update_listening() {
   host_.set_listening(id_, listening);
 }
 
+// ---- BUGGIFY and the server-layer bugs of the zoo ----
+
+void Connection::buggify_outcome(model::Outcome& outcome) {
+  Buggify& buggify = host_.buggify();
+  if (!buggify.any_enabled()) return;
+  auto& responses = outcome.responses;
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    const auto* atoms = std::get_if<proto::AtomsData>(&responses[i].body);
+    if (responses[i].untagged && atoms != nullptr && atoms->kind == proto::AtomsData::Kind::Flags &&
+        buggify.fires(FaultSite::RepeatFlags)) {
+      responses.insert(responses.begin() + static_cast<std::ptrdiff_t>(i) + 1, responses[i]);
+      ++i;
+    }
+  }
+  const bool completes = !responses.empty() && !responses.back().untagged &&
+                         std::holds_alternative<proto::StatusResponse>(responses.back().body);
+  if (completes && !says_bye(outcome) && buggify.fires(FaultSite::ExtraUntaggedOk)) {
+    responses.insert(responses.end() - 1,
+                     status_response("", proto::Condition::Ok, "Still here (RFC 3501 section 7.1.1)"));
+  }
+}
+
+// Bug zoo PipelineReorder (breaks SEQ-12, RFC 3501 §5.5): STORE is handed to a flag-writer task that loads
+// the messages' flags and then writes them back, two store accesses, while the connection reads on as if
+// the STORE were done. A pipelined EXPUNGE (one store access) then runs before the STORE it depends on.
+void Connection::start_store_task(proto::Command command) {
+  host_.post(AwaitPoint::StoreAccess, id_, [command = std::move(command)](Connection& c) {
+    c.host_.post(AwaitPoint::StoreAccess, c.id_, [command](Connection& c2) { c2.run_store_task(command); });
+  });
+}
+
+void Connection::run_store_task(const proto::Command& command) {
+  model::Outcome outcome = host_.model().execute(session_, command);
+  host_.model_changed();
+  for (const proto::Response& response : outcome.responses) write_response(response);
+  flush();
+}
+
+// Bug zoo ExpungeBetweenFetchBatches (breaks SEQ-2, RFC 3501 §7.4.1): the gap between two output batches
+// is taken for "between commands", and the session is brought up to date there as an IDLE or NOTIFY
+// delivery would, so the EXPUNGEs pending for it land inside the answer of a long FETCH.
+void Connection::sync_between_batches() {
+  if (state_ != SessionState::Selected || !session_open_) return;
+  proto::Command noop;
+  noop.tag = tag_;
+  noop.kind = proto::CommandKind::Noop;
+  for (const proto::Response& response : host_.model().execute(session_, noop).responses) {
+    if (response.untagged) write_response(response);
+  }
+}
+
 // ---- Output ----
 
 void Connection::write_response(const proto::Response& response) {
@@ -445,11 +556,25 @@ void Connection::flush() {
   if (closed()) return;
   if (!output_.empty()) {
     const bool was_blocked = transport_blocked_;
-    const std::size_t accepted = output_.flush_to(transport_);
+    // BUGGIFY: a tiny write now and the rest in a later step, as when a socket takes a few bytes at a time.
+    // Never while closing: close() sends only what the transport has accepted.
+    Buggify& buggify = host_.buggify();
+    const bool split = !close_after_flush_ && output_.bytes() > 1 && buggify.fires(FaultSite::SplitWrite);
+    const std::size_t offered =
+        split ? std::min<std::size_t>(output_.bytes() - 1, buggify.one_to(buggify_defaults::split_write_piece_bytes_max))
+              : output_.bytes();
+    const std::size_t accepted = output_.flush_to(transport_, offered);
     // The stall clock starts when the transport first refuses bytes, not at the last write long ago.
     if (accepted > 0 || !was_blocked) last_write_progress_ms_ = host_.now_ms();
-    transport_blocked_ = !output_.empty();
+    transport_blocked_ = accepted < offered;
     if (transport_blocked_) arm_stall_timer();
+    if (split && !transport_blocked_ && !flush_posted_) {
+      flush_posted_ = true;
+      host_.post(AwaitPoint::OutputBatch, id_, [](Connection& c) {
+        c.flush_posted_ = false;
+        c.flush();
+      });
+    }
   }
   if (output_.bytes() > host_.limits().output_hard_bytes) {
     drop_output_and_bye("Too much unread output");

@@ -12,6 +12,7 @@
 
 #include "model/model.hpp"
 #include "proto/command_parser.hpp"
+#include "server/buggify.hpp"
 #include "server/config.hpp"
 #include "server/env.hpp"
 #include "server/output_queue.hpp"
@@ -27,6 +28,10 @@ class ConnectionHost {
   virtual ~ConnectionHost() = default;
   virtual model::Model& model() = 0;
   virtual const Limits& limits() const = 0;
+  // The bug zoo's planted bugs (model/bugs.hpp); the server-layer ones are implemented in Connection.
+  virtual const model::BugSet& bugs() const = 0;
+  // The server's BUGGIFY fault sites (server/buggify.hpp).
+  virtual Buggify& buggify() = 0;
   virtual TimeMs now_ms() const = 0;
   virtual void post(AwaitPoint point, ConnectionId id, std::function<void(Connection&)> work) = 0;
   virtual TimerId schedule_at(ConnectionId id, TimeMs at_ms, std::function<void(Connection&)> work) = 0;
@@ -96,8 +101,17 @@ class Connection {
   void finish_command();
   void track_state(const proto::Command& command, const model::Outcome& outcome);
   void resume_reading_commands();
+  void post_read_input();
   void end_of_input();
   void deliver_unsolicited();
+  void write_updates(const std::vector<proto::Response>& updates);
+  // BUGGIFY: extra legal responses in a command's answer (server/buggify.hpp).
+  void buggify_outcome(model::Outcome& outcome);
+  // Bug zoo (model/bugs.hpp), server layer: each is the mistake a real connection loop makes.
+  void start_store_task(proto::Command command);                 // PipelineReorder
+  void run_store_task(const proto::Command& command);            // PipelineReorder
+  void sync_between_batches();                                    // ExpungeBetweenFetchBatches
+  void post_delivery_snapshot();                                  // PushDelayed
   // Output.
   void write_response(const proto::Response& response);
   void flush();
@@ -148,6 +162,7 @@ class Connection {
   bool notify_active_ = false;  // a NOTIFY SET is in force (RFC 5465 §3)
   bool listening_ = false;
   bool delivery_posted_ = false;
+  bool delivery_yielded_ = false;  // BUGGIFY YieldDelivery re-posted the pending delivery once already
 
   TimeMs last_activity_ms_ = 0;
   TimeMs last_write_progress_ms_ = 0;

@@ -20,14 +20,19 @@ void OutputQueue::append(std::string bytes) {
 }
 
 std::size_t OutputQueue::flush_to(Transport& transport) {
+  return flush_to(transport, std::numeric_limits<std::size_t>::max());
+}
+
+std::size_t OutputQueue::flush_to(Transport& transport, std::size_t max_bytes) {
   std::size_t accepted_total = 0;
-  while (!chunks_.empty()) {
+  while (!chunks_.empty() && accepted_total < max_bytes) {
     std::string_view rest(chunks_.front());
     rest.remove_prefix(front_offset_);
+    rest = rest.substr(0, max_bytes - accepted_total);
     const std::size_t accepted = transport.write(rest);
     accepted_total += accepted;
     bytes_ -= accepted;
-    if (accepted < rest.size()) {
+    if (front_offset_ + accepted < chunks_.front().size()) {
       front_offset_ += accepted;
       break;
     }

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <deque>
+#include <limits>
 #include <string>
 
 #include "server/env.hpp"
@@ -15,6 +16,8 @@ class OutputQueue {
   // Offers the queued bytes to the transport until it accepts less than offered or the queue is empty.
   // Returns the number of bytes it accepted.
   std::size_t flush_to(Transport& transport);
+  // The same, offering at most `max_bytes` in all (BUGGIFY's split writes).
+  std::size_t flush_to(Transport& transport, std::size_t max_bytes);
   std::size_t bytes() const { return bytes_; }
   bool empty() const { return bytes_ == 0; }
   void clear();

@@ -17,6 +17,13 @@ model::ModelOptions model_options(const ServerConfig& config, Random& random) {
   return options;
 }
 
+// BUGGIFY's sites are drawn after the model's UIDVALIDITY, so switching buggify on does not change it.
+Buggify make_buggify(const ServerConfig& config, Random& random) {
+  if (!config.buggify) return Buggify();
+  if (config.buggify_sites_forced != 0) return Buggify(random, config.buggify_sites_forced);
+  return Buggify(random);
+}
+
 }  // namespace
 
 const char* await_point_name(AwaitPoint point) {
@@ -33,7 +40,11 @@ Server::Server(Environment env, ServerConfig config)
     : env_(env),
       config_(std::move(config)),
       model_(config_.policy, config_.users, model_options(config_, env.random)),
-      self_(std::make_shared<Server*>(this)) {}
+      buggify_(make_buggify(config_, env.random)),
+      self_(std::make_shared<Server*>(this)) {
+  if (config_.buggify) log("buggify: fault sites " + buggify_.describe());
+  if (!config_.model_options.bugs.empty()) log("bug zoo: planted " + config_.model_options.bugs.to_string());
+}
 
 Server::~Server() { *self_ = nullptr; }
 

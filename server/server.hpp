@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "model/model.hpp"
+#include "server/buggify.hpp"
 #include "server/config.hpp"
 #include "server/connection.hpp"
 #include "server/env.hpp"
@@ -38,6 +39,9 @@ class Server final : private ConnectionHost {
   model::Model& model() override { return model_; }
   void notify_model_changed() { model_changed(); }
   const Limits& limits() const override { return config_.limits; }
+  const model::BugSet& bugs() const override { return config_.model_options.bugs; }
+  // The BUGGIFY fault sites of this server (all off unless ServerConfig::buggify), with their fire counts.
+  const Buggify& buggify_sites() const { return buggify_; }
   std::size_t connection_count() const { return connections_.size(); }
   // The connection, or null once it closed.
   const Connection* connection(ConnectionId id) const;
@@ -51,6 +55,7 @@ class Server final : private ConnectionHost {
   void model_changed() override;
   void set_listening(ConnectionId id, bool listening) override;
   void log(std::string_view line) override;
+  Buggify& buggify() override { return buggify_; }
 
   // Runs `work` on the connection if it still exists, and forgets it if the work closed it.
   void dispatch(ConnectionId id, const std::function<void(Connection&)>& work);
@@ -58,6 +63,7 @@ class Server final : private ConnectionHost {
   Environment env_;
   ServerConfig config_;
   model::Model model_;
+  Buggify buggify_;
   ConnectionId next_id_ = 1;
   // Ordered containers: the order of delivery to connections must not depend on addresses or hashing.
   std::map<ConnectionId, std::unique_ptr<Connection>> connections_;

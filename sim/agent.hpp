@@ -16,25 +16,74 @@
 
 namespace imaplab::sim {
 
+// The bytes of a fuzz input, read front to back by everything that draws from it (the agents' Rng, the byte
+// strategy). Reading past the end gives zeros, so every decision falls back to
+// its canonical first option (docs/fuzzing.md).
+class ByteSource {
+ public:
+  ByteSource() = default;
+  ByteSource(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  bool exhausted() const { return pos_ >= size_; }
+  std::size_t remaining() const { return size_ - pos_; }
+  std::size_t consumed() const { return pos_; }
+  // The next byte, or 0 when exhausted.
+  std::uint8_t byte() { return pos_ < size_ ? data_[pos_++] : std::uint8_t{0}; }
+  // The next byte without consuming it; nullopt when exhausted.
+  std::optional<std::uint8_t> peek() const {
+    return pos_ < size_ ? std::optional<std::uint8_t>(data_[pos_]) : std::nullopt;
+  }
+  // Little-endian, `bytes` of them (1..8), missing ones read as zero.
+  std::uint64_t number(unsigned bytes) {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < bytes; ++i) v |= std::uint64_t{byte()} << (8 * i);
+    return v;
+  }
+
+ private:
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t pos_ = 0;
+};
+
 // Deterministic random source (the simulator's, seeded; the probe's, seeded from --seed). Never <random>'s
-// distributions: their output differs between standard libraries.
+// distributions: their output differs between standard libraries. Attached to a ByteSource (fuzzing), every
+// draw reads input bytes instead, as few as the draw needs, so a fuzzer's mutation of one byte changes one
+// decision; an exhausted source draws 0 and `chance` is false (the canonical first option).
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : state_(seed) {}
+  Rng(std::uint64_t seed, ByteSource* input) : state_(seed), input_(input) {}
+  void attach(ByteSource* input) { input_ = input; }
+
   std::uint64_t next() {  // splitmix64
+    if (input_) return input_->number(8);
     std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
-  // Uniform in [0, n); n > 0.
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-  bool chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
+  // Uniform in [0, n); n > 0. From input: no byte for n == 1, one byte up to 256, and so on.
+  std::uint64_t below(std::uint64_t n) {
+    if (!input_) return next() % n;
+    return n <= 1 ? 0 : input_->number(bytes_for(n)) % n;
+  }
+  // From input: one byte b, true when b < p * 256.
+  bool chance(double p) {
+    if (!input_) return static_cast<double>(next() >> 11) * 0x1.0p-53 < p;
+    if (input_->exhausted()) return false;
+    return static_cast<double>(input_->byte()) < p * 256.0;
+  }
   // A weighted choice: index i with probability weights[i] / sum.
   std::size_t weighted(const std::vector<std::uint32_t>& weights);
 
  private:
+  static unsigned bytes_for(std::uint64_t n) {
+    unsigned b = 1;
+    while (b < 8 && n > (std::uint64_t{1} << (8 * b))) ++b;
+    return b;
+  }
   std::uint64_t state_;
+  ByteSource* input_ = nullptr;
 };
 
 // Relative weights of the commands an agent generates (swarm testing draws one mix per run).

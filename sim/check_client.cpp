@@ -123,6 +123,11 @@ void reset_session(ClientState& c) {
   c.name_probe = {};
   c.delete_probe = {};
   c.lookup_probe = {};
+  c.rename_probe = {};
+  c.store_probe = {};
+  c.snapshot = {};
+  c.flags_due.clear();
+  c.synced_sent = c.own_change_sent = no_event;
   ++c.watch_epoch;
 }
 
@@ -158,8 +163,12 @@ void on_expunge(Ctx& ctx, ClientState& c, const proto::Response& r, std::uint32_
     c.select_progress.expunge_after_exists = true;
     return;
   }
-  if (!c.view.valid) return;
+  if (!c.view.valid) {
+    flags_told(c, 0, true);
+    return;
+  }
   View& v = c.view;
+  flags_told(c, msn >= 1 && msn <= v.count() ? v.entries[msn - 1].uid : 0, true);
   if (msn == 0 || msn > v.count()) {
     ctx.rep.report("SEQ-3", {index}, {v.selected_at},
                    "EXPUNGE of message " + n(msn) + " but the client's view has " + n(v.count()) +
@@ -251,8 +260,11 @@ void check_fetch_items(Ctx& ctx, const ClientState& c, const proto::FetchData& f
 }
 
 void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::FetchData& f, EventIndex index) {
-  if (unsolicited_moment(c)) check_unsolicited(ctx, c, r, index);
+  if (unsolicited_moment(c) && check_unsolicited(ctx, c, r, index) && c.notify.active) {
+    check_own_change(ctx, c, index);
+  }
   check_fetch_items(ctx, c, f, index);
+  store_probe_fetch(c, f.number, f);
   if (!c.view_usable()) return;
   View& v = c.view;
   if (f.number == 0) {
@@ -287,6 +299,7 @@ void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::F
       }
     }
   }
+  if (uid != 0 && find_att(f, proto::MsgAtt::Kind::Flags) != nullptr) flags_told(c, uid, false);
   if (uid != 0 && v.uidvalidity != 0) {
     cross_fetch(ctx, c, uid, f, index);
     store_fetch(ctx, c, uid, f, index);
@@ -297,6 +310,7 @@ void on_vanished(Ctx& ctx, ClientState& c, const proto::Response& r, const proto
                  EventIndex index) {
   if (d.earlier) return;
   check_expunge_timing(ctx, c, r, index, true);
+  flags_told(c, 0, true);
   if (!c.view_usable()) return;
   if (!c.view.fully_known()) {
     c.view.valid = false;  // which numbers went away is unknowable without the UIDs
@@ -309,6 +323,7 @@ void on_vanished(Ctx& ctx, ClientState& c, const proto::Response& r, const proto
 }
 
 void on_search(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex index) {
+  policy_search_hits(c, s);
   const Inflight* search = c.find_inflight(CommandKind::Search, false, ctx.log);
   if (search == nullptr || c.find_inflight(CommandKind::Search, true, ctx.log) != nullptr) return;
   if (!c.view_usable()) return;
@@ -324,6 +339,7 @@ void on_search(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex 
 
 void on_status_data(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::StatusData& s,
                     EventIndex index) {
+  if (c.notifies > 0) check_notify_status(ctx, c, s, index);
   if (unsolicited_moment(c)) {
     check_unsolicited(ctx, c, r, index);
   } else if (!c.notify.active && c.notifies == 0 && c.find_inflight(CommandKind::Status, false, ctx.log) == nullptr &&
@@ -455,6 +471,7 @@ void finish_select(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
   const SelectProgress progress = c.select_progress;
   c.select_progress = {};
   c.view.reset();
+  c.flags_due.clear();
   ++c.watch_epoch;
   if (st.condition != proto::Condition::Ok) return;  // RFC 3501 §6.3.1: a failed SELECT leaves none selected
   const auto& args = std::get<proto::MailboxArgs>(cmd.args);
@@ -474,7 +491,8 @@ void finish_select(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
 // RFC 3501 §6.3.5: the client's own RENAME of its selected mailbox (or a parent) renames its view.
 void follow_rename(Ctx& ctx, ClientState& c, const proto::RenameArgs& a) {
   mark_name_reused(ctx, scoped(c, a.from));
-  if (a.from == "INBOX") return;  // RENAME INBOX moves the messages; INBOX stays
+  if (a.from == "INBOX") return;
+  mark_renamed_away(ctx, scoped(c, a.from));  // RENAME INBOX moves the messages; INBOX stays
   std::string& name = c.view.mailbox;
   if (name == a.from) {
     name = a.to;
@@ -529,6 +547,19 @@ void complete_notify(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool o
   store_checkpoint(ctx, c, "NTF-3", f.sent, index);
 }
 
+// NTF-10: a NOOP/CHECK's OK reported every change committed before it ran; the client's own changes sent
+// after it are the ones it may not be notified about.
+void synced(const Ctx& ctx, ClientState& c, const Inflight& f) {
+  c.synced_sent = f.sent;
+  c.own_change_sent = no_event;
+  for (const Inflight& g : c.inflight) {
+    if (g.sent > f.sent && changes_messages(command_at(ctx, g.sent).kind)) {
+      c.own_change_sent = g.sent;
+      break;
+    }
+  }
+}
+
 void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                    const Inflight& f, EventIndex index) {
   const bool ok = st.condition == proto::Condition::Ok;
@@ -550,6 +581,7 @@ void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
     case CommandKind::Unselect:
       if (ok) {
         c.view.reset();
+        c.flags_due.clear();
         ++c.watch_epoch;
       }
       break;
@@ -564,6 +596,8 @@ void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
     case CommandKind::Noop:
     case CommandKind::Check:
       if (ok) store_checkpoint(ctx, c, "SEQ-14", f.sent, index);
+      if (ok) check_flags_due(ctx, c, f, index);
+      if (ok) synced(ctx, c, f);
       break;
     case CommandKind::Fetch:
       if (st.condition == proto::Condition::No && f.uid_set_misses_view) {
@@ -616,6 +650,8 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   complete_kind(ctx, c, cmd, *st, f, index);
   complete_uidplus(ctx, c, cmd, *st, f, index);
   policy_completed(ctx, c, cmd, *st, f, index);
+  oracle_completed(ctx, c, cmd, *st, f, index);
+  if (changes_messages(cmd.kind)) c.last_change_done = index;
 }
 
 void on_continuation(ClientState& c, const Ctx& ctx, EventIndex index) {
@@ -634,7 +670,12 @@ void client_connected(Ctx&, ClientState& c, EventIndex) {
   ++c.connection;
 }
 
-void client_disconnected(Ctx&, ClientState& c, EventIndex) {
+void client_disconnected(Ctx& ctx, ClientState& c, EventIndex) {
+  // The server finishes what it started even after the client left: NTF-10 cannot tell who changed what.
+  if (std::any_of(c.inflight.begin(), c.inflight.end(),
+                  [&](const Inflight& f) { return changes_messages(command_at(ctx, f.sent).kind); })) {
+    c.change_lost = true;
+  }
   reset_session(c);
   c.connected = false;
 }
@@ -649,6 +690,10 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   if (!e.command) return;
   const proto::Command& cmd = *e.command;
   policy_sent(ctx, c, cmd, index);
+  oracle_sent(ctx, c, cmd, index);
+  if (changes_messages(cmd.kind) && c.synced_sent != no_event && c.own_change_sent == no_event) {
+    c.own_change_sent = index;
+  }
   Inflight f;
   f.tag = cmd.tag;
   f.sent = index;

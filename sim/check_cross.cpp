@@ -1,6 +1,7 @@
 // Cross-client [X] rules, over all transcripts in event order: UIDNEXT, HIGHESTMODSEQ and UIDVALIDITY
 // never go back in real-time order (UID-1..UID-4, MOD-1), one session sees a message as \Recent (FLG-4), one
-// (mailbox, UIDVALIDITY, UID) is one message (SEQ-10), and committed changes reach watchers in time (NTF-2).
+// (mailbox, UIDVALIDITY, UID) is one message (SEQ-10), committed changes reach watchers in time (NTF-2), a name
+// under a renamed parent never brings old UIDs back (MBX-4), and nobody is notified of its own change (NTF-10).
 #include <algorithm>
 #include <cctype>
 
@@ -31,6 +32,13 @@ bool is_recent(const std::string& flag) {
 bool reused(const Ctx& ctx, const std::string& mailbox) {
   const auto it = ctx.cross.name_reused.find(mailbox);
   return it != ctx.cross.name_reused.end() && it->second;
+}
+
+// The rule a UID/UIDVALIDITY going back breaks: the name was reused (UID-3), a parent was renamed away so
+// this name may have been re-created (MBX-4), or the mailbox simply kept its name (`plain`).
+const char* reuse_rule(const Ctx& ctx, const std::string& mailbox, const char* plain) {
+  if (reused(ctx, mailbox)) return "UID-3";
+  return ancestor_renamed(ctx, mailbox) ? "MBX-4" : plain;
 }
 
 void check_recent(Ctx& ctx, const ClientState& c, const MessageKey& key, const proto::FetchData& f,
@@ -110,7 +118,7 @@ void observe_uidvalidity(Ctx& ctx, const std::string& mailbox, std::uint32_t uid
                          EventIndex end) {
   MonotoneFloor& floor = ctx.cross.uidvalidity[mailbox];
   if (const auto* s = floor.before(start); s != nullptr && uidvalidity < s->value) {
-    ctx.rep.report(reused(ctx, mailbox) ? "UID-3" : "UID-4", {end}, {s->end},
+    ctx.rep.report(reuse_rule(ctx, mailbox, "UID-4"), {end}, {s->end},
                    "UIDVALIDITY of \"" + shown(mailbox) + "\" is reported as " + n(uidvalidity) + ", lower than " +
                        n(s->value) + " seen before this command was sent; when UIDs are not kept the UIDVALIDITY "
                        "must increase.");
@@ -122,7 +130,7 @@ void observe_assigned_uids(Ctx& ctx, const std::string& mailbox, std::uint32_t u
                            std::uint32_t lowest, std::uint32_t highest, EventIndex start, EventIndex end) {
   MonotoneFloor& floor = ctx.cross.uidnext[{mailbox, uidvalidity}];
   if (const auto* s = floor.before(start); s != nullptr && lowest < s->value) {
-    ctx.rep.report(reused(ctx, mailbox) ? "UID-3" : "UID-2", {end}, {s->end},
+    ctx.rep.report(reuse_rule(ctx, mailbox, "UID-2"), {end}, {s->end},
                    "the server assigned UID " + n(lowest) + " in " + where(mailbox, uidvalidity) +
                        ", but before this command was sent UIDNEXT was already " + n(s->value) +
                        " (or that UID was in use): UIDs are assigned ascending and never reused.");
@@ -182,6 +190,37 @@ void check_deadlines(Ctx& ctx, std::uint64_t now_us) {
                    "was not told of the new message committed here within " +
                    n(ctx.options.notify_bound_us) + " us of virtual time.");
   }
+}
+
+}  // namespace imaplab::sim::detail
+
+namespace imaplab::sim::detail {
+
+bool ancestor_renamed(const Ctx& ctx, const std::string& name) {
+  for (auto pos = name.find('/'); pos != std::string::npos; pos = name.find('/', pos + 1)) {
+    const auto it = ctx.cross.parent_renamed.find(name.substr(0, pos));
+    if (it != ctx.cross.parent_renamed.end() && it->second) return true;
+  }
+  return false;
+}
+
+void mark_renamed_away(Ctx& ctx, const std::string& name) { ctx.cross.parent_renamed[name] = true; }
+
+// NTF-10 (RFC 5465 §5.2, §5.3): an unsolicited FETCH after the client's last NOOP/CHECK, while it changed the
+// mailbox itself and no other client could have changed anything since before that NOOP ran.
+void check_own_change(Ctx& ctx, const ClientState& c, EventIndex index) {
+  if (c.synced_sent == no_event || c.own_change_sent == no_event || c.own_change_sent > index) return;
+  for (const auto& [id, d] : ctx.clients) {
+    if (id == c.id) continue;
+    if (d.change_lost || d.last_change_done > c.synced_sent) return;
+    for (const Inflight& f : d.inflight) {
+      if (changes_messages(ctx.log[f.sent].command->kind)) return;
+    }
+  }
+  ctx.rep.report("NTF-10", {index}, {c.own_change_sent, c.synced_sent},
+                 "client " + n(c.id) + " was notified with an unsolicited FETCH although only its own command "
+                 "changed anything since its NOOP/CHECK reported the earlier changes; a client is not notified "
+                 "about changes it caused itself.");
 }
 
 }  // namespace imaplab::sim::detail

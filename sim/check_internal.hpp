@@ -93,8 +93,9 @@ struct NotifySet {
   bool any_selected() const { return selected_new || selected_expunge || selected_flags; }
 };
 
-// RFC 2180 §4 policy probe (EXP-1, EXP-2, CPY-3; CPY-4 for MOVE): a FETCH/STORE/COPY/MOVE sent with nothing
-// else in flight, and which of the messages it names the store had already expunged when it was sent.
+// RFC 2180 §4 policy probe (EXP-1, EXP-2, CPY-3; CPY-4 for MOVE; EXP-3 for SEARCH ALL): a FETCH, STORE,
+// COPY, MOVE or SEARCH sent with nothing else in flight, and which of the messages it names the store had
+// already expunged when it was sent.
 // Messages still live when the reply arrives were live throughout, those dead at the send were dead
 // throughout; any other is undecided and the probe then checks nothing.
 struct PolicyProbe {
@@ -106,6 +107,9 @@ struct PolicyProbe {
   bool read_only = false;
   std::vector<std::uint32_t> named;  // UIDs the command names in the session's view, ascending
   std::vector<std::uint32_t> dead;   // of those, expunged from the store at the send, ascending
+  // SEARCH ALL (EXP-3): the session's MSN -> UID at the send, and the UIDs the SEARCH returned.
+  std::vector<std::uint32_t> session_view;
+  std::vector<std::uint32_t> hits;
 };
 
 // RFC 2180 §3.1 probe (MBX-2 delete=fail, MBX-3 rename=fail): a DELETE/RENAME sent while no other command
@@ -123,6 +127,43 @@ struct LookupProbe {
   bool active = false;
   EventIndex sent = 0;
   std::string name;  // scoped()
+};
+
+// A STORE sent with nothing else of this client in flight, against the true store (FLG-1, FLG-2, FLG-3):
+// the UIDs it names, their flags at the send, and whether other sessions could change flags meanwhile.
+struct StoreProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  std::vector<std::uint32_t> named;               // live UIDs it names at the send, ascending
+  std::vector<std::vector<std::string>> before;   // their flags then (normalized), parallel to `named`
+  std::vector<std::uint32_t> session_view;        // the session's MSN -> UID at the send
+  std::vector<std::uint32_t> fetched;             // UIDs a FETCH with FLAGS reported during the STORE
+  bool renumbered = false;                        // an EXPUNGE/VANISHED arrived during it
+  bool writers_quiet = false;                     // no other flag-changing command in flight at the send
+  std::uint64_t writers_sent = 0;                 // CrossState::flag_writers_sent right after the send
+  bool removers_quiet = false;                    // likewise for commands that remove flags
+  std::uint64_t removers_sent = 0;
+};
+
+// A flag change another session must be told about at its next NOOP/CHECK (FLG-2).
+struct FlagDue {
+  std::uint32_t uid = 0;
+  std::vector<std::string> before;  // the flags before the change (normalized)
+  EventIndex change_sent = 0, change_done = 0;
+};
+
+// The true state of one mailbox when a command that may change it was sent (CPY-1, MBX-4, MBX-5, MOD-3).
+struct SnapshotProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  model::Model::MailboxInfo before;
+  bool adders_quiet = false;       // no other command that adds messages was in flight at the send
+  std::uint64_t adders_sent = 0;   // CrossState::adders_sent right after the send
+  bool names_quiet = false;        // no other CREATE/DELETE/RENAME in flight at the send
+  std::uint64_t names_sent = 0;    // CrossState::names_sent right after the send
 };
 
 struct ClientState {
@@ -151,7 +192,17 @@ struct ClientState {
   PolicyProbe probe;                   // EXP-1, EXP-2, CPY-3, CPY-4
   NameProbe name_probe;                // MBX-2, MBX-3
   NameProbe delete_probe;              // MBX-1: this client's DELETE, while no other name change runs
-  LookupProbe lookup_probe;            // MBX-1
+  LookupProbe lookup_probe;            // MBX-1, MBX-4
+  NameProbe rename_probe;              // MBX-4: this client's RENAME, while no other name change runs
+  StoreProbe store_probe;              // FLG-1, FLG-2, FLG-3
+  SnapshotProbe snapshot;              // CPY-1, MBX-4, MBX-5, MOD-3
+  std::vector<FlagDue> flags_due;      // FLG-2: other sessions' flag changes not yet reported
+  // NTF-10: the send index of the latest NOOP/CHECK that completed (every change committed before it has
+  // been reported by its OK), and of this client's first change-making command after it.
+  EventIndex synced_sent = no_event;
+  EventIndex own_change_sent = no_event;
+  EventIndex last_change_done = 0;     // the reply of this client's latest change-making command
+  bool change_lost = false;            // it disconnected with one in flight: the server may still run it
 
   bool view_usable() const { return view.valid && selects == 0; }
   // Idling for the rules: after DONE the IDLE command is completing and may bring the queued updates
@@ -219,6 +270,23 @@ struct CrossState {
     std::uint64_t names_sent = 0;  // names_sent then: unchanged since means the name was not re-created
   };
   std::map<std::string, Deleted> deleted;     // scoped name -> its latest clean DELETE (MBX-1)
+  std::map<std::string, Deleted> renamed;     // scoped name -> its latest clean RENAME away (MBX-4)
+  std::map<std::string, bool> parent_renamed;  // a RENAME of an ancestor of this scoped name succeeded (MBX-4)
+  // Commands sent so far, by all clients, that may add messages (APPEND, COPY, MOVE: CPY-1, MBX-5), change
+  // flags (STORE, FETCH: FLG-1, FLG-2) or remove flags (STORE -FLAGS / FLAGS: FLG-3). Flag changes count per
+  // mailbox (by UIDVALIDITY, unique in the store); those whose mailbox the oracle cannot confirm count for all.
+  std::uint64_t adders_sent = 0;
+  std::map<std::uint32_t, std::uint64_t> flag_writers_sent, flag_removers_sent;
+  // FLG-3: flags a +FLAGS set that no later command may have removed, so the store must still hold them.
+  struct FlagRequirement {
+    std::string mailbox;  // as the client named it (resolved through the oracle)
+    std::string user;
+    std::uint32_t uidvalidity = 0, uid = 0;
+    std::string flag;
+    EventIndex sent = 0, done = 0;
+    std::uint64_t removers_sent = 0;
+  };
+  std::deque<FlagRequirement> required_flags;
 };
 
 // Everything a rule needs while one event is checked.
@@ -271,6 +339,8 @@ void store_checkpoint(Ctx& ctx, const ClientState& c, const char* rule, EventInd
 void policy_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
 void policy_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                       const Inflight& f, EventIndex index);
+// EXP-3: the numbers or UIDs a SEARCH returned, while a SEARCH ALL probe is active.
+void policy_search_hits(ClientState& c, const proto::SearchData& s);
 
 // check_notify.cpp: the NOTIFY set and the NTF rules about what may arrive when.
 NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at);
@@ -280,7 +350,36 @@ std::string notify_argument_error(const proto::NotifyArgs& args);
 // Reports SEQ-1, NTF-6, NTF-7, NTF-8, NTF-9, NTF-11 or NTF-12 and returns false when not.
 bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& response, EventIndex index);
 
+// check_store.cpp, more [O] rules: a STORE's effect on the flags (FLG-1, FLG-2, FLG-3), a failed COPY or
+// APPEND (CPY-1), RENAME INBOX (MBX-5) and of a parent (MBX-4), EXPUNGE's mod-sequence (MOD-3). Called for
+// every command sent (before it joins `inflight`), for every tagged reply, and for FETCH/EXPUNGE responses.
+void oracle_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
+void oracle_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                      const Inflight& f, EventIndex index);
+void store_probe_fetch(ClientState& c, std::uint32_t msn, const proto::FetchData& fetch);
+// FLG-2: a FETCH with FLAGS, or an expunge, told the client about `uid` (0: some UID it cannot name).
+void flags_told(ClientState& c, std::uint32_t uid, bool expunged);
+// FLG-2 at the completion of the client's NOOP/CHECK.
+void check_flags_due(Ctx& ctx, ClientState& c, const Inflight& f, EventIndex index);
+// The store's mailbox `name` as client `c` names it, when the oracle surely resolves it to that mailbox.
+std::optional<model::Model::MailboxInfo> oracle_mailbox(const Ctx& ctx, const ClientState& c,
+                                                        const std::string& name);
+
+// check_cross.cpp, NTF-10: an unsolicited FETCH about the selected mailbox, checked against who changed what.
+void check_own_change(Ctx& ctx, const ClientState& c, EventIndex index);
+// NTF-4 (check_notify.cpp): a STATUS that arrived while a NOTIFY SET STATUS was in flight.
+void check_notify_status(Ctx& ctx, const ClientState& c, const proto::StatusData& s, EventIndex index);
+// MBX-4 (check_cross.cpp): whether a RENAME of an ancestor of this scoped name succeeded.
+bool ancestor_renamed(const Ctx& ctx, const std::string& name);
+void mark_renamed_away(Ctx& ctx, const std::string& name);
+
 // Small shared helpers.
+// Commands that may change a mailbox's messages or flags (anything but pure reads and session commands).
+bool changes_messages(proto::CommandKind kind);
+// The UIDs a set names in a session's view, as the server resolves it (RFC 3501 §6.4.8, §9: `*` is the
+// largest number or UID in use); nullopt when a message number lies outside the view.
+std::optional<std::vector<std::uint32_t>> resolve_in_view(const proto::SequenceSet& set, bool uid,
+                                                          const std::vector<std::uint32_t>& view);
 std::uint64_t fnv1a(const std::string& bytes);
 // Number of values a set names, with `*` not allowed (COPYUID/APPENDUID); nullopt when it has a `*`.
 std::optional<std::uint64_t> set_size(const proto::SequenceSet& set);

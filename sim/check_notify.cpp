@@ -1,7 +1,9 @@
 // NOTIFY (RFC 5465) and IDLE (RFC 2177) rules: what a NOTIFY SET asks for, which arguments a server must
 // refuse (NTF-5), and whether untagged data that arrives between commands or during IDLE was asked for
-// (SEQ-1, NTF-6..NTF-9, NTF-11, NTF-12).
+// (SEQ-1, NTF-6..NTF-9, NTF-11, NTF-12), and what the initial STATUS of NOTIFY SET STATUS carries (NTF-4).
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 
 #include "sim/check_internal.hpp"
 
@@ -129,6 +131,92 @@ bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r,
   if (rule == nullptr) return true;
   ctx.rep.report(rule, {index}, causes, why + ".");
   return false;
+}
+
+namespace {
+
+using proto::StatusItem;
+
+bool same_name(const std::string& a, const std::string& b) {
+  const auto upper = [](std::string s) {
+    for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return s;
+  };
+  return a == b || (upper(a) == "INBOX" && upper(b) == "INBOX");
+}
+
+// Whether a non-selected filter may watch `mailbox`; false only when it surely does not.
+bool may_watch(const NotifyFilter& f, const std::string& mailbox) {
+  if (f.kind != NotifyFilter::Kind::Mailboxes && f.kind != NotifyFilter::Kind::Subtree) return true;
+  return std::any_of(f.mailboxes.begin(), f.mailboxes.end(), [&](const std::string& name) {
+    return same_name(name, mailbox) ||
+           (f.kind == NotifyFilter::Kind::Subtree && mailbox.size() > name.size() &&
+            mailbox.compare(0, name.size(), name) == 0 && (mailbox[name.size()] == '/' || mailbox[name.size()] == '.'));
+  });
+}
+
+// RFC 5465 §3.1 / INVARIANTS NTF-4: the STATUS items a group's events need.
+std::vector<StatusItem> needed_items(const std::vector<proto::NotifyEvent>& ev, bool condstore) {
+  std::vector<StatusItem> items;
+  if (has(ev, NotifyEventKind::MessageNew)) items = {StatusItem::Messages, StatusItem::UidNext, StatusItem::UidValidity};
+  if (has(ev, NotifyEventKind::MessageExpunge)) items.push_back(StatusItem::Messages);
+  if (has(ev, NotifyEventKind::FlagChange) && condstore) {
+    items.push_back(StatusItem::UidValidity);
+    items.push_back(StatusItem::HighestModSeq);
+  }
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end()), items.end());
+  return items;
+}
+
+const char* item_name(StatusItem item) {
+  switch (item) {
+    case StatusItem::Messages: return "MESSAGES";
+    case StatusItem::UidNext: return "UIDNEXT";
+    case StatusItem::UidValidity: return "UIDVALIDITY";
+    case StatusItem::HighestModSeq: return "HIGHESTMODSEQ";
+    default: return "?";
+  }
+}
+
+}  // namespace
+
+void check_notify_status(Ctx& ctx, const ClientState& c, const proto::StatusData& s, EventIndex index) {
+  // Only the initial STATUS of a NOTIFY SET STATUS can arrive now: no earlier set sends STATUS updates, and a
+  // STATUS command of this client is not in flight.
+  if (c.notifies != 1 || (c.notify.active && c.notify.other_message_events)) return;
+  const Inflight* notify = nullptr;
+  for (const Inflight& f : c.inflight) {
+    const auto kind = ctx.log[f.sent].command->kind;
+    if (kind == proto::CommandKind::Status || kind == proto::CommandKind::List) return;
+    if (kind == proto::CommandKind::Notify) notify = &f;
+  }
+  if (notify == nullptr) return;
+  const auto& args = std::get<proto::NotifyArgs>(ctx.log[notify->sent].command->args);
+  if (args.mode != proto::NotifyArgs::Mode::Set || !args.status || !notify_argument_error(args).empty()) return;
+  // The STATUS answers some group that watches the mailbox; it needs at least what every candidate needs.
+  std::optional<std::vector<StatusItem>> needed;
+  for (const auto& g : args.groups) {
+    if (is_selected_filter(g.filter.kind) || !g.events || !may_watch(g.filter, s.mailbox)) continue;
+    if (!std::any_of(g.events->begin(), g.events->end(), [](const auto& e) { return is_message_event(e.kind); })) continue;
+    auto items = needed_items(*g.events, c.condstore);
+    if (!needed) {
+      needed = std::move(items);
+      continue;
+    }
+    std::vector<StatusItem> both;
+    std::set_intersection(needed->begin(), needed->end(), items.begin(), items.end(), std::back_inserter(both));
+    needed = std::move(both);
+  }
+  if (!needed) return;
+  for (StatusItem item : *needed) {
+    if (std::any_of(s.items.begin(), s.items.end(), [&](const auto& kv) { return kv.first == item; })) continue;
+    ctx.rep.report("NTF-4", {index}, {notify->sent},
+                   "the initial STATUS for \"" + s.mailbox + "\" lacks " + item_name(item) + ", which the events "
+                   "NOTIFY SET STATUS asked for need (MessageNew: MESSAGES UIDNEXT UIDVALIDITY; MessageExpunge: "
+                   "MESSAGES; FlagChange with CONDSTORE: UIDVALIDITY HIGHESTMODSEQ).");
+    return;
+  }
 }
 
 }  // namespace imaplab::sim::detail

@@ -1,9 +1,10 @@
-// The declared RFC 2180 policy, checked white-box: what FETCH (EXP-1), STORE (EXP-2) and COPY/MOVE (CPY-3)
-// answer when they name messages another session expunged but this client was not yet told about, MOVE's
-// atomicity (CPY-4), and whether DELETE/RENAME of a mailbox another client has selected is refused under
-// delete=fail / rename=fail (MBX-2, MBX-3). Which messages are expunged and which sessions exist only the
-// store knows, so these rules need the oracle. MBX-1 (a deleted name stays gone until something may re-create
-// it) is black-box. Every rule judges a command only when its outcome is decided (see the *Probe structs).
+// The declared RFC 2180 policy, checked white-box: what FETCH (EXP-1), STORE (EXP-2), SEARCH ALL (EXP-3) and
+// COPY/MOVE (CPY-3) answer when they name messages another session expunged but this client was not yet told
+// about, MOVE's atomicity (CPY-4), and whether DELETE/RENAME of a mailbox another client has selected is
+// refused under delete=fail / rename=fail (MBX-2, MBX-3). Which messages are expunged and which sessions exist
+// only the store knows, so these rules need the oracle. MBX-1 (a deleted name stays gone until something may
+// re-create it) and MBX-4 (so do the children of a renamed one) are black-box. Every rule judges a command only
+// when its outcome is decided (see the *Probe structs).
 #include <algorithm>
 
 #include "sim/check_internal.hpp"
@@ -17,7 +18,15 @@ using model::Policy;
 // Probing copies the session's view and the mailbox's UID list: bounded, so an event stays O(1).
 constexpr std::size_t probe_view_max = 4096;  // messages
 
+// SEARCH ALL (or UID SEARCH ALL): every message in the session's view matches (EXP-3).
+bool search_all(const proto::Command& cmd) {
+  const auto* s = std::get_if<proto::SearchArgs>(&cmd.args);
+  return cmd.kind == CommandKind::Search && s != nullptr && s->keys.size() == 1 &&
+         s->keys.front().kind == proto::SearchKey::Kind::All;
+}
+
 bool probed_kind(const proto::Command& cmd) {
+  if (search_all(cmd)) return true;
   if (const auto* f = std::get_if<proto::FetchArgs>(&cmd.args)) {
     return cmd.kind == CommandKind::Fetch && !f->changed_since;  // CHANGEDSINCE drops expunged ones
   }
@@ -29,34 +38,11 @@ bool probed_kind(const proto::Command& cmd) {
 }
 
 const proto::SequenceSet& set_of(const proto::Command& cmd) {
+  static const proto::SequenceSet everything{{proto::SeqRange{1, proto::seq_star}}};
+  if (cmd.kind == CommandKind::Search) return everything;
   if (const auto* f = std::get_if<proto::FetchArgs>(&cmd.args)) return f->set;
   if (const auto* s = std::get_if<proto::StoreArgs>(&cmd.args)) return s->set;
   return std::get<proto::CopyArgs>(cmd.args).set;
-}
-
-// The UIDs a set names in the session's view, as the server resolves it (RFC 3501 §6.4.8, §9: `*` is the
-// largest number or UID in use). nullopt when a message number lies outside the view (the command then
-// fails for that reason, not for an expunge).
-std::optional<std::vector<std::uint32_t>> resolve(const proto::SequenceSet& set, bool uid,
-                                                  const std::vector<std::uint32_t>& view) {
-  std::vector<std::uint32_t> out;
-  const std::uint32_t star = uid ? (view.empty() ? 0 : view.back()) : static_cast<std::uint32_t>(view.size());
-  for (const auto& r : set.ranges) {
-    const std::uint32_t a = r.first == proto::seq_star ? star : r.first;
-    const std::uint32_t b = r.last == proto::seq_star ? star : r.last;
-    const std::uint32_t lo = std::min(a, b), hi = std::max(a, b);
-    if (uid) {
-      for (auto it = std::lower_bound(view.begin(), view.end(), lo); it != view.end() && *it <= hi; ++it) {
-        out.push_back(*it);
-      }
-    } else {
-      if (lo == 0 || hi > view.size()) return std::nullopt;
-      out.insert(out.end(), view.begin() + (lo - 1), view.begin() + hi);
-    }
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 // The live UIDs of the probed mailbox, or nullopt when it is gone, renamed or another instance.
@@ -154,6 +140,32 @@ void check_copy(Ctx& ctx, ClientState& c, const proto::Command& cmd, const Polic
   }
 }
 
+// EXP-3 (RFC 2180 §4.3): SEARCH ALL returns every message live throughout, may leave out those another session
+// expunged (the client was not told yet), and returns nothing outside the session's view.
+void check_search(Ctx& ctx, const proto::Command& cmd, const PolicyProbe& p, const std::vector<std::uint32_t>& live,
+                  EventIndex index) {
+  std::vector<std::uint32_t> hits = p.hits;
+  if (!cmd.uid) {
+    for (std::uint32_t& h : hits) h = h >= 1 && h <= p.session_view.size() ? p.session_view[h - 1] : 0;
+  }
+  std::sort(hits.begin(), hits.end());
+  for (std::uint32_t h : hits) {
+    if (h != 0 && contains(p.named, h)) continue;
+    ctx.rep.report("EXP-3", {index}, {p.sent},
+                   "SEARCH ALL returned a message that is not in the session's view (" +
+                       std::string(cmd.uid ? "UID " : "number ") + (h == 0 ? std::string("out of range") : n(h)) +
+                       "); it may leave out expunged messages, never add others (RFC 2180 §4.3).");
+    return;
+  }
+  for (std::uint32_t u : p.named) {
+    if (!contains(live, u) || contains(hits, u)) continue;
+    ctx.rep.report("EXP-3", {index}, {p.sent},
+                   "SEARCH ALL left out UID " + n(u) + ", which was live throughout; only messages another session "
+                   "expunged may be left out (RFC 2180 §4.3).");
+    return;
+  }
+}
+
 bool changes_names(CommandKind k) {
   return k == CommandKind::Create || k == CommandKind::Delete || k == CommandKind::Rename;
 }
@@ -180,6 +192,15 @@ bool name_change_in_flight(const Ctx& ctx) {
   return false;
 }
 
+// MBX-4: the clean RENAME of an ancestor of a scoped name, when no name changed since (the child is gone).
+const CrossState::Deleted* renamed_parent(const Ctx& ctx, const std::string& name) {
+  for (auto pos = name.rfind('/'); pos != std::string::npos && pos > 0; pos = name.rfind('/', pos - 1)) {
+    const auto it = ctx.cross.renamed.find(name.substr(0, pos));
+    if (it != ctx.cross.renamed.end() && it->second.names_sent == ctx.cross.names_sent) return &it->second;
+  }
+  return nullptr;
+}
+
 // MBX-1: a lookup of a name deleted since with no name change after, by a client that does not hold it.
 void lookup_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   std::string name;
@@ -190,9 +211,13 @@ void lookup_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
   if (m != nullptr && (cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine)) name = m->mailbox;
   if (name.empty() || c.lookup_probe.active || !c.authenticated || c.selects > 0) return;
   if (c.view.valid && c.view.mailbox == name) return;  // a holder may keep the ghost (RFC 2180 §3.2)
-  const auto it = ctx.cross.deleted.find(scoped(c, name));
-  if (it == ctx.cross.deleted.end() || it->second.names_sent != ctx.cross.names_sent) return;
-  c.lookup_probe = LookupProbe{true, index, scoped(c, name)};
+  const std::string key = scoped(c, name);
+  if (const auto it = ctx.cross.deleted.find(key);
+      it != ctx.cross.deleted.end() && it->second.names_sent == ctx.cross.names_sent) {
+    c.lookup_probe = LookupProbe{true, index, key};
+    return;
+  }
+  if (renamed_parent(ctx, key) != nullptr) c.lookup_probe = LookupProbe{true, index, key};
 }
 
 void lookup_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool ok, const Inflight& f,
@@ -200,8 +225,16 @@ void lookup_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool 
   if (!c.lookup_probe.active || c.lookup_probe.sent != f.sent) return;
   const LookupProbe p = std::move(c.lookup_probe);
   c.lookup_probe = {};
+  if (!ok) return;
+  if (const CrossState::Deleted* r = renamed_parent(ctx, p.name)) {
+    ctx.rep.report("MBX-4", {index}, {f.sent, r->done},
+                   std::string(proto::command_name(cmd.kind)) + " of a mailbox succeeded under a name whose parent "
+                   "was renamed away, and no command since could have re-created it; RENAME moves the inferior "
+                   "hierarchical names too (RFC 3501 §6.3.5).");
+    return;
+  }
   const auto it = ctx.cross.deleted.find(p.name);
-  if (!ok || it == ctx.cross.deleted.end() || it->second.names_sent != ctx.cross.names_sent) return;
+  if (it == ctx.cross.deleted.end() || it->second.names_sent != ctx.cross.names_sent) return;
   ctx.rep.report("MBX-1", {index}, {f.sent, it->second.done},
                  std::string(proto::command_name(cmd.kind)) + " of a mailbox succeeded after its DELETE succeeded, "
                  "and no command since could have re-created the name; a deleted mailbox is gone for every session "
@@ -216,6 +249,11 @@ void name_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex i
   const auto* del = std::get_if<proto::MailboxArgs>(&cmd.args);
   if (cmd.kind == CommandKind::Delete && del != nullptr && !others) {
     c.delete_probe = NameProbe{true, index, del->mailbox, 0, ctx.cross.names_sent};
+  }
+  const auto* ren = std::get_if<proto::RenameArgs>(&cmd.args);
+  if (cmd.kind == CommandKind::Rename && ren != nullptr && !others && ren->from != "INBOX" &&
+      ren->to.rfind(ren->from + "/", 0) != 0) {
+    c.rename_probe = NameProbe{true, index, ren->from, 0, ctx.cross.names_sent};
   }
   const auto name = refusable_name(ctx, cmd);
   if (!name || ctx.oracle == nullptr || !ctx.options.policy_known || others) return;
@@ -248,6 +286,11 @@ void name_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool ok
     c.delete_probe = {};
     if (ok && d.names_sent == ctx.cross.names_sent) ctx.cross.deleted[scoped(c, d.name)] = {index, d.names_sent};
   }
+  if (c.rename_probe.active && c.rename_probe.sent == f.sent) {
+    const NameProbe r = std::move(c.rename_probe);
+    c.rename_probe = {};
+    if (ok && r.names_sent == ctx.cross.names_sent) ctx.cross.renamed[scoped(c, r.name)] = {index, r.names_sent};
+  }
   lookup_completed(ctx, c, cmd, ok, f, index);
   if (!c.name_probe.active || c.name_probe.sent != f.sent) return;
   const NameProbe p = std::move(c.name_probe);
@@ -278,6 +321,12 @@ void check_move(Ctx& ctx, const PolicyProbe& p, const std::vector<std::uint32_t>
 
 }  // namespace
 
+void policy_search_hits(ClientState& c, const proto::SearchData& s) {
+  if (c.probe.active && !c.probe.session_view.empty()) {
+    c.probe.hits.insert(c.probe.hits.end(), s.numbers.begin(), s.numbers.end());
+  }
+}
+
 void policy_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   if (c.probe.active) c.probe.clean = false;
   name_sent(ctx, c, cmd, index);
@@ -294,12 +343,13 @@ void policy_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
   PolicyProbe p;
   p.active = true;
   p.sent = index;
+  if (search_all(cmd)) p.session_view = view;
   p.mailbox = c.view.mailbox;
   p.uidvalidity = c.view.uidvalidity;
   p.read_only = c.view.read_only;
   const auto live = live_uids(ctx, p);
   if (!live) return;
-  auto named = resolve(set_of(cmd), cmd.uid, view);
+  auto named = resolve_in_view(set_of(cmd), cmd.uid, view);
   if (!named || named->empty()) return;
   p.named = std::move(*named);
   for (std::uint32_t u : p.named) {
@@ -333,6 +383,9 @@ void policy_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const
   }
   const bool ok = st.condition == proto::Condition::Ok;
   switch (cmd.kind) {
+    case CommandKind::Search:
+      if (ok) check_search(ctx, cmd, p, *live, index);
+      break;
     case CommandKind::Fetch: check_fetch(ctx, p, s, ok, index); break;
     case CommandKind::Store: check_store(ctx, cmd, p, st, index); break;
     case CommandKind::Copy:

@@ -1,6 +1,11 @@
-// White-box [O] rules through the StoreOracle: message data matches the stored message (SEQ-9), and at a
-// checkpoint (NOOP/CHECK, NOTIFY SET) the client's view equals the server session's (SEQ-14, NTF-3).
+// White-box [O] rules through the StoreOracle: message data matches the stored message (SEQ-9), at a
+// checkpoint (NOOP/CHECK, NOTIFY SET) the client's view equals the server session's (SEQ-14, NTF-3), and what
+// STORE, COPY/APPEND, RENAME and EXPUNGE did to the store (FLG-1..3, CPY-1, MBX-4, MBX-5, MOD-3).
 #include <algorithm>
+#include <cctype>
+#include <iterator>
+
+#include "model/store.hpp"
 
 #include "sim/check_internal.hpp"
 
@@ -79,6 +84,448 @@ void store_checkpoint(Ctx& ctx, const ClientState& c, const char* rule, EventInd
       return;
     }
   }
+}
+
+}  // namespace imaplab::sim::detail
+
+// ---- STORE, COPY/APPEND, RENAME and EXPUNGE against the true store ---------------------------------------
+// FLG-1, FLG-2, FLG-3 (a STORE's effect on the flags), CPY-1 (a failed COPY/APPEND), MBX-4 and MBX-5 (RENAME),
+// MOD-3 (EXPUNGE/CLOSE). Each compares the store when the command was sent with the store at its reply, and
+// judges only when no other command that could explain the difference ran meanwhile (the *_sent counters).
+
+namespace imaplab::sim::detail {
+namespace {
+
+using proto::CommandKind;
+
+// Probes copy flag lists and UID lists; bounded, so an event stays cheap.
+constexpr std::size_t store_probe_uids_max = 256;     // messages one STORE probe follows
+constexpr std::size_t flags_due_max = 64;             // FLG-2 obligations per client
+constexpr std::size_t required_flags_max = 256;       // FLG-3 requirements kept at once
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// Flags compare case-insensitively (RFC 3501 §2.3.2); \Recent is per session and never stored.
+std::vector<std::string> normalized(const std::vector<std::string>& flags) {
+  std::vector<std::string> out;
+  for (const auto& f : flags) {
+    std::string l = lower(f);
+    if (l != "\\recent") out.push_back(std::move(l));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool is_shared(const std::string& name) {
+  const std::string root = model::shared_root;
+  return name == root || name.rfind(root + model::delimiter, 0) == 0;
+}
+
+bool iequal(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+
+std::string flag_list(const std::vector<std::string>& flags) {
+  std::string out;
+  for (const auto& f : flags) out += (out.empty() ? "" : " ") + f;
+  return "(" + out + ")";
+}
+
+// Whether any client has a command of the kind `pred` accepts in flight.
+template <class Pred>
+bool any_in_flight(const Ctx& ctx, Pred pred) {
+  for (const auto& [id, other] : ctx.clients) {
+    for (const Inflight& f : other.inflight) {
+      if (ctx.log[f.sent].command && pred(*ctx.log[f.sent].command)) return true;
+    }
+  }
+  return false;
+}
+
+bool writes_flags(const proto::Command& cmd) {
+  return cmd.kind == CommandKind::Store || cmd.kind == CommandKind::Fetch;
+}
+
+bool removes_flags(const proto::Command& cmd) {
+  const auto* a = std::get_if<proto::StoreArgs>(&cmd.args);
+  return cmd.kind == CommandKind::Store && (a == nullptr || a->mode != proto::StoreMode::Add);
+}
+
+bool adds_messages(const proto::Command& cmd) {
+  return cmd.kind == CommandKind::Append || cmd.kind == CommandKind::Copy || cmd.kind == CommandKind::Move;
+}
+
+bool changes_names(const proto::Command& cmd) {
+  return cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete || cmd.kind == CommandKind::Rename;
+}
+
+// The mailbox (UIDVALIDITY) a flag change by `c` goes to; 0 (every mailbox) when the oracle cannot confirm its
+// view: a mailbox renamed under a holder, a selection in transition.
+std::uint32_t flag_target(const Ctx& ctx, const ClientState& c) {
+  if (!c.view_usable() || c.view.uidvalidity == 0) return 0;
+  const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
+  return info && info->uidvalidity == c.view.uidvalidity ? c.view.uidvalidity : 0;
+}
+
+// How many flag changes may have reached mailbox `uidvalidity` (its own and the unconfirmed ones).
+std::uint64_t changes_to(const std::map<std::uint32_t, std::uint64_t>& sent, std::uint32_t uidvalidity) {
+  const auto own = sent.find(uidvalidity), any = sent.find(0);
+  return (own == sent.end() ? 0 : own->second) + (any == sent.end() ? 0 : any->second);
+}
+
+void count_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd) {
+  if (adds_messages(cmd)) ++ctx.cross.adders_sent;
+  if (!writes_flags(cmd)) return;
+  const std::uint32_t target = flag_target(ctx, c);
+  ++ctx.cross.flag_writers_sent[target];
+  if (removes_flags(cmd)) ++ctx.cross.flag_removers_sent[target];
+}
+
+// The flags of `uid` in the client's mailbox now, or nullopt when it (or that instance of the mailbox) is gone.
+// The store's mailbox `name` as `user` names it, when the oracle surely resolves it to that mailbox.
+std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std::string& user,
+                                                       const std::string& name) {
+  if (ctx.oracle == nullptr || user.empty()) return std::nullopt;
+  auto info = ctx.oracle->model().mailbox(name);
+  // The model resolves a plain name as its first user sees it: a personal mailbox must be this user's.
+  if (!info || (!is_shared(info->name) && info->owner != user)) return std::nullopt;
+  return info;
+}
+
+std::optional<std::vector<std::string>> flags_now(const Ctx& ctx, const std::string& user, const std::string& mailbox,
+                                                  std::uint32_t uidvalidity, std::uint32_t uid) {
+  const auto info = users_mailbox(ctx, user, mailbox);
+  if (!info || info->uidvalidity != uidvalidity) return std::nullopt;
+  auto flags = ctx.oracle->model().flags(mailbox, uid);
+  if (!flags) return std::nullopt;
+  return normalized(*flags);
+}
+
+// ---- STORE: FLG-1, FLG-2, FLG-3 ----
+
+void start_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  const auto* a = std::get_if<proto::StoreArgs>(&cmd.args);
+  if (a == nullptr || a->unchanged_since || c.store_probe.active) return;
+  // The session's view at the server's execution is the one read here only when nothing else of this client
+  // is in flight and nothing is told to it between commands (no IDLE, no NOTIFY).
+  if (!c.inflight.empty() || c.idle || c.notifies > 0 || c.notify.active || c.bye || !c.view_usable()) return;
+  const auto session = ctx.oracle->session_of(c.id);
+  const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
+  if (!session || !info || info->uidvalidity != c.view.uidvalidity || c.view.uidvalidity == 0) return;
+  StoreProbe p;
+  p.session_view = ctx.oracle->model().session_view(*session);
+  if (p.session_view.size() > store_probe_uids_max * 16) return;
+  auto named = resolve_in_view(a->set, cmd.uid, p.session_view);
+  if (!named || named->empty() || named->size() > store_probe_uids_max) return;
+  for (std::uint32_t u : *named) {
+    auto flags = ctx.oracle->model().flags(c.view.mailbox, u);
+    if (!flags) continue;  // expunged by another session: RFC 2180 §4.2 (EXP-2) judges those
+    p.named.push_back(u);
+    p.before.push_back(normalized(*flags));
+  }
+  if (p.named.empty()) return;
+  p.active = true;
+  p.sent = index;
+  p.mailbox = c.view.mailbox;
+  p.uidvalidity = c.view.uidvalidity;
+  p.writers_quiet = !any_in_flight(ctx, writes_flags);
+  p.writers_sent = changes_to(ctx.cross.flag_writers_sent, p.uidvalidity);
+  p.removers_quiet = !any_in_flight(ctx, removes_flags);
+  p.removers_sent = changes_to(ctx.cross.flag_removers_sent, p.uidvalidity);
+  c.store_probe = std::move(p);
+}
+
+// FLG-3: every flag a +FLAGS set that no command since could have removed is still set.
+void check_required_flags(Ctx& ctx, EventIndex index) {
+  auto& reqs = ctx.cross.required_flags;
+  for (auto it = reqs.begin(); it != reqs.end() && !ctx.rep.stopped();) {
+    std::optional<std::vector<std::string>> now;
+    if (it->removers_sent == changes_to(ctx.cross.flag_removers_sent, it->uidvalidity)) {
+      now = flags_now(ctx, it->user, it->mailbox, it->uidvalidity, it->uid);
+    }
+    if (!now) {
+      it = reqs.erase(it);  // a removal may have run, or the message is gone: nothing left to require
+      continue;
+    }
+    if (!std::binary_search(now->begin(), now->end(), lower(it->flag))) {
+      ctx.rep.report("FLG-3", {index}, {it->sent, it->done},
+                     "UID " + std::to_string(it->uid) + " of \"" + it->mailbox + "\" lost " + it->flag +
+                         ", which the +FLAGS below set, although no command that removes flags was sent since; "
+                         "the STORE answered here must have written back a stale flag list instead of adding "
+                         "its flags atomically (store now: " + flag_list(*now) + ").");
+      reqs.erase(it);
+      return;
+    }
+    ++it;
+  }
+}
+
+// A +FLAGS that ran with no flag removal anywhere: its flags are set now (FLG-3), and stay set (requirements).
+void check_added_flags(Ctx& ctx, ClientState& c, const proto::StoreArgs& a, const StoreProbe& p,
+                       const std::vector<std::optional<std::vector<std::string>>>& after, EventIndex index) {
+  if (a.mode != proto::StoreMode::Add || !p.removers_quiet ||
+      changes_to(ctx.cross.flag_removers_sent, p.uidvalidity) != p.removers_sent) {
+    return;
+  }
+  for (std::size_t i = 0; i < p.named.size() && !ctx.rep.stopped(); ++i) {
+    if (!after[i]) continue;
+    for (const auto& flag : a.flags) {
+      if (iequal(flag, "\\Recent")) continue;
+      if (!std::binary_search(after[i]->begin(), after[i]->end(), lower(flag))) {
+        ctx.rep.report("FLG-3", {index}, {p.sent},
+                       "STORE +FLAGS " + flag + " answered OK, yet UID " + std::to_string(p.named[i]) + " of \"" +
+                           p.mailbox + "\" does not have it (store: " + flag_list(*after[i]) + "); no command "
+                           "that removes flags ran meanwhile, so a concurrent STORE overwrote the flag list.");
+        return;
+      }
+      if (ctx.cross.required_flags.size() >= required_flags_max) ctx.cross.required_flags.pop_front();
+      ctx.cross.required_flags.push_back({p.mailbox, c.user, p.uidvalidity, p.named[i], flag, p.sent, index,
+                                          p.removers_sent});
+    }
+  }
+}
+
+// FLG-1: without .SILENT, each message whose flags this STORE changed gets a FETCH with FLAGS.
+void check_store_fetches(Ctx& ctx, const proto::StoreArgs& a, const StoreProbe& p, const std::vector<bool>& changed,
+                         EventIndex index) {
+  if (a.silent || p.renumbered) return;
+  for (std::size_t i = 0; i < p.named.size(); ++i) {
+    if (!changed[i] || std::find(p.fetched.begin(), p.fetched.end(), p.named[i]) != p.fetched.end()) continue;
+    ctx.rep.report("FLG-1", {index}, {p.sent},
+                   "this STORE changed the flags of UID " + std::to_string(p.named[i]) + " (from " +
+                       flag_list(p.before[i]) + ") but sent no FETCH with its FLAGS; without .SILENT the server "
+                       "returns the updated value (RFC 3501 §6.4.6).");
+    return;
+  }
+}
+
+bool view_knows(const View& v, std::uint32_t uid) {
+  return std::any_of(v.entries.begin(), v.entries.end(), [&](const ViewEntry& e) { return e.uid == uid; });
+}
+
+// FLG-2: every other session that has the mailbox selected is now due a FETCH for each changed message.
+void add_flags_due(Ctx& ctx, const ClientState& author, const StoreProbe& p, const std::vector<bool>& changed,
+                   EventIndex index) {
+  for (auto& [id, b] : ctx.clients) {
+    if (id == author.id || !b.connected || b.bye || !b.view_usable() || b.notify.used || b.notifies > 0) continue;
+    if (b.view.mailbox != p.mailbox || b.view.uidvalidity != p.uidvalidity || b.view.selected_at >= p.sent) continue;
+    for (std::size_t i = 0; i < p.named.size(); ++i) {
+      if (!changed[i] || b.flags_due.size() >= flags_due_max || !view_knows(b.view, p.named[i])) continue;
+      b.flags_due.push_back(FlagDue{p.named[i], p.before[i], p.sent, index});
+    }
+  }
+}
+
+void finish_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                        const Inflight& f, EventIndex index) {
+  if (!c.store_probe.active || c.store_probe.sent != f.sent) return;
+  const StoreProbe p = std::move(c.store_probe);
+  c.store_probe = {};
+  if (st.condition != proto::Condition::Ok || st.code || c.bye) return;  // [MODIFIED] etc.: partial by design
+  const auto& a = std::get<proto::StoreArgs>(cmd.args);
+  std::vector<std::optional<std::vector<std::string>>> after;
+  std::vector<bool> changed;
+  for (std::size_t i = 0; i < p.named.size(); ++i) {
+    after.push_back(flags_now(ctx, c.user, p.mailbox, p.uidvalidity, p.named[i]));
+    changed.push_back(after.back() && *after.back() != p.before[i]);
+  }
+  check_added_flags(ctx, c, a, p, after, index);
+  // Only when no other session could change flags meanwhile is a difference this STORE's doing.
+  if (!p.writers_quiet || changes_to(ctx.cross.flag_writers_sent, p.uidvalidity) != p.writers_sent ||
+      ctx.rep.stopped()) {
+    return;
+  }
+  check_store_fetches(ctx, a, p, changed, index);
+  add_flags_due(ctx, c, p, changed, index);
+}
+
+// ---- COPY/APPEND, RENAME, EXPUNGE: CPY-1, MBX-4, MBX-5, MOD-3 ----
+
+// The mailbox a command may change, as the client names it; empty when the command is not probed.
+std::string snapshot_target(const ClientState& c, const proto::Command& cmd) {
+  switch (cmd.kind) {
+    case CommandKind::Append: return std::get_if<proto::AppendArgs>(&cmd.args) ? std::get<proto::AppendArgs>(cmd.args).mailbox : "";
+    case CommandKind::Copy:
+    case CommandKind::Move: return std::get_if<proto::CopyArgs>(&cmd.args) ? std::get<proto::CopyArgs>(cmd.args).mailbox : "";
+    case CommandKind::Rename: return std::get_if<proto::RenameArgs>(&cmd.args) ? std::get<proto::RenameArgs>(cmd.args).from : "";
+    case CommandKind::Expunge:
+    case CommandKind::UidExpunge:
+    case CommandKind::Close: return c.view_usable() && c.view.uidvalidity != 0 ? c.view.mailbox : "";
+    default: return "";
+  }
+}
+
+void start_snapshot(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  if (c.snapshot.active || c.bye) return;
+  const std::string target = snapshot_target(c, cmd);
+  if (target.empty()) return;
+  const auto info = oracle_mailbox(ctx, c, target);
+  if (!info || info->uids.size() > store_probe_uids_max * 16) return;
+  const bool expunge = cmd.kind == CommandKind::Expunge || cmd.kind == CommandKind::UidExpunge || cmd.kind == CommandKind::Close;
+  if (expunge && info->uidvalidity != c.view.uidvalidity) return;
+  SnapshotProbe p;
+  p.active = true;
+  p.sent = index;
+  p.mailbox = target;
+  p.before = *info;
+  p.adders_quiet = !any_in_flight(ctx, adds_messages);
+  p.adders_sent = ctx.cross.adders_sent;
+  p.names_quiet = !any_in_flight(ctx, changes_names);
+  p.names_sent = ctx.cross.names_sent;
+  c.snapshot = std::move(p);
+}
+
+bool adders_quiet(const Ctx& ctx, const SnapshotProbe& p) {
+  return p.adders_quiet && ctx.cross.adders_sent == p.adders_sent;
+}
+
+// CPY-1: a COPY/APPEND that failed added nothing to the destination (no other command could add meanwhile).
+void check_failed_copy(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const SnapshotProbe& p,
+                       const model::Model::MailboxInfo& now, EventIndex index) {
+  if (!adders_quiet(ctx, p) || now.uidvalidity != p.before.uidvalidity) return;
+  std::vector<std::uint32_t> added;
+  std::set_difference(now.uids.begin(), now.uids.end(), p.before.uids.begin(), p.before.uids.end(),
+                      std::back_inserter(added));
+  if (added.empty() && now.uidnext == p.before.uidnext) return;
+  ctx.rep.report("CPY-1", {index}, {p.sent},
+                 std::string(proto::command_name(cmd.kind)) + " failed, yet \"" + p.mailbox + "\" changed: " +
+                     std::to_string(added.size()) + " new message(s), UIDNEXT " + std::to_string(p.before.uidnext) +
+                     " -> " + std::to_string(now.uidnext) + "; a failed " + proto::command_name(cmd.kind) +
+                     " must leave the destination as it was (client " + std::to_string(c.id) + ").");
+}
+
+// MBX-5: after RENAME INBOX, INBOX is empty (nothing could add to it meanwhile).
+void check_inbox_renamed(Ctx& ctx, const SnapshotProbe& p, const model::Model::MailboxInfo& now, EventIndex index) {
+  if (!adders_quiet(ctx, p) || now.uids.empty()) return;
+  ctx.rep.report("MBX-5", {index}, {p.sent},
+                 "RENAME INBOX succeeded but INBOX still holds " + std::to_string(now.uids.size()) + " of its " +
+                     std::to_string(p.before.uids.size()) + " messages (first UID " + std::to_string(now.uids.front()) +
+                     "); renaming INBOX moves all its messages and leaves INBOX empty.");
+}
+
+// MBX-4: after RENAME a b, no mailbox is left under "a/" (no other name change could create one meanwhile).
+void check_children_moved(Ctx& ctx, const ClientState& c, const proto::RenameArgs& a, const SnapshotProbe& p,
+                          EventIndex index) {
+  if (!p.names_quiet || ctx.cross.names_sent != p.names_sent) return;
+  const std::string prefix = a.from + model::delimiter;
+  for (const auto& info : ctx.oracle->model().mailboxes()) {
+    if (info.name.rfind(prefix, 0) != 0 || (!is_shared(a.from) && info.owner != c.user)) continue;
+    ctx.rep.report("MBX-4", {index}, {p.sent},
+                   "RENAME \"" + a.from + "\" succeeded but its child \"" + info.name + "\" is still under the old "
+                   "name; the inferior hierarchical names must be renamed too.");
+    return;
+  }
+}
+
+// MOD-3: when messages left the mailbox during this EXPUNGE/CLOSE, HIGHESTMODSEQ went up.
+void check_expunge_modseq(Ctx& ctx, const proto::Command& cmd, const SnapshotProbe& p,
+                          const model::Model::MailboxInfo& now, EventIndex index) {
+  if (now.uidvalidity != p.before.uidvalidity) return;
+  std::vector<std::uint32_t> removed;
+  std::set_difference(p.before.uids.begin(), p.before.uids.end(), now.uids.begin(), now.uids.end(),
+                      std::back_inserter(removed));
+  if (removed.empty() || now.highestmodseq > p.before.highestmodseq) return;
+  ctx.rep.report("MOD-3", {index}, {p.sent},
+                 std::string(proto::command_name(cmd.kind)) + " removed UID " + std::to_string(removed.front()) +
+                     (removed.size() > 1 ? " and " + std::to_string(removed.size() - 1) + " more" : std::string()) +
+                     " from \"" + p.mailbox + "\" but HIGHESTMODSEQ stayed " + std::to_string(now.highestmodseq) +
+                     "; an expunge is a change and needs a new mod-sequence (RFC 4551 §3.1.2, RFC 5162 §3.5).");
+}
+
+void finish_snapshot(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                     const Inflight& f, EventIndex index) {
+  if (!c.snapshot.active || c.snapshot.sent != f.sent) return;
+  const SnapshotProbe p = std::move(c.snapshot);
+  c.snapshot = {};
+  const bool ok = st.condition == proto::Condition::Ok;
+  const auto now = oracle_mailbox(ctx, c, p.mailbox);
+  switch (cmd.kind) {
+    case CommandKind::Append:
+    case CommandKind::Copy:
+    case CommandKind::Move:
+      if (!ok && now) check_failed_copy(ctx, c, cmd, p, *now, index);
+      break;
+    case CommandKind::Rename: {
+      const auto& a = std::get<proto::RenameArgs>(cmd.args);
+      if (ok && iequal(a.from, "INBOX") && now) check_inbox_renamed(ctx, p, *now, index);
+      if (ok && !iequal(a.from, "INBOX")) check_children_moved(ctx, c, a, p, index);
+      break;
+    }
+    default:
+      if (ok && now) check_expunge_modseq(ctx, cmd, p, *now, index);
+      break;
+  }
+}
+
+}  // namespace
+
+std::optional<model::Model::MailboxInfo> oracle_mailbox(const Ctx& ctx, const ClientState& c,
+                                                        const std::string& name) {
+  return users_mailbox(ctx, c.user, name);
+}
+
+void oracle_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  count_sent(ctx, c, cmd);
+  if (ctx.oracle == nullptr || !c.authenticated) return;
+  if (cmd.kind == CommandKind::Store) start_store_probe(ctx, c, cmd, index);
+  start_snapshot(ctx, c, cmd, index);
+}
+
+void oracle_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                      const Inflight& f, EventIndex index) {
+  if (ctx.oracle == nullptr) return;
+  if (cmd.kind == CommandKind::Store) {
+    finish_store_probe(ctx, c, cmd, st, f, index);
+    if (!ctx.rep.stopped()) check_required_flags(ctx, index);
+  }
+  if (!ctx.rep.stopped()) finish_snapshot(ctx, c, cmd, st, f, index);
+}
+
+void store_probe_fetch(ClientState& c, std::uint32_t msn, const proto::FetchData& fetch) {
+  StoreProbe& p = c.store_probe;
+  if (!p.active) return;
+  std::uint32_t uid = 0;
+  bool flags = false;
+  for (const auto& a : fetch.atts) {
+    if (a.kind == proto::MsgAtt::Kind::Uid) uid = static_cast<std::uint32_t>(a.number);
+    if (a.kind == proto::MsgAtt::Kind::Flags) flags = true;
+  }
+  if (!flags) return;
+  if (uid == 0 && !p.renumbered && msn >= 1 && msn <= p.session_view.size()) uid = p.session_view[msn - 1];
+  if (uid != 0) p.fetched.push_back(uid);
+}
+
+void flags_told(ClientState& c, std::uint32_t uid, bool expunged) {
+  if (expunged) c.store_probe.renumbered = true;
+  if (uid == 0) {
+    if (expunged) c.flags_due.clear();  // which message went away is unknown: drop what cannot be judged
+    return;
+  }
+  std::erase_if(c.flags_due, [&](const FlagDue& d) { return d.uid == uid; });
+}
+
+void check_flags_due(Ctx& ctx, ClientState& c, const Inflight& f, EventIndex index) {
+  if (ctx.oracle == nullptr || c.flags_due.empty()) return;
+  const auto session = ctx.oracle->session_of(c.id);
+  std::vector<FlagDue> keep;
+  for (const FlagDue& d : c.flags_due) {
+    if (d.change_done >= f.sent) {
+      keep.push_back(d);  // the change may have committed after this NOOP ran
+      continue;
+    }
+    if (ctx.rep.stopped() || !session || !c.view_usable()) continue;
+    const auto now = flags_now(ctx, c.user, c.view.mailbox, c.view.uidvalidity, d.uid);
+    const auto view = ctx.oracle->model().session_view(*session);
+    if (!now || *now == d.before || std::find(view.begin(), view.end(), d.uid) == view.end()) continue;
+    ctx.rep.report("FLG-2", {index}, {d.change_sent, d.change_done},
+                   "another session changed the flags of UID " + std::to_string(d.uid) + " in \"" + c.view.mailbox +
+                       "\" (from " + flag_list(d.before) + " to " + flag_list(*now) + ") before this NOOP/CHECK, "
+                       "which completed without a FETCH telling this session; status updates are sent as "
+                       "untagged data (RFC 3501 §5.2, §6.1.2).");
+  }
+  c.flags_due = std::move(keep);
 }
 
 }  // namespace imaplab::sim::detail

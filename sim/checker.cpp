@@ -74,6 +74,39 @@ const Inflight* ClientState::find_inflight(proto::CommandKind kind, bool uid,
   return nullptr;
 }
 
+bool changes_messages(proto::CommandKind k) {
+  using K = proto::CommandKind;
+  switch (k) {
+    case K::Capability: case K::Noop: case K::Logout: case K::StartTls: case K::Authenticate: case K::Login:
+    case K::List: case K::Lsub: case K::Status: case K::Search: case K::Check: case K::Idle: case K::Notify:
+    case K::Subscribe: case K::Unsubscribe: case K::Enable:
+      return false;
+    default: return true;
+  }
+}
+
+std::optional<std::vector<std::uint32_t>> resolve_in_view(const proto::SequenceSet& set, bool uid,
+                                                          const std::vector<std::uint32_t>& view) {
+  std::vector<std::uint32_t> out;
+  const std::uint32_t star = uid ? (view.empty() ? 0 : view.back()) : static_cast<std::uint32_t>(view.size());
+  for (const auto& r : set.ranges) {
+    const std::uint32_t a = r.first == proto::seq_star ? star : r.first;
+    const std::uint32_t b = r.last == proto::seq_star ? star : r.last;
+    const std::uint32_t lo = std::min(a, b), hi = std::max(a, b);
+    if (uid) {
+      for (auto it = std::lower_bound(view.begin(), view.end(), lo); it != view.end() && *it <= hi; ++it) {
+        out.push_back(*it);
+      }
+    } else {
+      if (lo == 0 || hi > view.size()) return std::nullopt;
+      out.insert(out.end(), view.begin() + (lo - 1), view.begin() + hi);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::uint64_t fnv1a(const std::string& bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char ch : bytes) {

@@ -38,6 +38,7 @@ class Hunt {
   }
 
   bool out_of_budget() const {
+    if (stopped_.load()) return true;
     if (options_.runs && next_run_.load() >= options_.runs) return true;
     return options_.seconds > 0 && elapsed() >= options_.seconds;
   }
@@ -50,6 +51,7 @@ class Hunt {
     fixed["strategy"] = options_.strategies[(index / options_.policies.size()) % options_.strategies.size()];
     if (options_.clients) fixed["clients"] = std::to_string(*options_.clients);
     if (options_.commands) fixed["commands"] = std::to_string(*options_.commands);
+    if (!options_.bugs.empty()) fixed["bugs"] = options_.bugs.to_string();
     return RunConfig::swarm(seed, fixed);
   }
 
@@ -61,6 +63,8 @@ class Hunt {
       RunOptions run_options;
       run_options.record_trace = false;  // re-run with a trace only when it fails
       RunResult result = run_simulation(config, run_options);
+      double finished = elapsed();  // before any re-run for a trace: detection time is the hunt's own work
+      if (result.violation) note_detection(config, *result.violation, result.stats.commands, finished);
       std::optional<HuntFinding> finding;
       if (result.violation) finding = make_finding(config, *result.violation);
       record(config, result, std::move(finding));
@@ -94,6 +98,16 @@ class Hunt {
     return f;
   }
 
+  // Remembers the first violation of each rule, and ends the hunt when it is the rule it was told to stop at.
+  void note_detection(const RunConfig& config, const Violation& violation, std::uint64_t commands, double at) {
+    std::lock_guard lock(mutex_);
+    // With one job this run is recorded right after; with several, runs still in flight are not counted.
+    HuntDetection d{config.seed, summary_.runs + 1, summary_.commands + commands, at};
+    summary_.first_by_rule.emplace(violation.rule, d);
+    if (options_.stop_at_rule && (*options_.stop_at_rule == "*" || *options_.stop_at_rule == violation.rule))
+      stopped_ = true;
+  }
+
   void record(const RunConfig& config, const RunResult& result, std::optional<HuntFinding> finding) {
     std::lock_guard lock(mutex_);
     std::string policy = config.policy.to_string();
@@ -124,6 +138,7 @@ class Hunt {
   HuntProgress progress_;
   std::chrono::steady_clock::time_point start_;
   std::atomic<std::uint64_t> next_run_{0};
+  std::atomic<bool> stopped_{false};  // stop_at_rule was seen
   std::mutex mutex_;
   HuntSummary summary_;
   std::map<std::string, std::uint32_t> minimized_per_rule_;

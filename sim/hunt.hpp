@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/bugs.hpp"
 #include "model/policy.hpp"
 #include "sim/trace.hpp"
 
@@ -26,6 +27,8 @@ struct HuntOptions {
   std::uint32_t shard_index = 0, shard_count = 1;  // --shard K/N is index K-1 of N
   std::uint32_t minimize_per_rule = 2;       // failing runs minimized (and kept) per rule
   std::uint32_t minimize_runs = 600;         // replays per minimization
+  model::BugSet bugs;                        // bug zoo: planted bugs switched on in every run
+  std::optional<std::string> stop_at_rule;   // end the hunt at the first violation of this rule ("*": any)
 };
 
 struct HuntFinding {
@@ -34,6 +37,14 @@ struct HuntFinding {
   Trace trace;        // minimized when it was among the first minimize_per_rule of its rule
   bool minimized = false;
   std::size_t commands_before = 0, commands_after = 0;
+};
+
+// When a hunt first saw a rule fail, and how much work it took to get there (this run included).
+struct HuntDetection {
+  std::uint64_t seed = 0;
+  std::uint64_t runs = 0;       // runs finished, the detecting one included
+  std::uint64_t commands = 0;   // client commands sent in those runs
+  double wall_seconds = 0;      // from the hunt's start to the end of the detecting run
 };
 
 struct HuntRow {  // one line of the summary: per policy and rule
@@ -48,6 +59,7 @@ struct HuntSummary {
   std::map<std::pair<std::string, std::string>, std::uint64_t> by_rule;  // (policy, rule) -> violations
   std::map<std::string, std::uint64_t> by_strategy_runs;
   std::vector<HuntFinding> findings;
+  std::map<std::string, HuntDetection> first_by_rule;  // rule -> its first violation
 };
 
 // Progress is reported from worker threads under the hunt's lock, at most a few times per second.

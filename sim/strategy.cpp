@@ -143,8 +143,55 @@ class ReplayStrategy final : public Strategy {
   std::size_t next_ = 0;
 };
 
+// The fuzzing strategy of make_byte_strategy.
+class ByteStrategy final : public Strategy {
+ public:
+  ByteStrategy(ByteSource& input, bool faults, std::uint32_t drops_max)
+      : input_(input), drops_left_(faults ? drops_max : 0) {}
+  std::string name() const override { return "bytes"; }
+
+  Choice pick(const std::vector<Choice>& ready) override {
+    if (input_.exhausted()) return ready.front();
+    if (drop_offered_) {
+      drop_offered_ = false;
+      input_.byte();  // the 0xff that offered the drop
+      std::vector<const Choice*> drops;
+      for (const Choice& c : ready)
+        if (c.kind == Choice::Kind::Drop) drops.push_back(&c);
+      if (!drops.empty()) {
+        --drops_left_;
+        return *drops[input_.byte() % drops.size()];
+      }
+    }
+    std::vector<const Choice*> work;
+    for (const Choice& c : ready)
+      if (c.kind != Choice::Kind::Drop) work.push_back(&c);
+    if (work.empty()) return ready.front();
+    if (work.size() == 1 && !splittable(*work.front())) return *work.front();
+    const std::uint8_t b = input_.byte();
+    Choice chosen = *work[(b & 0x7fu) % work.size()];
+    if ((b & 0x80u) != 0 && splittable(chosen)) chosen.bytes = 1 + input_.byte() % (chosen.bytes - 1);
+    return chosen;
+  }
+  bool offer_drop() override {
+    drop_offered_ = drops_left_ > 0 && input_.peek() == std::uint8_t{0xff};
+    return drop_offered_;
+  }
+
+ private:
+  static bool splittable(const Choice& c) {
+    return (c.kind == Choice::Kind::Upload || c.kind == Choice::Kind::Download) && c.bytes > 1;
+  }
+  ByteSource& input_;
+  std::uint32_t drops_left_;
+  bool drop_offered_ = false;
+};
+
 }  // namespace
 
+std::unique_ptr<Strategy> make_byte_strategy(ByteSource& input, bool faults, std::uint32_t drops_max) {
+  return std::make_unique<ByteStrategy>(input, faults, drops_max);
+}
 std::unique_ptr<Strategy> make_random_strategy(std::uint64_t seed, StrategyOptions options) {
   return std::make_unique<RandomStrategy>(seed, options);
 }

@@ -52,6 +52,12 @@ std::unique_ptr<Strategy> make_random_strategy(std::uint64_t seed, StrategyOptio
 std::unique_ptr<Strategy> make_pct_strategy(std::uint64_t seed, StrategyOptions options);
 // Follows `choices`; a recorded choice that is not ready is skipped; after the list, the canonical first item.
 std::unique_ptr<Strategy> make_replay_strategy(std::vector<Choice> choices);
+// Fuzzing: every pick reads the input (docs/fuzzing.md, "Scheduler bytes"). One byte b picks ready item
+// (b & 0x7f) % n, and with b's high bit set a delivery moves only part of its bytes (one more byte says how
+// many). With `faults`, a byte 0xff offers Drop items and the next byte picks the client whose connection
+// drops, at most `drops_max` times. A single ready item that cannot be split reads nothing; an exhausted
+// input picks the canonical first item, whole.
+std::unique_ptr<Strategy> make_byte_strategy(ByteSource& input, bool faults, std::uint32_t drops_max = 1);
 // By name: "random" or "pct".
 std::unique_ptr<Strategy> make_strategy(std::string_view name, std::uint64_t seed, StrategyOptions options);
 

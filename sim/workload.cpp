@@ -26,6 +26,10 @@ constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes
 constexpr std::size_t message_header_bytes = 320; // room the generated header takes, roughly
 constexpr std::size_t message_line_chars = 72;    // body line length, below RFC 5322's 78
 constexpr std::uint32_t empty_view_divisor = 8;   // sequence-number commands on an empty view: rarer
+// Races the checkers look for (FLG-3, MBX-4, MBX-5) need clients to meet on the same message or name.
+constexpr double hot_store_chance = 0.25;         // STORE +FLAGS of one flag on the first message
+constexpr double shared_child_chance = 0.15;      // a scratch name under a configured mailbox ("work/sub")
+constexpr double rename_inbox_chance = 0.04;      // RENAME INBOX (RFC 3501 §6.3.5: moves its messages)
 
 constexpr std::array<const char*, 9> flag_vocabulary = {
     "\\Seen", "\\Flagged", "\\Answered", "\\Deleted", "\\Draft", "$Forwarded", "$Label1", "$Junk", "Work"};
@@ -453,6 +457,15 @@ std::vector<std::string> Workload::some_flags(Rng& rng) const {
 
 Command Workload::make_store(const WorkloadView& v, bool uid, Rng& rng) {
   proto::StoreArgs a;
+  // Several clients adding different flags to the same message: flag updates must be atomic (FLG-3).
+  if (!v.uids->empty() && (!uid || v.uids->front() != 0) && rng.chance(hot_store_chance)) {
+    a.set = uid ? single(v.uids->front(), v.uids->front()) : single(1, 1);
+    a.mode = proto::StoreMode::Add;
+    a.silent = rng.chance(0.5);
+    a.flags = {flag_vocabulary[rng.below(flag_vocabulary.size())]};
+    a.flags_parenthesized = true;
+    return command(CommandKind::Store, std::move(a), uid);
+  }
   a.set = uid ? uid_set(v, rng.chance(0.1), rng) : msn_set(v.uids->size(), rng.chance(0.1), rng);
   const std::uint64_t mode = rng.below(20);
   a.mode = mode < 10 ? proto::StoreMode::Add : mode < 17 ? proto::StoreMode::Remove : proto::StoreMode::Replace;
@@ -653,6 +666,12 @@ std::string Workload::current_name(const std::string& original) const {
 }
 
 std::string Workload::pick_scratch(Rng& rng) const {
+  // A child of a configured mailbox, shared by every client of the user: RENAME of the parent must move it
+  // while others use it (MBX-4).
+  if (delimiter_ && rng.chance(shared_child_chance)) {
+    const std::string& m = mailboxes_[rng.below(mailboxes_.size())];
+    if (m != "INBOX") return current_name(m) + *delimiter_ + "sub";
+  }
   std::string name = scratch_[rng.below(scratch_.size())];
   if (delimiter_ && rng.chance(0.2)) {
     name += *delimiter_;
@@ -685,7 +704,10 @@ const std::string* Workload::renamable(Rng& rng) const {
 
 Command Workload::make_rename(Rng& rng) {
   proto::RenameArgs a;
-  if (!renamed_.empty() && rng.chance(0.6)) {
+  if (rng.chance(rename_inbox_chance)) {
+    a.from = "INBOX";  // moves INBOX's messages to a new mailbox and leaves INBOX empty (MBX-5)
+    a.to = scratch_[rng.below(scratch_.size())];
+  } else if (!renamed_.empty() && rng.chance(0.6)) {
     const auto& [original, now] = renamed_[rng.below(renamed_.size())];
     a.from = now;
     a.to = original;
@@ -711,7 +733,9 @@ void Workload::completed(const Command& c, proto::Condition condition) {
       renamed_.erase(back);  // renamed back, or give up on it after a failure
       return;
     }
-    const bool configured = std::find(mailboxes_.begin(), mailboxes_.end(), a.from) != mailboxes_.end();
+    // RENAME INBOX leaves INBOX in place (RFC 3501 §6.3.5): nothing to remember.
+    const bool configured =
+        a.from != "INBOX" && std::find(mailboxes_.begin(), mailboxes_.end(), a.from) != mailboxes_.end();
     if (condition == proto::Condition::Ok && configured) renamed_.emplace_back(a.from, a.to);
   } else if (c.kind == CommandKind::Delete && condition == proto::Condition::Ok) {
     const auto& name = std::get<proto::MailboxArgs>(c.args).mailbox;

@@ -20,6 +20,17 @@ namespace {
 
 class World;
 
+// A planted bug whose rule is a SHOULD (S) rule would only ever show as a warning; a run with such a bug on
+// makes S rules fatal, so hunts, replays and minimization of its traces stop at it (the bugs are in the
+// trace header, so a replay decides the same way).
+bool should_is_fatal_for(const model::BugSet& bugs) {
+  for (const auto& info : model::bug_catalogue()) {
+    const RuleInfo* rule = bugs.has(info.bug) ? find_rule(info.rule) : nullptr;
+    if (rule && std::string_view(rule->strength) == "S") return true;
+  }
+  return false;
+}
+
 // One client's connection as the server sees it: writes land in the client's download pipe, up to the
 // pipe's window (a slow reader makes the server wait for on_writable).
 class SimTransport final : public server::Transport {
@@ -55,9 +66,11 @@ class World final : public server::Clock, public server::Random, public server::
  public:
   World(const RunConfig& config, const RunOptions& options)
       : config_(config), options_(options), random_(config.seed ^ 0xB0661F1ull),
-        checker_(CheckerOptions{config.policy}) {
+        checker_(CheckerOptions{.policy = config.policy, .should_is_fatal = should_is_fatal_for(config.bugs)}) {
     if (options.choices) {
       strategy_ = make_replay_strategy(*options.choices);
+    } else if (options.input) {
+      strategy_ = make_byte_strategy(*options.input, options.input_faults);
     } else {
       strategy_ = make_strategy(config.strategy, config.seed, config.strategy_options);
       if (!strategy_) strategy_ = make_random_strategy(config.seed, config.strategy_options);
@@ -72,6 +85,7 @@ class World final : public server::Clock, public server::Random, public server::
     for (ClientId id = 1; id <= config.clients; ++id) {
       auto agent_config = agent_config_for(config, id);
       clients_.push_back(std::make_unique<SimClient>(agent_config, config.seed * 1000003u + id));
+      if (options.input) clients_.back()->rng.attach(options.input);
       if (options.scripts && id <= options.scripts->size()) clients_.back()->agent.script((*options.scripts)[id - 1]);
     }
     result_.trace.config = config;

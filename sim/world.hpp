@@ -22,6 +22,9 @@ struct RunOptions {
   std::optional<std::vector<std::vector<proto::Command>>> scripts;
   std::uint64_t max_steps = 5'000'000;  // a bound on the work of one run, whatever the strategy does
   std::uint64_t step_us = 20;           // virtual time one step of work takes
+  // Fuzzing: these bytes drive the scheduler (make_byte_strategy) and every client's Rng (docs/fuzzing.md).
+  ByteSource* input = nullptr;
+  bool input_faults = false;  // with `input`: connection drops may be chosen
 };
 
 struct RunStats {

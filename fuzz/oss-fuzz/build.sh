@@ -2,6 +2,9 @@
 # Builds every imaplab fuzz target the way OSS-Fuzz and ClusterFuzzLite do: compilers and sanitizer flags from
 # $CC/$CXX/$CFLAGS/$CXXFLAGS, the engine from $LIB_FUZZING_ENGINE, results in $OUT as <target>,
 # <target>_seed_corpus.zip, <target>.dict and <target>.options.
+# Sanitizers: address, undefined and memory. The fuzz build links only imaplab's own proto/, model/, server/
+# and sim/ (no Boost, fmt or rapidcheck: IMAPLAB_FUZZ leaves them out), so under MemorySanitizer everything
+# is instrumented: OSS-Fuzz's base-builder supplies the instrumented libc++ through $CXXFLAGS.
 src_dir=${IMAPLAB_SRC:-$SRC/imaplab}
 build_dir=$WORK/imaplab-build
 
@@ -11,7 +14,7 @@ cmake -S "$src_dir" -B "$build_dir" \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DIMAPLAB_FUZZ=ON -DIMAPLAB_OSS_FUZZ=ON -DIMAPLAB_TESTS=OFF \
   -DIMAPLAB_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
-cmake --build "$build_dir" --target fuzzers -j"$(nproc)"
+cmake --build "$build_dir" --target fuzzers -j"${IMAPLAB_JOBS:-$(nproc)}"
 
 for src in "$src_dir"/fuzz/targets/*.cpp; do
   target=$(basename "$src" .cpp)

@@ -1,6 +1,7 @@
 // A fake in-memory environment for server tests: a manual clock, a FIFO executor, transports that record
 // bytes (and can refuse them, to play a slow reader), and a World that wires one Server to them.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -8,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -53,28 +55,36 @@ class ManualClock final : public Clock {
 
 class FifoExecutor final : public Executor {
  public:
-  void post(AwaitPoint point, ConnectionId, std::function<void()> work) override {
+  void post(AwaitPoint point, ConnectionId connection, std::function<void()> work) override {
     points.push_back(point);
-    queue_.push_back(std::move(work));
+    queue_.emplace_back(connection, std::move(work));
   }
-  // Runs posted work (including work posted meanwhile) until none is left.
+  // Runs posted work (including work posted meanwhile) until none is left but that of held connections.
   void run() {
     constexpr std::size_t steps_max = 1'000'000;  // a livelock fails the test instead of hanging it
-    for (std::size_t steps = 0; !queue_.empty(); ++steps) {
+    for (std::size_t steps = 0;; ++steps) {
       if (steps == steps_max) throw std::runtime_error("executor did not settle");
-      auto work = std::move(queue_.front());
-      queue_.pop_front();
+      auto it = std::find_if(queue_.begin(), queue_.end(), [this](const auto& w) { return !held_.count(w.first); });
+      if (it == queue_.end()) return;
+      auto work = std::move(it->second);
+      queue_.erase(it);
       work();
     }
   }
+  // A held connection's work waits (in order) until release(): a slow connection, as the simulator's
+  // strategy can make one, so that other connections' steps run in between.
+  void hold(ConnectionId connection) { held_.insert(connection); }
+  void release(ConnectionId connection) { held_.erase(connection); }
   std::vector<AwaitPoint> points;  // every await point posted, in order
 
  private:
-  std::deque<std::function<void()>> queue_;
+  std::deque<std::pair<ConnectionId, std::function<void()>>> queue_;
+  std::set<ConnectionId> held_;
 };
 
 class CountingRandom final : public Random {
  public:
+  explicit CountingRandom(std::uint64_t start = 0) : state_(start) {}
   std::uint64_t next_u64() override { return ++state_ * 0x9E3779B97F4A7C15ull; }
 
  private:
@@ -95,6 +105,7 @@ class FakeTransport final : public Transport {
     window -= taken;
     received.append(bytes.substr(0, taken));
     total += taken;
+    ++writes;
     return taken;
   }
   void pause_reading(bool paused_now) override { paused = paused_now; }
@@ -107,6 +118,7 @@ class FakeTransport final : public Transport {
 
   std::string received;  // what the server wrote and the peer has not taken yet
   std::size_t total = 0;
+  std::size_t writes = 0;  // write() calls
   std::size_t window = std::numeric_limits<std::size_t>::max();  // bytes it will still accept
   bool paused = false;
   bool tls_available = false;
@@ -128,8 +140,9 @@ inline ServerConfig test_config() {
 
 class World {
  public:
-  explicit World(ServerConfig config = test_config())
-      : server(Environment{clock, random, executor, &log}, std::move(config)) {}
+  // `random_start` varies the server's random stream (BUGGIFY's site draws among others).
+  explicit World(ServerConfig config = test_config(), std::uint64_t random_start = 0)
+      : random(random_start), server(Environment{clock, random, executor, &log}, std::move(config)) {}
 
   Client& connect(bool tls_available = false) {
     clients_.push_back(std::make_unique<Client>());

@@ -1,0 +1,172 @@
+// `imaplab bench-detect`: how fast each strategy finds each bug of the zoo (sim/bench_detect.hpp). Prints a
+// table, writes JSON and Markdown on request, and keeps each bug's shortest minimized detecting trace in --out.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "cli/output.hpp"
+#include "cli/subcommands.hpp"
+#include "sim/bench_detect.hpp"
+
+namespace imaplab::cli {
+namespace {
+
+struct BenchArgs {
+  std::string bugs = "all";
+  std::string strategies = "random,pct";
+  std::uint32_t seeds = 20;
+  std::uint64_t base_seed = 1;
+  double budget_seconds = 60;
+  std::uint32_t jobs = 0;
+  std::uint32_t minimize_runs = 600;
+  bool no_baseline = false;
+  std::string json, markdown, out;
+};
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t comma = std::min(text.find(',', pos), text.size());
+    if (comma > pos) items.push_back(text.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return items;
+}
+
+// The rows' bugs: "all" is the whole catalogue; the correct server comes last unless --no-baseline.
+std::optional<std::vector<std::optional<model::Bug>>> parse_bug_rows(const BenchArgs& a) {
+  std::vector<std::optional<model::Bug>> rows;
+  if (a.bugs == "all") {
+    for (const auto& info : model::bug_catalogue()) rows.push_back(info.bug);
+  } else {
+    for (const auto& name : split_commas(a.bugs)) {
+      if (name == sim::no_bug_name) continue;
+      const model::BugInfo* info = model::find_bug(name);
+      if (!info) {
+        std::fprintf(stderr, "imaplab bench-detect: --bugs: unknown bug '%s' (imaplab bugs lists them)\n", name.c_str());
+        return std::nullopt;
+      }
+      rows.push_back(info->bug);
+    }
+  }
+  if (!a.no_baseline) rows.push_back(std::nullopt);
+  return rows;
+}
+
+std::optional<std::vector<std::string>> parse_strategies(const std::string& text, const sim::BenchOptions& o) {
+  auto known = sim::bench_strategies(o);
+  auto names = split_commas(text);
+  for (const auto& name : names) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::fprintf(stderr, "imaplab bench-detect: --strategies: no engine for '%s' in this build (have: %s)\n",
+                 name.c_str(), fmt::format("{}", fmt::join(known, ", ")).c_str());
+    return std::nullopt;
+  }
+  if (names.empty()) std::fprintf(stderr, "imaplab bench-detect: --strategies is empty\n");
+  return names.empty() ? std::nullopt : std::optional(names);
+}
+
+std::string seconds_cell(const std::optional<double>& s) { return s ? fmt::format("{:.2f} s", *s) : "> budget"; }
+std::string count_cell(const std::optional<double>& n) { return n ? fmt::format("{:.0f}", *n) : "-"; }
+
+void print_table(const sim::BenchReport& r) {
+  Style st = style_for(stdout);
+  std::printf("%simaplab bench-detect:%s %u seeds x %.0f s per bug and strategy, %u jobs, %.0f s in all\n\n",
+              st.bold(), st.reset(), r.seeds, r.budget_seconds, r.jobs, r.wall_seconds);
+  std::printf("%-34s %-7s %-8s %9s %11s %10s %10s  %s\n", "bug", "rule", "strategy", "detected", "median", "commands",
+              "minimized", "any violation");
+  for (const auto& row : r.rows) {
+    bool none = row.bug == sim::no_bug_name;
+    std::string any = fmt::format("{}/{}", row.detected_any, row.trials);
+    for (const auto& [rule, n] : row.rules) any += fmt::format(" {}x{}", rule, n);
+    std::printf("%s%-34s %-7s %-8s %9s %11s %10s %10s  %s%s\n", none && row.violations ? st.red() : "",
+                row.bug.c_str(), none ? "-" : row.rule.c_str(), row.strategy.c_str(),
+                none ? "-" : fmt::format("{}/{}", row.detected, row.trials).c_str(),
+                none ? "-" : seconds_cell(row.median_seconds).c_str(),
+                none ? "-" : count_cell(row.median_commands).c_str(),
+                row.minimized_commands ? std::to_string(*row.minimized_commands).c_str() : "-", any.c_str(),
+                st.reset());
+  }
+  std::printf("\nfalse alarms (violations of the correct server): %llu\n",
+              static_cast<unsigned long long>(r.false_alarms()));
+}
+
+// Each bug's shortest minimized detecting trace over the strategies, as DIR/NAME.trace.
+bool write_traces(const sim::BenchReport& r, const std::string& dir) {
+  std::map<std::string, const sim::BenchRow*> best;
+  for (const auto& row : r.rows) {
+    if (row.bug == sim::no_bug_name || !row.minimized) continue;
+    auto& b = best[row.bug];
+    if (!b || *row.minimized_commands < *b->minimized_commands) b = &row;
+  }
+  std::filesystem::create_directories(dir);
+  for (const auto& [bug, row] : best) {
+    std::string path = dir + "/" + bug + ".trace";
+    if (!write_file(path, row->minimized->write())) return false;
+    std::fprintf(stderr, "bench-detect: %s (%s, %zu commands)\n", path.c_str(), row->strategy.c_str(),
+                 *row->minimized_commands);
+  }
+  return true;
+}
+
+int run_bench(const BenchArgs& a) {
+  sim::BenchOptions o;
+  auto bugs = parse_bug_rows(a);
+  if (!bugs) return 2;
+  auto strategies = parse_strategies(a.strategies, o);
+  if (!strategies) return 2;
+  if (a.budget_seconds <= 0) {
+    std::fprintf(stderr, "imaplab bench-detect: --budget-seconds must be positive\n");
+    return 2;
+  }
+  o.bugs = *bugs;
+  o.strategies = *strategies;
+  o.seeds = std::max<std::uint32_t>(a.seeds, 1);
+  o.base_seed = a.base_seed;
+  o.budget_seconds = a.budget_seconds;
+  o.jobs = a.jobs ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
+  o.minimize_runs = a.minimize_runs;
+  bool live = isatty(fileno(stderr));
+  o.progress = [live](const std::string& line) {
+    if (live) std::fprintf(stderr, "\r\033[Kbench-detect: %s", line.c_str());
+    else std::fprintf(stderr, "bench-detect: %s\n", line.c_str());
+  };
+  std::fprintf(stderr, "bench-detect: %zu rows x %u seeds, up to %.0f s each, on %u cores: up to %.0f s\n",
+               o.bugs.size() * o.strategies.size(), o.seeds, o.budget_seconds, o.jobs,
+               static_cast<double>(o.bugs.size() * o.strategies.size() * o.seeds) * o.budget_seconds / o.jobs);
+  sim::BenchReport report = sim::bench_detect(o);
+  if (live) std::fprintf(stderr, "\n");
+  print_table(report);
+  if (!a.json.empty() && !write_file(a.json, sim::to_json(report))) return 2;
+  if (!a.markdown.empty() && !write_file(a.markdown, sim::to_markdown(report))) return 2;
+  if (!a.out.empty() && !write_traces(report, a.out)) return 2;
+  return report.false_alarms() ? 1 : 0;
+}
+
+}  // namespace
+
+void register_bench_detect(CLI::App& app) {
+  auto a = std::make_shared<BenchArgs>();
+  auto* cmd = app.add_subcommand("bench-detect", "Measure how fast each strategy finds each bug of the zoo");
+  cmd->add_option("--bugs", a->bugs, "all, or NAME,NAME (see `imaplab bugs`)")->capture_default_str();
+  cmd->add_option("--strategies", a->strategies, "Comma list of strategies")->capture_default_str();
+  cmd->add_option("--seeds", a->seeds, "Trials (disjoint seed sequences) per bug and strategy")->capture_default_str();
+  cmd->add_option("--base-seed", a->base_seed, "Base seed of every trial")->capture_default_str();
+  cmd->add_option("--budget-seconds", a->budget_seconds, "Wall seconds of one core per trial")->capture_default_str();
+  cmd->add_option("--jobs", a->jobs, "Trials at once, one core each (default: all cores)");
+  cmd->add_option("--minimize-runs", a->minimize_runs, "Replays for minimizing each row's first detection")
+      ->capture_default_str();
+  cmd->add_flag("--no-baseline", a->no_baseline, "Leave out the correct server's rows (false alarms)");
+  cmd->add_option("--json", a->json, "Write the report as JSON to this file");
+  cmd->add_option("--markdown", a->markdown, "Write the table as Markdown to this file");
+  cmd->add_option("--out", a->out, "Folder for each bug's minimized detecting trace (NAME.trace)");
+  cmd->callback([a] { set_exit_code(run_bench(*a)); });
+}
+
+}  // namespace imaplab::cli

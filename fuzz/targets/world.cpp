@@ -1,0 +1,8 @@
+// libFuzzer target `world`: the input bytes are a whole simulated run (configuration, every client's command
+// choices and arguments, the scheduler's picks and connection drops; docs/fuzzing.md) with every checker on.
+// Any violation of INVARIANTS.md crashes with the rule ID in the message.
+#include "fuzz/sim_target.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return imaplab::fuzz::run_sim_target(imaplab::sim::FuzzTarget::World, data, size);
+}
