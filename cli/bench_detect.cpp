@@ -25,6 +25,7 @@ struct BenchArgs {
   std::uint32_t jobs = 0;
   std::uint32_t minimize_runs = 600;
   bool no_baseline = false;
+  bool wall_clock = false;
   std::string json, markdown, out;
 };
 
@@ -77,8 +78,9 @@ std::string count_cell(const std::optional<double>& n) { return n ? fmt::format(
 
 void print_table(const sim::BenchReport& r) {
   Style st = style_for(stdout);
-  std::printf("%simaplab bench-detect:%s %u seeds x %.0f s per bug and strategy, %u jobs, %.0f s in all\n\n",
-              st.bold(), st.reset(), r.seeds, r.budget_seconds, r.jobs, r.wall_seconds);
+  std::printf("%simaplab bench-detect:%s %u seeds x %.0f %s s per bug and strategy, %u jobs, %.0f s in all\n\n",
+              st.bold(), st.reset(), r.seeds, r.budget_seconds, r.cpu_seconds ? "CPU" : "wall", r.jobs,
+              r.wall_seconds);
   std::printf("%-34s %-7s %-8s %9s %11s %10s %10s  %s\n", "bug", "rule", "strategy", "detected", "median", "commands",
               "minimized", "any violation");
   for (const auto& row : r.rows) {
@@ -132,12 +134,13 @@ int run_bench(const BenchArgs& a) {
   o.budget_seconds = a.budget_seconds;
   o.jobs = a.jobs ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
   o.minimize_runs = a.minimize_runs;
+  o.cpu_seconds = !a.wall_clock;
   bool live = isatty(fileno(stderr));
   o.progress = [live](const std::string& line) {
     if (live) std::fprintf(stderr, "\r\033[Kbench-detect: %s", line.c_str());
     else std::fprintf(stderr, "bench-detect: %s\n", line.c_str());
   };
-  std::fprintf(stderr, "bench-detect: %zu rows x %u seeds, up to %.0f s each, on %u cores: up to %.0f s\n",
+  std::fprintf(stderr, "bench-detect: %zu rows x %u seeds, up to %.0f s each, on %u cores: up to %.0f s of CPU\n",
                o.bugs.size() * o.strategies.size(), o.seeds, o.budget_seconds, o.jobs,
                static_cast<double>(o.bugs.size() * o.strategies.size() * o.seeds) * o.budget_seconds / o.jobs);
   sim::BenchReport report = sim::bench_detect(o);
@@ -158,10 +161,11 @@ void register_bench_detect(CLI::App& app) {
   cmd->add_option("--strategies", a->strategies, "Comma list of strategies")->capture_default_str();
   cmd->add_option("--seeds", a->seeds, "Trials (disjoint seed sequences) per bug and strategy")->capture_default_str();
   cmd->add_option("--base-seed", a->base_seed, "Base seed of every trial")->capture_default_str();
-  cmd->add_option("--budget-seconds", a->budget_seconds, "Wall seconds of one core per trial")->capture_default_str();
+  cmd->add_option("--budget-seconds", a->budget_seconds, "CPU seconds of one core per trial")->capture_default_str();
   cmd->add_option("--jobs", a->jobs, "Trials at once, one core each (default: all cores)");
   cmd->add_option("--minimize-runs", a->minimize_runs, "Replays for minimizing each row's first detection")
       ->capture_default_str();
+  cmd->add_flag("--wall-clock", a->wall_clock, "Budgets and times in wall seconds instead of the trial's CPU seconds");
   cmd->add_flag("--no-baseline", a->no_baseline, "Leave out the correct server's rows (false alarms)");
   cmd->add_option("--json", a->json, "Write the report as JSON to this file");
   cmd->add_option("--markdown", a->markdown, "Write the table as Markdown to this file");

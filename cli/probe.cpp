@@ -32,6 +32,7 @@ struct ProbeArgs {
   bool quiet = false;
   double notify_bound = 5;
   double checkpoint = 10;
+  double command_timeout = 30;
   std::string prefix;
   std::string replay;
   std::uint32_t attempts = 5;
@@ -101,6 +102,7 @@ std::optional<probe::ProbeOptions> to_options(const ProbeArgs& a) {
   o.prefix = a.prefix;
   o.notify_bound_ms = static_cast<std::uint64_t>(a.notify_bound * 1000);
   o.checkpoint_interval_ms = static_cast<std::uint64_t>(a.checkpoint * 1000);
+  o.command_timeout_ms = static_cast<std::uint64_t>(a.command_timeout * 1000);
   o.quiet = a.quiet;
   return o;
 }
@@ -124,6 +126,7 @@ nlohmann::json to_json(const probe::Summary& s) {
   j["violations_total"] = s.violations_total();
   j["violations"] = s.violations;
   j["warnings"] = s.warnings;
+  j["dismissed"] = s.dismissed;
   j["trace_files"] = s.trace_files;
   j["behaviours"] = s.behaviours;
   for (const auto& [type, d] : s.delays)
@@ -137,6 +140,7 @@ nlohmann::json to_json(const probe::Summary& s) {
   j["epochs"] = s.epochs;
   j["checkpoints"] = s.checkpoints;
   j["checkpoints_compared"] = s.checkpoints_compared;
+  j["checkpoints_abandoned"] = s.checkpoints_abandoned;
   j["cleanup_ok"] = s.cleanup_ok;
   j["errors"] = s.errors;
   return j;
@@ -218,6 +222,8 @@ void register_probe(CLI::App& app) {
   cmd->add_flag("--quiet", args->quiet, "No live progress");
   cmd->add_option("--notify-bound", args->notify_bound, "Seconds within which an IDLE/NOTIFY push must arrive")->capture_default_str();
   cmd->add_option("--checkpoint", args->checkpoint, "Seconds between checkpoints")->check(CLI::Range(0.5, 3600.0))->capture_default_str();
+  cmd->add_option("--command-timeout", args->command_timeout, "Seconds a command may wait for its tagged reply")
+      ->check(CLI::Range(0.1, 3600.0))->capture_default_str();
   cmd->add_option("--prefix", args->prefix, "Mailbox prefix for the test mailboxes (default: imaplab-SEED-TIME)");
   cmd->add_option("--replay", args->replay, "Re-send this trace's commands and report how often its violation recurs");
   cmd->add_option("--attempts", args->attempts, "Replay attempts")->check(CLI::Range(1, 1000))->capture_default_str();

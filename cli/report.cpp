@@ -128,6 +128,7 @@ int run_json(const fs::path& path, fs::path out) {
 int run_report(const std::string& input, const std::string& out) {
   const fs::path path(input);
   std::error_code ec;
+  if (!out.empty() && fs::path(out).has_parent_path()) fs::create_directories(fs::path(out).parent_path(), ec);
   if (fs::is_directory(path, ec)) return run_dir(path, out);
   auto text = read_file(input);
   if (!text) return 2;

@@ -165,7 +165,6 @@ int run_serve(const ServeOptions& options) {
     return 2;
   }
   asio.config.model_options.bugs = *bugs;
-  if (!bugs->empty()) std::fprintf(stderr, "imaplab serve: WARNING: planted bugs on: %s\n", bugs->to_string().c_str());
   auto users = load_users(options.users_file);
   if (!users) return 2;
   std::vector<model::User> demo;

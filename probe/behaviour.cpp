@@ -19,6 +19,15 @@ bool touches_messages(CommandKind k) {
   }
 }
 
+// A NO that only a missing mailbox explains: FETCH and SEARCH, without [EXPUNGEISSUED] (RFC 5530 §3: the
+// RFC 2180 §4.1 answer about expunged messages). STORE may be refused on a read-only mailbox, COPY and MOVE on
+// their destination, so their NO says nothing about the selected mailbox.
+bool fails_only_without_mailbox(const Completion& done) {
+  const CommandKind k = done.pending.command.kind;
+  if (k != CommandKind::Fetch && k != CommandKind::Search) return false;
+  return !(done.status.code && done.status.code->name == "EXPUNGEISSUED");
+}
+
 // Commands after which the holder no longer has the mailbox selected: the watch ends without an outcome.
 bool leaves_mailbox(CommandKind k) {
   return k == CommandKind::Select || k == CommandKind::Examine || k == CommandKind::Close ||
@@ -124,8 +133,9 @@ std::optional<std::string> BehaviourLog::outcome(const Watch& w, const sim::Even
   }
   if (!done || done->pending.sent_index <= w.after || !touches_messages(done->pending.command.kind))
     return std::nullopt;
-  if (done->status.condition == proto::Condition::No) return std::string("no-after");
   if (done->status.condition == proto::Condition::Ok) return std::string(w.kind == "delete" ? "ghost" : "inplace");
+  if (done->status.condition == proto::Condition::No && fails_only_without_mailbox(*done))
+    return std::string("no-after");
   return std::nullopt;
 }
 

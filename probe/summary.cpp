@@ -37,6 +37,10 @@ std::string format_summary(const Summary& s) {
   out += "violations: " + std::to_string(s.violations_total()) + "\n";
   for (const auto& [rule, n] : s.violations) out += "  " + rule + ": " + std::to_string(n) + "\n";
   for (const auto& f : s.trace_files) out += "  trace: " + f + "\n";
+  if (!s.dismissed.empty()) {
+    out += "dismissed checker findings (not violations for a real server):\n";
+    for (const auto& [why, n] : s.dismissed) out += "  " + why + ": " + std::to_string(n) + "\n";
+  }
   if (!s.warnings.empty()) {
     out += "warnings (SHOULD rules):\n";
     for (const auto& [rule, n] : s.warnings) out += "  " + rule + ": " + std::to_string(n) + "\n";
@@ -61,7 +65,7 @@ std::string format_summary(const Summary& s) {
          ", checker epochs " + std::to_string(s.epochs) + "\n";
   for (const auto& [why, n] : s.close_reasons) out += "  " + why + ": " + std::to_string(n) + "\n";
   out += "checkpoints: " + std::to_string(s.checkpoints) + " (" + std::to_string(s.checkpoints_compared) +
-         " view comparisons)\n";
+         " view comparisons, " + std::to_string(s.checkpoints_abandoned) + " abandoned: a session did not settle)\n";
   out += "probe CPU: " + fixed(s.cpu_seconds, 2) + " s over " + fixed(s.wall_seconds, 1) + " s wall (" +
          fixed(s.wall_seconds > 0 ? 100.0 * s.cpu_seconds / s.wall_seconds : 0, 1) + "%)\n";
   out += std::string("clean-up: ") + (s.cleanup_ok ? "done" : "INCOMPLETE (test mailboxes may remain)") + "\n";

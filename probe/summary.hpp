@@ -30,11 +30,13 @@ struct Summary {
   std::map<std::string, std::uint64_t> violations;  // rule -> count (all, written or not)
   std::vector<std::string> trace_files;
   std::map<std::string, std::uint64_t> warnings;    // S rules, not fatal
+  // Checker findings the probe does not count, by "RULE: why" (see dismissal() in probe/runner.cpp).
+  std::map<std::string, std::uint64_t> dismissed;
   std::map<std::string, std::map<std::string, std::uint64_t>> behaviours;  // delete/rename -> behaviour -> n
   std::map<std::string, DelayStats> delays;         // new / expunge / flags
   std::uint64_t connections = 0, server_closes = 0, timeouts = 0, epochs = 0;
   std::map<std::string, std::uint64_t> close_reasons;
-  std::uint64_t checkpoints = 0, checkpoints_compared = 0;
+  std::uint64_t checkpoints = 0, checkpoints_compared = 0, checkpoints_abandoned = 0;
   bool cleanup_ok = false;
   std::vector<std::string> errors;  // setup failures and the like: the probe could not do its job
 

@@ -33,7 +33,9 @@ table.data td.num, table.data th.num { text-align: right; font-variant-numeric: 
 )CSS";
 
 const char* const trace_css = R"CSS(
-.config { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 4px 0; color: var(--grey); }
+.config { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 4px 0; color: var(--grey); align-items: baseline; }
+.config details { flex-basis: 100%; }
+.config details .config { word-break: break-all; }
 .config b { color: var(--ink); font-weight: 600; }
 .violation-box { margin: 10px 20px; padding: 10px 14px; border: 2px solid var(--red); border-radius: 6px;
                  background: var(--red-bg); }
@@ -43,9 +45,12 @@ const char* const trace_css = R"CSS(
                             font-style: italic; }
 .violation-box ul { margin: 4px 0 0; padding-left: 18px; font-family: var(--mono); font-size: 12.5px; }
 .controls { padding: 6px 20px; display: flex; gap: 14px; align-items: center; border-bottom: 1px solid var(--line); }
-.layout { display: flex; align-items: stretch; }
-.diagram-wrap { flex: 1 1 auto; overflow: auto; max-height: calc(100vh - 40px); min-width: 0; }
-.diagram { position: relative; padding-bottom: 40px; }
+/* The page fills the window: header and violation on top, the two panes share the rest and scroll on their own. */
+body.trace-page { display: flex; flex-direction: column; height: 100vh; }
+body.trace-page > header, body.trace-page > section, body.trace-page > .controls { flex: 0 0 auto; }
+.layout { display: flex; align-items: stretch; flex: 1 1 auto; min-height: 360px; }
+.diagram-wrap { flex: 1 1 auto; overflow: auto; min-width: 0; }
+.diagram { position: relative; padding-bottom: 40vh; }
 .lanes-head { position: sticky; top: 0; height: 34px; z-index: 3; background: #fff; border-bottom: 1px solid var(--line); }
 .lane-head { position: absolute; top: 6px; text-align: center; font-weight: 700; }
 .lane-head.server { color: #374151; }
@@ -77,7 +82,7 @@ body.show-choices .row.choice { display: block; }
 .note.violation-note div { font-family: var(--mono); font-size: 12px; }
 .note.cause-note { color: var(--orange); font-style: normal; font-weight: 600; }
 .transcript-wrap { flex: 0 0 40%; max-width: 40%; border-left: 1px solid var(--line); display: flex;
-                   flex-direction: column; max-height: calc(100vh - 40px); }
+                   flex-direction: column; min-height: 0; }
 .tbar { display: flex; align-items: center; gap: 10px; padding: 6px 10px; border-bottom: 1px solid var(--line); }
 .tbar h2 { margin: 0; }
 #transcript { margin: 0; padding: 8px 10px; overflow: auto; flex: 1 1 auto; white-space: pre; }
@@ -85,7 +90,8 @@ body.show-choices .row.choice { display: block; }
 #transcript .tl.c { color: var(--orange); }
 #transcript .tl.n { color: var(--grey); }
 #transcript .tl.selected { background: #dbeafe; }
-@media (max-width: 1100px) { .layout { flex-direction: column; } .transcript-wrap { max-width: none; } }
+@media (max-width: 1100px) { body.trace-page { height: auto; } .layout { flex-direction: column; }
+  .diagram-wrap, .transcript-wrap { max-height: 80vh; } .transcript-wrap { max-width: none; } }
 )CSS";
 
 const char* const trace_js = R"JS(
@@ -104,8 +110,12 @@ const char* const trace_js = R"JS(
   // Scrolls `el` into the middle of its own scrolling pane only (the page itself stays put).
   function reveal(el, pane) {
     if (!el || !pane) return;
-    var top = el.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
-    pane.scrollTop = Math.max(0, top - pane.clientHeight / 3);
+    var paneTop = pane.getBoundingClientRect().top;
+    var top = el.getBoundingClientRect().top - paneTop + pane.scrollTop;
+    // Only the part of the pane inside the window counts: the page may start scrolled to the top.
+    var visible = Math.max(120, Math.min(pane.clientHeight, window.innerHeight - Math.max(0, paneTop)));
+    if (pane.id === 'transcript') visible = pane.clientHeight;
+    pane.scrollTop = Math.max(0, top - visible / 3);
   }
   function select(step, from) {
     document.querySelectorAll('.selected').forEach(function (e) { e.classList.remove('selected'); });
@@ -150,7 +160,10 @@ const char* const trace_js = R"JS(
 
   // Open on the violation: the reader's first question is what broke, and where.
   var first = document.querySelector('#diagram .row.violation');
-  if (first) select(first.getAttribute('data-step'), 'load');
+  if (first) {
+    reveal(first, document.querySelector('.diagram-wrap'));
+    reveal(document.querySelector('#transcript .tl.v'), document.getElementById('transcript'));
+  }
 })();
 )JS";
 

@@ -19,6 +19,7 @@ constexpr int chart_label_px = 220;    // left column of the chart: bug names
 constexpr int chart_plot_px = 560;     // width of the bars' area
 constexpr int chart_bar_px = 14;       // height of one bar
 constexpr int chart_gap_px = 8;        // between two bugs' groups
+constexpr std::size_t policy_rows_shown_max = 12;  // more policies: show axis totals, the matrix folded
 constexpr double chart_floor_seconds = 0.001;  // left edge of the log scale at least this small
 constexpr const char* strategy_colors[] = {"#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be185d"};
 
@@ -43,17 +44,50 @@ std::string totals_html(const Summary& s) {
   return out + "</section>\n";
 }
 
-std::string policies_html(const Summary& s) {
-  if (s.policies.empty()) return {};
-  auto rows = s.policies;
-  std::sort(rows.begin(), rows.end(), [](const PolicyRow& a, const PolicyRow& b) { return a.policy < b.policy; });
-  std::string out = "<section><h2>By policy</h2><table class=\"data\"><tr><th>policy</th><th class=\"num\">runs</th>"
-                    "<th class=\"num\">commands</th><th class=\"num\">violations</th></tr>";
+std::string policy_table(const std::vector<PolicyRow>& rows, const char* heading) {
+  std::string out = fmt::format("<table class=\"data\"><tr><th>{}</th><th class=\"num\">runs</th>"
+                                "<th class=\"num\">commands</th><th class=\"num\">violations</th></tr>", heading);
   for (const auto& p : rows)
     out += fmt::format("<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                        "<td class=\"num{}\">{}</td></tr>",
                        html_escape(p.policy), p.runs, p.commands, p.violations ? " bad" : "", p.violations);
-  return out + "</table></section>\n";
+  return out + "</table>";
+}
+
+// Totals per value of each policy axis ("delete=ghost"), as `imaplab hunt` prints them: the full matrix has
+// over a hundred rows, the axes a dozen.
+std::vector<PolicyRow> by_axis(const std::vector<PolicyRow>& policies) {
+  std::map<std::string, PolicyRow> axes;
+  for (const auto& p : policies) {
+    std::size_t pos = 0;
+    while (pos < p.policy.size()) {
+      std::size_t sp = p.policy.find(' ', pos);
+      if (sp == std::string::npos) sp = p.policy.size();
+      PolicyRow& a = axes[p.policy.substr(pos, sp - pos)];
+      a.policy = p.policy.substr(pos, sp - pos);
+      a.runs += p.runs;
+      a.commands += p.commands;
+      a.violations += p.violations;
+      pos = sp + 1;
+    }
+  }
+  std::vector<PolicyRow> out;
+  for (auto& [name, row] : axes) out.push_back(std::move(row));
+  return out;
+}
+
+std::string policies_html(const Summary& s) {
+  if (s.policies.empty()) return {};
+  auto rows = s.policies;
+  std::sort(rows.begin(), rows.end(), [](const PolicyRow& a, const PolicyRow& b) { return a.policy < b.policy; });
+  std::size_t failing = 0;
+  for (const auto& p : rows) failing += p.violations ? 1 : 0;
+  std::string out = "<section><h2>By policy</h2>";
+  if (rows.size() > policy_rows_shown_max) out += policy_table(by_axis(rows), "policy axis");
+  out += fmt::format("<details{}><summary>{} policies, {} with violations</summary>{}</details>",
+                     rows.size() > policy_rows_shown_max ? "" : " open", rows.size(), failing,
+                     policy_table(rows, "policy"));
+  return out + "</section>\n";
 }
 
 std::string rules_html(const Summary& s) {
@@ -186,9 +220,11 @@ std::string render_summary_page(const Summary& s) {
   out += fmt::format("<body data-kind=\"{}\" data-traces=\"{}\">\n<header class=\"page\"><h1>{}</h1>"
                      "<ul id=\"script-errors\"></ul></header>\n",
                      html_escape(s.kind), s.traces.size(), html_escape(title));
-  if (s.kind != "bench-detect" || s.totals_known) out += totals_html(s) + policies_html(s) + rules_html(s);
+  // What failed comes first; the breakdown of the work after it.
+  if (s.kind != "bench-detect" || s.totals_known) out += totals_html(s) + rules_html(s);
   out += detect_html(s);
   if (s.kind != "bench-detect" || !s.traces.empty()) out += traces_html(s);
+  if (s.kind != "bench-detect") out += policies_html(s);
   out += "<output id=\"selfcheck\" hidden></output>\n";
   out += std::string("<script>") + assets::summary_selfcheck_js + "</script>\n</body>\n</html>\n";
   return out;

@@ -15,6 +15,7 @@ namespace imaplab::report {
 namespace {
 
 constexpr int lane_hues_count = 8;
+constexpr int note_overflow_px = 200;  // a violation note may reach this far right of the last lifeline
 constexpr const char* lane_colors[lane_hues_count] = {"#1d4ed8", "#047857", "#7c3aed", "#b45309",
                                                       "#0e7490", "#be185d", "#4d7c0f", "#6d28d9"};
 
@@ -62,7 +63,7 @@ std::string note_row(const Step& s, const Transcript& t) {
   }
   std::string out = fmt::format("<div class=\"note violation-note\" style=\"margin-left:{}px;max-width:{}px\">"
                                 "<b>\u25B2 {}</b> {}",
-                                time_column_px, lane_width_px * static_cast<int>(t.clients + 1) + label_overflow_px,
+                                time_column_px, lane_width_px * static_cast<int>(t.clients + 1) + note_overflow_px,
                                 html_escape(s.rule + " violated here:"),
                                 html_escape(s.bytes.substr(s.bytes.find(": ") + 2)));
   for (const auto& d : s.details) out += "<div>" + html_escape(d) + "</div>";
@@ -130,9 +131,16 @@ std::string header_html(const sim::Trace& trace, const TracePageOptions& o) {
   out += "<h1>imaplab trace " + html_escape(o.name) + "</h1><div class=\"config\">";
   out += "<span>outcome <b class=\"" + std::string(trace.outcome ? "bad" : "good") + "\">" +
          html_escape(trace.outcome.value_or("none")) + "</b></span>";
-  for (const auto& [key, value] : trace.config.fields())
-    out += "<span>" + html_escape(key) + " <b>" + html_escape(value) + "</b></span>";
-  out += "<span>imaplab <b>" + html_escape(trace.imaplab_version) + "</b></span></div>";
+  // The fields a reader needs to place the run; the rest (mix, sizes, strategy knobs) behind a toggle.
+  const auto fields = trace.config.fields();
+  std::string rest;
+  for (const auto& [key, value] : fields) {
+    const bool key_field = key == "policy" || key == "seed" || key == "strategy" || key == "clients" ||
+                           key == "commands" || key == "bugs" || key == "buggify";
+    (key_field ? out : rest) += "<span>" + html_escape(key) + " <b>" + html_escape(value) + "</b></span> ";
+  }
+  out += "<details><summary class=\"muted\">run configuration</summary><div class=\"config\">" + rest +
+         "<span>imaplab <b>" + html_escape(trace.imaplab_version) + "</b></span></div></details></div>";
   out += fmt::format("<div class=\"muted\">Times in ms since the run began (virtual time in the simulator, real time "
                      "in a probe). Replay: <code>imaplab replay {}</code></div>",
                      html_escape(o.name.empty() ? "TRACE" : o.name));
@@ -149,7 +157,7 @@ std::string render_trace_page(const sim::Trace& trace, const TracePageOptions& o
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
   out += "<title>imaplab: " + html_escape(outcome) + " " + html_escape(options.name) + "</title>\n";
   out += std::string("<style>") + assets::common_css + assets::trace_css + "</style></head>\n";
-  out += fmt::format("<body data-clients=\"{}\" data-lanes-expected=\"{}\" data-outcome=\"{}\">\n", t.clients,
+  out += fmt::format("<body class=\"trace-page\" data-clients=\"{}\" data-lanes-expected=\"{}\" data-outcome=\"{}\">\n", t.clients,
                      t.clients + 1, html_escape(outcome));
   out += header_html(trace, options);
   out += violation_html(t);

@@ -164,7 +164,16 @@ Transcript read_transcript(const sim::Trace& trace) {
         t.steps.push_back(std::move(s));
         break;
       }
-      case sim::TraceLine::Kind::Comment: add_note(t, line.bytes, last_event); break;
+      case sim::TraceLine::Kind::Comment: {
+        // A recorded (not parsed) trace keeps a multi-line note in one comment; read it as the parser would.
+        std::string_view rest = line.bytes;
+        while (!rest.empty()) {
+          const std::size_t nl = std::min(rest.find('\n'), rest.size());
+          if (auto piece = trim(rest.substr(0, nl)); !piece.empty()) add_note(t, std::string(piece), last_event);
+          rest.remove_prefix(std::min(nl + 1, rest.size()));
+        }
+        break;
+      }
     }
   }
   find_violation(t, trace);

@@ -128,6 +128,7 @@ TrialResult hunt_trial(const TrialSpec& spec) {
   HuntOptions o;
   o.seconds = spec.budget_seconds;
   o.runs = spec.max_runs;
+  o.cpu_seconds = spec.cpu_seconds;
   o.seed = spec.base_seed;
   o.shard_index = spec.seed_index;  // the hunt's shards are disjoint seed sequences: one per trial
   o.shard_count = spec.seed_count;
@@ -237,7 +238,7 @@ BenchReport bench_detect(const BenchOptions& options) {
   parallel_for(total, options.jobs, [&](std::size_t i) {
     RowPlan& row = plan[i / seeds];
     TrialSpec spec{row.bug, row.strategy, options.base_seed, static_cast<std::uint32_t>(i % seeds), seeds,
-                   options.budget_seconds, options.max_runs};
+                   options.budget_seconds, options.max_runs, options.cpu_seconds};
     TrialResult result = row.engine(spec);
     std::lock_guard lock(mutex);
     row.trials[i % seeds] = std::move(result);
@@ -254,6 +255,7 @@ BenchReport bench_detect(const BenchOptions& options) {
   report.seeds = seeds;
   report.base_seed = options.base_seed;
   report.budget_seconds = options.budget_seconds;
+  report.cpu_seconds = options.cpu_seconds;
   report.jobs = options.jobs;
   for (const auto& p : plan) report.rows.push_back(summarize_row(p.bug, p.strategy, p.trials));
   parallel_for(plan.size(), options.jobs, [&](std::size_t i) {
@@ -268,7 +270,8 @@ std::string to_json(const BenchReport& report) {
   for (const auto& s : report.strategies) strategies += (strategies.empty() ? "" : ", ") + json_string(s);
   std::string out = "{\n  \"strategies\": [" + strategies + "],\n  \"seeds\": " + std::to_string(report.seeds) +
                     ",\n  \"base_seed\": " + std::to_string(report.base_seed) + ",\n  \"budget_seconds\": " +
-                    json_number(report.budget_seconds) + ",\n  \"jobs\": " + std::to_string(report.jobs) +
+                    json_number(report.budget_seconds) + ",\n  \"clock\": " +
+                    (report.cpu_seconds ? "\"thread-cpu\"" : "\"wall\"") + ",\n  \"jobs\": " + std::to_string(report.jobs) +
                     ",\n  \"wall_seconds\": " + json_number(report.wall_seconds) + ",\n  \"false_alarms\": " +
                     std::to_string(report.false_alarms()) + ",\n  \"rows\": [";
   for (std::size_t i = 0; i < report.rows.size(); ++i) out += (i ? ",\n    " : "\n    ") + json_row(report.rows[i]);

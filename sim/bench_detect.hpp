@@ -25,8 +25,9 @@ struct TrialSpec {
   std::uint64_t base_seed = 1;
   std::uint32_t seed_index = 0;   // trial k of n uses the k-th of n disjoint seed sequences
   std::uint32_t seed_count = 1;
-  double budget_seconds = 60;     // wall seconds of one core (0: no limit, then max_runs must be set)
+  double budget_seconds = 60;     // seconds of one core (0: no limit, then max_runs must be set)
   std::uint64_t max_runs = 0;     // simulated runs at most (0: no limit); bounds a trial without a clock
+  bool cpu_seconds = true;        // the budget and times count the trial thread's CPU time, not wall time
 };
 
 // A violation a trial saw, and the work it took to get there.
@@ -59,6 +60,9 @@ struct BenchOptions {
   std::uint64_t base_seed = 1;
   double budget_seconds = 60;         // per trial
   std::uint64_t max_runs = 0;         // per trial (0: no limit)
+  // Trials count their thread's CPU time, so other load on the machine does not eat their budget or inflate
+  // their times; false: wall time.
+  bool cpu_seconds = true;
   std::uint32_t jobs = 1;             // trials (and minimizations) running at once, one core each
   std::uint32_t minimize_runs = 600;  // replays for minimizing each row's first detection
   std::map<std::string, TrialEngine> engines;  // by strategy name; "random" and "pct" default to hunt_trial
@@ -94,8 +98,9 @@ struct BenchReport {
   std::uint32_t seeds = 0;
   std::uint64_t base_seed = 0;
   double budget_seconds = 0;
+  bool cpu_seconds = true;
   std::uint32_t jobs = 0;
-  double wall_seconds = 0;
+  double wall_seconds = 0;  // of the whole bench
   std::vector<BenchRow> rows;
   std::uint64_t false_alarms() const;  // violations in the "none" rows
 };

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -12,6 +13,13 @@
 namespace imaplab::sim {
 namespace {
 
+// CPU time of the calling thread: a budget in it is not shortened when other work shares the machine.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 class Hunt {
  public:
   explicit Hunt(const HuntOptions& options, const HuntProgress& progress)
@@ -19,13 +27,15 @@ class Hunt {
     if (options_.policies.empty()) options_.policies = model::Policy::all();
     if (options_.strategies.empty()) options_.strategies = {"random"};
     if (options_.shard_count == 0) options_.shard_count = 1;
-    if (options_.jobs == 0) options_.jobs = 1;
+    if (options_.jobs == 0 || options_.cpu_seconds) options_.jobs = 1;
   }
 
   HuntSummary run() {
     start_ = std::chrono::steady_clock::now();
+    cpu_start_ = thread_cpu_seconds();
+    if (options_.cpu_seconds) work();  // the one worker runs on this thread, whose CPU time is the clock
     std::vector<std::thread> workers;
-    for (std::uint32_t j = 0; j < options_.jobs; ++j) workers.emplace_back([this] { work(); });
+    for (std::uint32_t j = 0; j < options_.jobs && !options_.cpu_seconds; ++j) workers.emplace_back([this] { work(); });
     for (auto& w : workers) w.join();
     summary_.wall_seconds = elapsed();
     if (progress_) progress_(summary_);
@@ -34,6 +44,7 @@ class Hunt {
 
  private:
   double elapsed() const {
+    if (options_.cpu_seconds) return thread_cpu_seconds() - cpu_start_;
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
 
@@ -137,6 +148,7 @@ class Hunt {
   HuntOptions options_;
   HuntProgress progress_;
   std::chrono::steady_clock::time_point start_;
+  double cpu_start_ = 0;
   std::atomic<std::uint64_t> next_run_{0};
   std::atomic<bool> stopped_{false};  // stop_at_rule was seen
   std::mutex mutex_;

@@ -29,6 +29,7 @@ struct HuntOptions {
   std::uint32_t minimize_runs = 600;         // replays per minimization
   model::BugSet bugs;                        // bug zoo: planted bugs switched on in every run
   std::optional<std::string> stop_at_rule;   // end the hunt at the first violation of this rule ("*": any)
+  bool cpu_seconds = false;  // `seconds` and all times in CPU seconds of one worker on the calling thread
 };
 
 struct HuntFinding {
@@ -44,7 +45,7 @@ struct HuntDetection {
   std::uint64_t seed = 0;
   std::uint64_t runs = 0;       // runs finished, the detecting one included
   std::uint64_t commands = 0;   // client commands sent in those runs
-  double wall_seconds = 0;      // from the hunt's start to the end of the detecting run
+  double wall_seconds = 0;      // from the hunt's start to the end of the detecting run (see cpu_seconds)
 };
 
 struct HuntRow {  // one line of the summary: per policy and rule
@@ -54,7 +55,7 @@ struct HuntRow {  // one line of the summary: per policy and rule
 struct HuntSummary {
   std::uint64_t runs = 0, commands = 0, steps = 0, violations = 0;
   std::uint64_t virtual_us = 0;
-  double wall_seconds = 0;
+  double wall_seconds = 0;  // CPU seconds of its one thread with HuntOptions::cpu_seconds
   std::map<std::string, HuntRow> by_policy;                       // policy text -> totals
   std::map<std::pair<std::string, std::string>, std::uint64_t> by_rule;  // (policy, rule) -> violations
   std::map<std::string, std::uint64_t> by_strategy_runs;

@@ -60,7 +60,8 @@ def check_trace_page(exe, profile, page, clients, rule, screenshot=None):
     attrs, text = attributes(dom, "selfcheck")
     problems = []
     if not re.search(r'<html[^>]*data-script-errors="0"', dom):
-        problems.append("script errors: " + ", ".join(re.findall(r'<li>([^<]*)</li>', dom)))
+        recorded = re.search(r'<ul id="script-errors">(.*?)</ul>', dom, re.S)
+        problems.append("script errors: " + ", ".join(re.findall(r'<li>([^<]*)</li>', recorded.group(1) if recorded else "")))
     if attrs.get("data-status") != "pass":
         problems.append("the page's own check failed: " + text)
     if attrs.get("data-lanes") != str(clients + 1):

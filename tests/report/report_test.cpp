@@ -2,6 +2,7 @@
 // the terminal lines, and the numbers of summary pages (hunt JSON, bench-detect JSON, folders of traces).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "report/html.hpp"
@@ -84,12 +85,24 @@ TEST(Transcript, TextLinesAreTheTraceBodyWithMarks) {
   for (const auto& l : lines)
     if (l.mark == Mark::Violation && l.kind != Step::Kind::Note) violating.push_back(l.text);
   ASSERT_EQ(violating.size(), 1u);
-  EXPECT_EQ(violating[0], "     0.700 S2: * 1 EXPUNGE");
+  EXPECT_EQ(violating[0], "         0.700 S2: * 1 EXPUNGE");
   // Choices are left out unless asked for; notes keep their continuation lines.
   for (const auto& l : lines) EXPECT_NE(l.text.rfind("> ", 0), 0u) << l.text;
   EXPECT_EQ(text_lines(read_transcript(parse(failing_trace)), true).size(), lines.size() + 2);
-  EXPECT_EQ(lines.back().text, "     0.900 S1: * 4 EXISTS");
+  EXPECT_EQ(lines.back().text, "         0.900 S1: * 4 EXISTS");
   EXPECT_EQ(lines[lines.size() - 2].text, "#   RFC 3501 §7.4.1, §5.5: \"An EXPUNGE response MUST NOT be sent ...\"");
+}
+
+TEST(Transcript, RecordedMultiLineNotesReadAsParsedOnes) {
+  const sim::Trace parsed = parse(failing_trace);
+  sim::Trace recorded = parsed;  // as the world records it: one comment holding the whole note
+  auto first = std::find_if(recorded.lines.begin(), recorded.lines.end(), [](const sim::TraceLine& l) {
+    return l.kind == sim::TraceLine::Kind::Comment && l.bytes.find("violated here") != std::string::npos;
+  });
+  ASSERT_NE(first, recorded.lines.end());
+  for (int i = 0; i < 3; ++i) first->bytes += "\n  " + (first + 1)->bytes, recorded.lines.erase(first + 1);
+  EXPECT_EQ(text_lines(read_transcript(recorded), false).size(), text_lines(read_transcript(parsed), false).size());
+  EXPECT_EQ(read_transcript(recorded).violation->details, read_transcript(parsed).violation->details);
 }
 
 TEST(Transcript, ViolationFromTheHeaderWhenTheBodyHasNoNotes) {
@@ -161,13 +174,13 @@ TEST(TracePage, PassingTraceSaysSo) {
 }
 
 TEST(Summary, ReadsHuntJson) {
-  const auto json = nlohmann::json::parse(R"({
+  const auto json = nlohmann::json::parse(R"js({
     "runs": 120, "commands": 9000, "steps": 50000, "virtual_seconds": 42.5, "wall_seconds": 3.0, "violations": 3,
     "policies": [{"policy": "delete=ghost", "runs": 60, "commands": 4000, "violations": 1},
                  {"policy": "delete=fail", "runs": 60, "commands": 5000, "violations": 2}],
     "rules": [{"policy": "delete=fail", "rule": "SEQ-2", "violations": 2},
               {"policy": "delete=ghost", "rule": "UID-4", "violations": 1}],
-    "traces": ["out/SEQ-2-seed17-min.trace (minimized 30 -> 5 commands)", "out/UID-4-seed2.trace"]})");
+    "traces": ["out/SEQ-2-seed17-min.trace (minimized 30 -> 5 commands)", "out/UID-4-seed2.trace"]})js");
   std::string error;
   auto s = summary_from_json(json, &error);
   ASSERT_TRUE(s.has_value()) << error;
@@ -206,7 +219,7 @@ TEST(Summary, CountsTracesWhenThereIsNoJson) {
 }
 
 TEST(Summary, ReadsBenchDetectJsonAndChartsIt) {
-  const auto json = nlohmann::json::parse(R"({"strategies": ["random", "pct"], "seeds": 4, "wall_seconds": 9.5,
+  const auto json = nlohmann::json::parse(R"js({"strategies": ["random", "pct"], "seeds": 4, "wall_seconds": 9.5,
     "false_alarms": 0, "rows": [
     {"bug": "expunge-during-fetch", "rule": "SEQ-2", "strategy": "random", "trials": 4, "detected": 4,
      "fraction": 1.0, "median_seconds": 0.05, "median_commands": 300, "runs": 10, "commands": 1200,
@@ -214,7 +227,7 @@ TEST(Summary, ReadsBenchDetectJsonAndChartsIt) {
     {"bug": "expunge-during-fetch", "rule": "SEQ-2", "strategy": "pct", "trials": 4, "detected": 0,
      "fraction": 0.0, "median_seconds": null, "runs": 50, "commands": 6000, "violations": 0, "rules": {}},
     {"bug": "none", "rule": "", "strategy": "random", "trials": 4, "detected": 0, "fraction": 0,
-     "runs": 70, "commands": 8000, "violations": 0, "rules": {}}]})");
+     "runs": 70, "commands": 8000, "violations": 0, "rules": {}}]})js");
   std::string error;
   auto s = summary_from_json(json, &error);
   ASSERT_TRUE(s.has_value()) << error;
@@ -236,7 +249,7 @@ TEST(Summary, ReadsBenchDetectJsonAndChartsIt) {
 
 TEST(Summary, RejectsJsonThatIsNoSummary) {
   std::string error;
-  EXPECT_FALSE(summary_from_json(nlohmann::json::parse(R"({"hello": 1})"), &error).has_value());
+  EXPECT_FALSE(summary_from_json(nlohmann::json::parse(R"js({"hello": 1})js"), &error).has_value());
   EXPECT_NE(error.find("not a hunt"), std::string::npos);
   EXPECT_FALSE(summary_from_json(nlohmann::json::parse("[1,2]"), &error).has_value());
 }

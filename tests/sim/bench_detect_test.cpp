@@ -124,6 +124,7 @@ TEST(BenchDetectJson, ShapeHasTheReportAndEveryRowField) {
   EXPECT_EQ(j["strategies"], nlohmann::json({"random", "pct"}));
   EXPECT_EQ(j["seeds"], 3);
   EXPECT_DOUBLE_EQ(j["budget_seconds"].get<double>(), 10.0);
+  EXPECT_EQ(j["clock"], "thread-cpu");
   EXPECT_EQ(j["false_alarms"], 0);
   ASSERT_EQ(j["rows"].size(), 2u);
   const auto& bug = j["rows"][0];
@@ -153,21 +154,21 @@ TEST(BenchDetectMarkdown, OneLinePerRow) {
 
 // A planted bug is found by a small bench bounded by runs, not by time, so the test never depends on speed;
 // its first detection minimizes to a trace that fails with the bug's rule and names the bug in its header.
-TEST(BenchDetectPlanted, CopyFailPartialIsFoundAndMinimized) {
+TEST(BenchDetectPlanted, RecentTwiceIsFoundAndMinimized) {
   BenchOptions o;
-  o.bugs = {model::Bug::CopyFailPartial};
+  o.bugs = {model::Bug::RecentTwice};
   o.strategies = {"random"};
   o.seeds = 1;
   o.budget_seconds = 0;
-  o.max_runs = 300;
+  o.max_runs = 100;
   o.minimize_runs = 200;
   BenchReport r = bench_detect(o);
   ASSERT_EQ(r.rows.size(), 1u);
   const BenchRow& row = r.rows[0];
   EXPECT_EQ(row.detected, 1u) << "runs " << row.runs;
   ASSERT_TRUE(row.minimized.has_value());
-  EXPECT_EQ(row.minimized->outcome, "CPY-1");
-  EXPECT_EQ(row.minimized->config.bugs.to_string(), "copy-fail-partial");
+  EXPECT_EQ(row.minimized->outcome, "FLG-4");
+  EXPECT_EQ(row.minimized->config.bugs.to_string(), "recent-twice");
   EXPECT_LE(*row.minimized_commands, *row.trace_commands);
 }
 
