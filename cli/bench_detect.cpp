@@ -73,7 +73,7 @@ std::optional<std::vector<std::string>> parse_strategies(const std::string& text
   return names.empty() ? std::nullopt : std::optional(names);
 }
 
-std::string seconds_cell(const std::optional<double>& s) { return s ? fmt::format("{:.2f} s", *s) : "> budget"; }
+std::string seconds_cell(const std::optional<double>& s) { return s ? fmt::format("{:.3f} s", *s) : "> budget"; }
 std::string count_cell(const std::optional<double>& n) { return n ? fmt::format("{:.0f}", *n) : "-"; }
 
 void print_table(const sim::BenchReport& r) {

@@ -92,7 +92,7 @@ int run_dir(const fs::path& dir, fs::path out) {
       summary = std::move(*s);
       break;
     }
-  summary.title = "imaplab " + summary.kind + ": " + dir.filename().string();
+  if (summary.title.empty()) summary.title = "imaplab " + summary.kind + ": " + dir.filename().string();
   const fs::path page_dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   for (const auto& t : traces)
     if (auto e = write_trace_page(t, page_dir, out.filename().string())) report::add_trace(summary, std::move(*e));
@@ -110,7 +110,7 @@ int run_json(const fs::path& path, fs::path out) {
   auto summary = read_summary_json(path, false);
   if (!summary) return 2;
   if (out.empty()) out = fs::path(path).replace_extension(".html");
-  summary->title = "imaplab " + summary->kind + ": " + path.filename().string();
+  if (summary->title.empty()) summary->title = "imaplab " + summary->kind + ": " + path.filename().string();
   const fs::path page_dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   std::size_t found = 0;
   for (const auto& name : summary->trace_paths) {

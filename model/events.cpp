@@ -33,6 +33,13 @@ void recompute_uidnext(Mailbox& mb) {
   mb.recent_floor = std::min(mb.recent_floor, mb.uidnext);
 }
 
+// Bug zoo notify-own-change: the session skipped is the mailbox's previous writer (notify.cpp records it
+// after the fan-out), so a session that changes flags right after another one is told of its own change.
+SessionId previous_writer(const State& st, SessionId actor, MailboxId box) {
+  const auto it = st.notify_last_actor.find(box);
+  return it == st.notify_last_actor.end() || it->second == 0 ? actor : it->second;
+}
+
 }  // namespace
 
 void message_added(State& st, SessionId actor, Mailbox& mb, std::uint32_t uid) {
@@ -56,8 +63,9 @@ void message_expunged(State& st, SessionId actor, Mailbox& mb, std::uint32_t uid
 void flags_changed(State& st, SessionId actor, Mailbox& mb, std::uint32_t uid) {
   // Bug zoo flag-updates-dropped: other holders are never told (FLG-2).
   if (!bug_on(st, Bug::FlagUpdatesDropped)) {
+    const SessionId skip = bug_on(st, Bug::NotifyOwnChange) ? previous_writer(st, actor, mb.id) : actor;
     for (auto& [sid, s] : st.sessions) {
-      if (sid != actor && s.selected == mb.id && s.view.uids.contains(uid)) s.view.flag_changes.insert(uid);
+      if (sid != skip && s.selected == mb.id && s.view.uids.contains(uid)) s.view.flag_changes.insert(uid);
     }
   }
   notify_message_event(st, actor, mb, proto::NotifyEventKind::FlagChange);

@@ -62,6 +62,24 @@ std::string behaviour_section(const std::string& kind, const std::string& behavi
   return "not one of RFC 2180 §3's behaviours";
 }
 
+// The mailbox a DELETE or RENAME names (RENAME: its old name).
+static std::string source_name(const proto::Command& cmd) {
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args)) return r->from;
+  if (const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args)) return m->mailbox;
+  return {};
+}
+
+// Another session of the same user has the mailbox of this DELETE/RENAME selected.
+static bool held_by_others(const Completion& done, const Tracker& tracker) {
+  const std::string name = source_name(done.pending.command);
+  const ClientView* author = tracker.client(done.client);
+  for (const auto& [id, c] : tracker.clients()) {
+    if (id == done.client || !c.connected || c.bye || !c.selected || *c.selected != name) continue;
+    if (author == nullptr || c.user == author->user) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> BehaviourLog::inferred(const std::string& kind) const {
   auto it = first_.find(kind);
   if (it == first_.end()) return std::nullopt;
@@ -80,7 +98,9 @@ std::vector<sim::Violation> BehaviourLog::observe(const sim::Event& e, std::size
   if (done && (done->pending.command.kind == CommandKind::Delete || done->pending.command.kind == CommandKind::Rename) &&
       done->status.condition == proto::Condition::No && done->status.code && done->status.code->name == "INUSE") {
     const std::string kind = done->pending.command.kind == CommandKind::Delete ? "delete" : "rename";
-    if (auto v = record(kind, "fail", {index}, {done->pending.sent_index})) out.push_back(std::move(*v));
+    // Only when another session holds the mailbox: [INUSE] may also mean the new name is a ghost (§3.2).
+    if (held_by_others(*done, tracker))
+      if (auto v = record(kind, "fail", {index}, {done->pending.sent_index})) out.push_back(std::move(*v));
   }
   for (std::size_t i = 0; i < watches_.size();) {
     const Watch& w = watches_[i];

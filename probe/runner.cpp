@@ -480,6 +480,7 @@ class Runner {
           const std::string why = "no tagged reply to " + command_label(p.command) + " within " +
                                   std::to_string(opt_.command_timeout_ms) + " ms";
           ++summary_.close_reasons["probe closed: " + why];
+          record_stall(s.id, p, why);
           close_session(s, why, false);
           break;
         }
@@ -527,6 +528,7 @@ class Runner {
       case Checkpoint::Quiesce: {
         if (now - checkpoint_started_us_ > opt_.command_timeout_ms * 1000) {
           ++summary_.checkpoints_abandoned;
+          note_unsettled(now);
           return end_checkpoint(now);
         }
         for (const auto& s : sessions_)
@@ -555,6 +557,19 @@ class Runner {
         ++summary_.checkpoints;
         return end_checkpoint(now);
       }
+    }
+  }
+
+  // Why a checkpoint could not settle: the sessions still busy, and with what (for the summary).
+  void note_unsettled(std::uint64_t now) {
+    for (const auto& s : sessions_) {
+      const ClientView* v = tracker_.client(s->id);
+      if (s->state != Session::State::Ready || v == nullptr || quiet(*s)) continue;
+      std::string what = v->idling ? "IDLE not ended" : "";
+      for (const auto& [tag, p] : v->outstanding)
+        what += (what.empty() ? "" : ", ") + command_label(p.command) + " unanswered for " +
+                std::to_string((now - p.sent_us) / 1000) + " ms";
+      ++summary_.close_reasons["checkpoint abandoned: " + what];
     }
   }
 
@@ -867,6 +882,11 @@ class Runner {
     ++summary_.violations[v.rule];
     found_rules_.insert(v.rule);
     if (from_checker && phase_ == Phase::Load && !replay_) restart_pending_ = true;
+    write_trace(v);
+  }
+
+  // The violation's trace in --out, at once (at most traces_per_rule_max per rule).
+  void write_trace(const sim::Violation& v) {
     if (opt_.out_dir.empty() || written_[v.rule] >= opt_.traces_per_rule_max) return;
     ++written_[v.rule];
     ProbeTraceInfo info;
@@ -883,6 +903,17 @@ class Runner {
     else summary_.errors.push_back(error);
   }
 
+  // A command the server never answered: not an INVARIANTS rule (liveness of a real server), but its
+  // transcript is written like a violation's, under the probe-only name STALL.
+  void record_stall(ClientId client, const PendingCommand& p, const std::string& why) {
+    sim::Violation v;
+    v.rule = "STALL";
+    v.rfc = "RFC 3501 §5.5 (every command gets a tagged reply)";
+    v.message = "C" + std::to_string(client) + ": " + why;
+    v.offending = {p.sent_index};
+    write_trace(v);
+  }
+
   // Checker findings that are not violations for a real server. SEQ-12 (RFC 3501 §5.5) asks for in-order
   // execution only where a later command's result depends on an earlier one; a COPY/MOVE/APPEND refused with
   // [TRYCREATE] or [NONEXISTENT] failed on its destination's name, whatever the earlier STORE did, and a server
@@ -893,6 +924,8 @@ class Runner {
     const std::size_t i = v.offending.front();
     if (i >= log.size() || !log[i].response) return std::nullopt;
     const auto* st = std::get_if<proto::StatusResponse>(&log[i].response->body);
+    if (st && st->condition == proto::Condition::Bad)
+      return std::string("a later command rejected with BAD (its arguments, not the STORE's effect) answered first");
     if (!st || st->condition != proto::Condition::No || !st->code) return std::nullopt;
     if (st->code->name != "TRYCREATE" && st->code->name != "NONEXISTENT") return std::nullopt;
     return "a later command refused for its destination ([" + st->code->name + "]) answered first";

@@ -107,7 +107,7 @@ const char* const trace_js = R"JS(
   var collapse = document.getElementById('collapse-all');
   if (collapse) collapse.addEventListener('click', function () { setAll(false); });
 
-  // Scrolls `el` into the middle of its own scrolling pane only (the page itself stays put).
+  // Scrolls `el` into view within its own scrolling pane only (the page itself stays put).
   function reveal(el, pane) {
     if (!el || !pane) return;
     var paneTop = pane.getBoundingClientRect().top;
@@ -115,7 +115,8 @@ const char* const trace_js = R"JS(
     // Only the part of the pane inside the window counts: the page may start scrolled to the top.
     var visible = Math.max(120, Math.min(pane.clientHeight, window.innerHeight - Math.max(0, paneTop)));
     if (pane.id === 'transcript') visible = pane.clientHeight;
-    pane.scrollTop = Math.max(0, top - visible / 3);
+    // Place it low in the pane: what led up to a line matters more than what followed it.
+    pane.scrollTop = Math.max(0, top - visible * 0.6);
   }
   function select(step, from) {
     document.querySelectorAll('.selected').forEach(function (e) { e.classList.remove('selected'); });

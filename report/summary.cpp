@@ -70,7 +70,8 @@ DetectRow detect_row(const json& r) {
 }
 
 void read_rules(Summary& s, const json& j) {
-  for (const char* key : {"rules", "violations_by_rule", "by_rule"}) {
+  // hunt: "rules" [{policy, rule, violations}]; probe: "violations" {rule: count}.
+  for (const char* key : {"rules", "violations_by_rule", "by_rule", "violations"}) {
     auto it = j.find(key);
     if (it == j.end()) continue;
     if (it->is_array()) {
@@ -84,8 +85,17 @@ void read_rules(Summary& s, const json& j) {
   }
 }
 
+// A probe's S-rule findings, which do not stop it: listed with the rules, marked as warnings.
+void read_warnings(Summary& s, const json& j) {
+  auto it = j.find("warnings");
+  if (it == j.end() || !it->is_object()) return;
+  for (const auto& [rule, n] : it->items())
+    if (n.is_number()) s.rules.push_back({"warning (not fatal)", rule, n.get<std::uint64_t>()});
+}
+
 void read_traces(Summary& s, const json& j) {
   auto it = j.find("traces");
+  if (it == j.end()) it = j.find("trace_files");  // probe
   if (it == j.end() || !it->is_array()) return;
   for (const auto& t : *it) {
     std::string path = t.is_string() ? t.get<std::string>() : text(t, {"path", "file", "trace"});
@@ -130,15 +140,17 @@ std::optional<Summary> summary_from_json(const nlohmann::json& j, std::string* e
   if (j.is_object()) s.wall_seconds = number(j, {"wall_seconds", "seconds"}).value_or(0);
   if (j.is_object() && !rows) {
     s.totals_known = j.contains("runs") || j.contains("commands");
-    s.runs = count(j, {"runs", "sessions"});
-    s.commands = count(j, {"commands"});
-    s.violations = count(j, {"violations"});
+    s.runs = count(j, {"runs", "connections"});
+    s.commands = count(j, {"commands", "commands_total"});
+    s.violations = count(j, {"violations", "violations_total"});
+    if (s.kind == "probe") s.title = "imaplab probe of " + text(j, {"server", "host"});
     s.virtual_seconds = number(j, {"virtual_seconds"}).value_or(0);
     s.wall_seconds = number(j, {"wall_seconds", "seconds"}).value_or(0);
     if (auto it = j.find("policies"); it != j.end() && it->is_array())
       for (const auto& p : *it)
         s.policies.push_back({text(p, {"policy"}), count(p, {"runs"}), count(p, {"commands"}), count(p, {"violations"})});
     read_rules(s, j);
+    read_warnings(s, j);
     read_traces(s, j);
   }
   if (!s.totals_known && s.detect.empty() && s.trace_paths.empty()) {

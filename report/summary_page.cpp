@@ -32,9 +32,9 @@ std::string opt(const std::optional<double>& v, const char* format) {
 std::string totals_html(const Summary& s) {
   std::string out = "<section><h2>Totals</h2><table class=\"data\">";
   auto row = [&](const std::string& k, const std::string& v) { out += "<tr><th>" + k + "</th><td class=\"num\">" + v + "</td></tr>"; };
-  row("runs", num(s.runs));
+  row(s.kind == "probe" ? "connections" : "runs", num(s.runs));
   row("client commands", num(s.commands));
-  row("virtual time", fmt::format("{:.1f} s", s.virtual_seconds));
+  if (s.virtual_seconds > 0 || s.kind == "hunt" || s.kind == "traces") row("virtual time", fmt::format("{:.1f} s", s.virtual_seconds));
   if (s.wall_seconds > 0) row("wall time", fmt::format("{:.1f} s", s.wall_seconds));
   row("violations", fmt::format("<span class=\"{}\">{}</span>", s.violations ? "bad" : "good", s.violations));
   out += "</table>";
@@ -221,8 +221,8 @@ std::string render_summary_page(const Summary& s) {
                      "<ul id=\"script-errors\"></ul></header>\n",
                      html_escape(s.kind), s.traces.size(), html_escape(title));
   // What failed comes first; the breakdown of the work after it.
-  if (s.kind != "bench-detect" || s.totals_known) out += totals_html(s) + rules_html(s);
-  out += detect_html(s);
+  if (s.kind != "bench-detect" || s.totals_known) out += totals_html(s);
+  out += detect_html(s) + rules_html(s);
   if (s.kind != "bench-detect" || !s.traces.empty()) out += traces_html(s);
   if (s.kind != "bench-detect") out += policies_html(s);
   out += "<output id=\"selfcheck\" hidden></output>\n";

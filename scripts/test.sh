@@ -3,7 +3,7 @@
 # Usage: scripts/test.sh [ctest args...], e.g. scripts/test.sh -L unit
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh interop
+bash scripts/deps.sh interop browser
 cmake --preset dev >/dev/null
 cmake --build --preset dev
 ctest --preset dev "$@"

@@ -114,7 +114,7 @@ std::string json_row(const BenchRow& r) {
 std::string cell_seconds(const std::optional<double>& s) {
   if (!s) return "> budget";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f s", *s);
+  std::snprintf(buf, sizeof buf, "%.3f s", *s);
   return buf;
 }
 

@@ -162,8 +162,7 @@ struct SnapshotProbe {
   model::Model::MailboxInfo before;
   bool adders_quiet = false;       // no other command that adds messages was in flight at the send
   std::uint64_t adders_sent = 0;   // CrossState::adders_sent right after the send
-  bool names_quiet = false;        // no other CREATE/DELETE/RENAME in flight at the send
-  std::uint64_t names_sent = 0;    // CrossState::names_sent right after the send
+  bool names_quiet = false;        // RENAME: no CREATE/RENAME of a name under the old one was in flight
 };
 
 struct ClientState {
@@ -197,6 +196,7 @@ struct ClientState {
   StoreProbe store_probe;              // FLG-1, FLG-2, FLG-3
   SnapshotProbe snapshot;              // CPY-1, MBX-4, MBX-5, MOD-3
   std::vector<FlagDue> flags_due;      // FLG-2: other sessions' flag changes not yet reported
+  std::map<std::uint32_t, EventIndex> flags_told_at;  // FLG-2: UID -> latest FETCH with FLAGS in this view
   // NTF-10: the send index of the latest NOOP/CHECK that completed (every change committed before it has
   // been reported by its OK), and of this client's first change-making command after it.
   EventIndex synced_sent = no_event;
@@ -358,7 +358,7 @@ void oracle_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const
                       const Inflight& f, EventIndex index);
 void store_probe_fetch(ClientState& c, std::uint32_t msn, const proto::FetchData& fetch);
 // FLG-2: a FETCH with FLAGS, or an expunge, told the client about `uid` (0: some UID it cannot name).
-void flags_told(ClientState& c, std::uint32_t uid, bool expunged);
+void flags_told(ClientState& c, std::uint32_t uid, bool expunged, EventIndex index);
 // FLG-2 at the completion of the client's NOOP/CHECK.
 void check_flags_due(Ctx& ctx, ClientState& c, const Inflight& f, EventIndex index);
 // The store's mailbox `name` as client `c` names it, when the oracle surely resolves it to that mailbox.

@@ -157,8 +157,13 @@ bool adds_messages(const proto::Command& cmd) {
   return cmd.kind == CommandKind::Append || cmd.kind == CommandKind::Copy || cmd.kind == CommandKind::Move;
 }
 
-bool changes_names(const proto::Command& cmd) {
-  return cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete || cmd.kind == CommandKind::Rename;
+// Whether a command may create a mailbox under `parent` + "/" (CREATE of such a name, RENAME onto one).
+bool creates_under(const proto::Command& cmd, const std::string& parent) {
+  std::string name;
+  if (const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args); m && cmd.kind == CommandKind::Create) name = m->mailbox;
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args); r && cmd.kind == CommandKind::Rename) name = r->to;
+  return !name.empty() && name.size() > parent.size() && name.compare(0, parent.size(), parent) == 0 &&
+         name[parent.size()] == model::delimiter;
 }
 
 // The mailbox (UIDVALIDITY) a flag change by `c` goes to; 0 (every mailbox) when the oracle cannot confirm its
@@ -313,6 +318,10 @@ void add_flags_due(Ctx& ctx, const ClientState& author, const StoreProbe& p, con
     if (b.view.mailbox != p.mailbox || b.view.uidvalidity != p.uidvalidity || b.view.selected_at >= p.sent) continue;
     for (std::size_t i = 0; i < p.named.size(); ++i) {
       if (!changed[i] || b.flags_due.size() >= flags_due_max || !view_knows(b.view, p.named[i])) continue;
+      // Told already: the change may have been reported before this STORE's reply arrived.
+      if (const auto told = b.flags_told_at.find(p.named[i]); told != b.flags_told_at.end() && told->second > p.sent) {
+        continue;
+      }
       b.flags_due.push_back(FlagDue{p.named[i], p.before[i], p.sent, index});
     }
   }
@@ -372,8 +381,8 @@ void start_snapshot(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIn
   p.before = *info;
   p.adders_quiet = !any_in_flight(ctx, adds_messages);
   p.adders_sent = ctx.cross.adders_sent;
-  p.names_quiet = !any_in_flight(ctx, changes_names);
-  p.names_sent = ctx.cross.names_sent;
+  p.names_quiet = cmd.kind != CommandKind::Rename ||
+                  !any_in_flight(ctx, [&](const proto::Command& other) { return creates_under(other, target); });
   c.snapshot = std::move(p);
 }
 
@@ -405,10 +414,13 @@ void check_inbox_renamed(Ctx& ctx, const SnapshotProbe& p, const model::Model::M
                      "); renaming INBOX moves all its messages and leaves INBOX empty.");
 }
 
-// MBX-4: after RENAME a b, no mailbox is left under "a/" (no other name change could create one meanwhile).
+// MBX-4: after RENAME a b, no mailbox is left under "a/" (no other command could create one meanwhile).
 void check_children_moved(Ctx& ctx, const ClientState& c, const proto::RenameArgs& a, const SnapshotProbe& p,
                           EventIndex index) {
-  if (!p.names_quiet || ctx.cross.names_sent != p.names_sent) return;
+  if (!p.names_quiet) return;
+  for (EventIndex i = p.sent + 1; i < index; ++i) {
+    if (ctx.log[i].command && creates_under(*ctx.log[i].command, a.from)) return;
+  }
   const std::string prefix = a.from + model::delimiter;
   for (const auto& info : ctx.oracle->model().mailboxes()) {
     if (info.name.rfind(prefix, 0) != 0 || (!is_shared(a.from) && info.owner != c.user)) continue;
@@ -497,12 +509,13 @@ void store_probe_fetch(ClientState& c, std::uint32_t msn, const proto::FetchData
   if (uid != 0) p.fetched.push_back(uid);
 }
 
-void flags_told(ClientState& c, std::uint32_t uid, bool expunged) {
+void flags_told(ClientState& c, std::uint32_t uid, bool expunged, EventIndex index) {
   if (expunged) c.store_probe.renumbered = true;
   if (uid == 0) {
     if (expunged) c.flags_due.clear();  // which message went away is unknown: drop what cannot be judged
     return;
   }
+  if (!expunged) c.flags_told_at[uid] = index;
   std::erase_if(c.flags_due, [&](const FlagDue& d) { return d.uid == uid; });
 }
 

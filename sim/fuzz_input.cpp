@@ -57,6 +57,14 @@ constexpr std::array<MixFloor, 10> notify_floors = {{
     {&CommandMix::store, 2},  {&CommandMix::subscribe, 1},
 }};
 
+// The canary's floors: two or three clients selecting, fetching, flagging \Deleted and expunging, so the
+// planted race (canary_bugs) is a few mutations away from any input.
+constexpr std::array<MixFloor, 6> canary_floors = {{
+    {&CommandMix::select, 3}, {&CommandMix::fetch, 8}, {&CommandMix::store, 6}, {&CommandMix::expunge, 6},
+    {&CommandMix::append, 2}, {&CommandMix::noop, 2},
+}};
+constexpr std::uint32_t canary_initial_messages_min = 2;
+
 // FNV-1a over the header: the run's seed (message contents, the server's Random), stable across builds.
 std::uint64_t header_seed(const std::array<std::uint8_t, fuzz_header_bytes>& header) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -78,6 +86,8 @@ CommandMix decode_mix(const std::array<std::uint8_t, fuzz_header_bytes>& header,
   mix.logout /= 4;
   if (target == FuzzTarget::Notify)
     for (const MixFloor& f : notify_floors) mix.*f.field = std::max(mix.*f.field, f.weight);
+  if (target == FuzzTarget::Canary)
+    for (const MixFloor& f : canary_floors) mix.*f.field = std::max(mix.*f.field, f.weight);
   return mix;
 }
 
@@ -85,8 +95,8 @@ std::uint32_t decode_clients(std::uint8_t b, FuzzTarget target) {
   switch (target) {
     case FuzzTarget::Session: return 1;
     case FuzzTarget::Notify: return 2 + b % (fuzz_clients_max - 1);
-    case FuzzTarget::World:
-    case FuzzTarget::Canary: break;
+    case FuzzTarget::Canary: return 2 + b % 2;
+    case FuzzTarget::World: break;
   }
   return 1 + b % fuzz_clients_max;
 }
@@ -209,7 +219,10 @@ FuzzCase decode_fuzz_input(FuzzTarget target, const std::uint8_t* data, std::siz
   c.strategy_options.segment_chance = 0;
   c.strategy_options.drop_chance = 0;
   c.buggify = (h[flags_at] & flag_buggify) != 0;
-  if (target == FuzzTarget::Canary) c.bugs = canary_bugs();
+  if (target == FuzzTarget::Canary) {
+    c.bugs = canary_bugs();
+    c.initial_messages = std::max(c.initial_messages, canary_initial_messages_min);
+  }
   // The session differential compares with a model that has no faults and no BUGGIFY.
   fc.faults = (h[flags_at] & flag_faults) && target != FuzzTarget::Session;
   if (target == FuzzTarget::Session) c.buggify = false;

@@ -30,6 +30,7 @@ constexpr std::uint32_t empty_view_divisor = 8;   // sequence-number commands on
 constexpr double hot_store_chance = 0.25;         // STORE +FLAGS of one flag on the first message
 constexpr double shared_child_chance = 0.15;      // a scratch name under a configured mailbox ("work/sub")
 constexpr double rename_inbox_chance = 0.04;      // RENAME INBOX (RFC 3501 §6.3.5: moves its messages)
+constexpr double child_select_chance = 0.08;      // SELECT/EXAMINE of such a child
 
 constexpr std::array<const char*, 9> flag_vocabulary = {
     "\\Seen", "\\Flagged", "\\Answered", "\\Deleted", "\\Draft", "$Forwarded", "$Label1", "$Junk", "Work"};
@@ -256,6 +257,8 @@ Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
     case Examine: {
       proto::MailboxArgs a;
       a.mailbox = rng.chance(0.85) ? current_name(mailboxes_[rng.below(mailboxes_.size())]) : pick_mailbox(rng);
+      // Holding a child while another client renames its parent (MBX-4).
+      if (delimiter_ && rng.chance(child_select_chance)) a.mailbox = child_of_configured(rng).value_or(a.mailbox);
       a.condstore = v.cap_condstore && rng.chance(0.4);
       return command(op == Select ? CommandKind::Select : CommandKind::Examine, std::move(a));
     }
@@ -665,12 +668,17 @@ std::string Workload::current_name(const std::string& original) const {
   return original;
 }
 
+std::optional<std::string> Workload::child_of_configured(Rng& rng) const {
+  const std::string& m = mailboxes_[rng.below(mailboxes_.size())];
+  if (m == "INBOX" || !delimiter_) return std::nullopt;
+  return current_name(m) + *delimiter_ + "sub";
+}
+
 std::string Workload::pick_scratch(Rng& rng) const {
   // A child of a configured mailbox, shared by every client of the user: RENAME of the parent must move it
   // while others use it (MBX-4).
   if (delimiter_ && rng.chance(shared_child_chance)) {
-    const std::string& m = mailboxes_[rng.below(mailboxes_.size())];
-    if (m != "INBOX") return current_name(m) + *delimiter_ + "sub";
+    if (auto child = child_of_configured(rng)) return *child;
   }
   std::string name = scratch_[rng.below(scratch_.size())];
   if (delimiter_ && rng.chance(0.2)) {

@@ -119,6 +119,8 @@ class Workload {
   std::string current_name(const std::string& original) const;
   std::string pick_mailbox(Rng& rng) const;
   std::string pick_scratch(Rng& rng) const;
+  // "work/sub": a child of a configured mailbox other than INBOX, the same name for every client of a user.
+  std::optional<std::string> child_of_configured(Rng& rng) const;
   std::string pick_deletable(Rng& rng) const;
   const std::string* renamable(Rng& rng) const;
 

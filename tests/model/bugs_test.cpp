@@ -381,6 +381,17 @@ TEST(BugZoo, NotifyOwnChange) {
   }
 }
 
+TEST(BugZoo, NotifyOwnChangeOfFlagsInTheSelectedMailbox) {
+  for (bool on : {false, true}) {
+    TwoViews t(Bug::NotifyOwnChange, on, 1);
+    t.h.send(t.b, "b1 STORE 1 +FLAGS.SILENT (beta)");
+    t.h.send(t.a, "a1 NOOP");
+    const Lines own = t.h.send(t.a, "a2 STORE 1 +FLAGS.SILENT (alpha)");
+    // .SILENT: any FETCH here reports a's own change back to it (NTF-10).
+    EXPECT_EQ(has_line(own, "* 1 FETCH"), on) << Harness::join(own);
+  }
+}
+
 TEST(BugZoo, NotifyOwnChangeNeedsAnotherWriter) {
   Harness h = make(Bug::NotifyOwnChange, true);
   const SessionId a = h.login("alice");

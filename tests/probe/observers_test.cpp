@@ -190,3 +190,22 @@ TEST(DelayStats, Percentiles) {
 
 }  // namespace
 }  // namespace imaplab::probe
+
+namespace imaplab::probe {
+namespace {
+
+TEST(BehaviourLog, InuseCountsAsFailOnlyWhenOthersHoldTheMailbox) {
+  Feed f;
+  f.select(1, "p/main");
+  // [INUSE] about the destination (a ghost name, RFC 2180 §3.2) while nobody holds the source: not "fail".
+  f(sent(20, 1, "r1 RENAME p/work p/work2"));
+  f(received(21, 1, "r1 NO [INUSE] p/work2 is still in use"));
+  EXPECT_TRUE(f.behaviour.seen().empty());
+  f.select(2, "p/main");
+  f(sent(30, 1, "r2 RENAME p/main p/main2"));
+  f(received(31, 1, "r2 NO [INUSE] p/main is in use"));
+  EXPECT_EQ(f.behaviour.seen().at("rename").at("fail"), 1u);
+}
+
+}  // namespace
+}  // namespace imaplab::probe

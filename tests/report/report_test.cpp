@@ -247,6 +247,26 @@ TEST(Summary, ReadsBenchDetectJsonAndChartsIt) {
   EXPECT_NE(page.find("0 false alarms"), std::string::npos);
 }
 
+TEST(Summary, ReadsProbeJson) {
+  const auto json = nlohmann::json::parse(R"js({"server": "127.0.0.1:1143", "clients": 3, "wall_seconds": 10.2,
+    "commands_total": 5400, "commands": {"FETCH": {"sent": 900, "ok": 900, "no": 0, "bad": 0}},
+    "violations_total": 2, "violations": {"SEQ-14": 2}, "warnings": {"NTF-9": 1}, "connections": 3,
+    "trace_files": ["probe-out/SEQ-14-1.trace"]})js");
+  std::string error;
+  auto s = summary_from_json(json, &error);
+  ASSERT_TRUE(s.has_value()) << error;
+  EXPECT_EQ(s->kind, "probe");
+  EXPECT_EQ(s->title, "imaplab probe of 127.0.0.1:1143");
+  EXPECT_EQ(s->commands, 5400u);
+  EXPECT_EQ(s->violations, 2u);
+  EXPECT_EQ(s->runs, 3u);
+  ASSERT_EQ(s->rules.size(), 2u);
+  EXPECT_EQ(s->rules[0].rule, "SEQ-14");
+  EXPECT_EQ(s->rules[1].policy, "warning (not fatal)");
+  EXPECT_EQ(s->trace_paths, std::vector<std::string>{"probe-out/SEQ-14-1.trace"});
+  EXPECT_EQ(render_summary_page(*s).find("virtual time"), std::string::npos);
+}
+
 TEST(Summary, RejectsJsonThatIsNoSummary) {
   std::string error;
   EXPECT_FALSE(summary_from_json(nlohmann::json::parse(R"js({"hello": 1})js"), &error).has_value());

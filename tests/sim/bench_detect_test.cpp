@@ -148,7 +148,7 @@ TEST(BenchDetectMarkdown, OneLinePerRow) {
   report.rows.push_back(summarize_row(model::Bug::RecentTwice, "random", {detected(1.0, 10, "FLG-4")}));
   report.rows.push_back(summarize_row(std::nullopt, "random", {missed(1)}));
   std::string md = to_markdown(report);
-  EXPECT_NE(md.find("| recent-twice | model | FLG-4 | random | 1/1 | 1.00 s | 10 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| recent-twice | model | FLG-4 | random | 1/1 | 1.000 s | 10 |"), std::string::npos) << md;
   EXPECT_NE(md.find("| none | - | - | random | - |"), std::string::npos) << md;
 }
 
@@ -170,6 +170,22 @@ TEST(BenchDetectPlanted, RecentTwiceIsFoundAndMinimized) {
   EXPECT_EQ(row.minimized->outcome, "FLG-4");
   EXPECT_EQ(row.minimized->config.bugs.to_string(), "recent-twice");
   EXPECT_LE(*row.minimized_commands, *row.trace_commands);
+}
+
+// FLG-2 is a SHOULD rule, normally only a warning; with its bug planted the run makes it fatal, so the bench
+// stops at it like at any MUST rule.
+TEST(BenchDetectPlanted, ShouldRuleOfAPlantedBugCountsAsDetection) {
+  BenchOptions o;
+  o.bugs = {model::Bug::FlagUpdatesDropped};
+  o.strategies = {"random"};
+  o.seeds = 1;
+  o.budget_seconds = 0;
+  o.max_runs = 100;
+  o.minimize_runs = 0;
+  BenchReport r = bench_detect(o);
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].detected, 1u) << "runs " << r.rows[0].runs;
+  EXPECT_EQ(r.rows[0].rules.count("FLG-2"), 1u);
 }
 
 }  // namespace
