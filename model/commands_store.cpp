@@ -36,15 +36,14 @@ std::vector<std::string> new_flags(const std::vector<std::string>& old, const pr
   return std::vector<std::string>(out.begin(), out.end());
 }
 
-// The flags +FLAGS/-FLAGS start from. Bug zoo flag-overwrite: the session's stale copy from before another
-// session's change, so writing the whole list back loses that change (FLG-3).
-std::vector<std::string> base_flags(Ctx& ctx, const Target& t) {
-  if (!bug_on(ctx.st, Bug::FlagOverwrite)) return t.message->flags;
-  const auto it = ctx.s.view.stale_flags.find(t.uid);
-  if (it == ctx.s.view.stale_flags.end()) return t.message->flags;
-  std::vector<std::string> stale = std::move(it->second);
+// Bug zoo flag-overwrite: +FLAGS/-FLAGS start from the session's stale copy from before another session's
+// change, so writing the whole list back loses that change (FLG-3). True when there was one.
+bool take_stale_flags(Ctx& ctx, std::uint32_t uid, std::vector<std::string>& stale) {
+  const auto it = ctx.s.view.stale_flags.find(uid);
+  if (it == ctx.s.view.stale_flags.end()) return false;
+  stale = std::move(it->second);
   ctx.s.view.stale_flags.erase(it);
-  return stale;
+  return true;
 }
 
 struct StoreRun {
@@ -58,7 +57,10 @@ void store_one(Ctx& ctx, Mailbox& mb, const Target& t, const proto::StoreArgs& a
     return;
   }
   flags_changing(ctx.st, ctx.sid, mb, t.uid, t.message->flags);
-  if (set_flags(mb, t.uid, new_flags(base_flags(ctx, t), a, flags, rights))) flags_changed(ctx.st, ctx.sid, mb, t.uid);
+  std::vector<std::string> stale;
+  const bool from_stale = bug_on(ctx.st, Bug::FlagOverwrite) && take_stale_flags(ctx, t.uid, stale);
+  if (set_flags(mb, t.uid, new_flags(from_stale ? stale : t.message->flags, a, flags, rights)))
+    flags_changed(ctx.st, ctx.sid, mb, t.uid);
   if (a.silent) return;
   std::vector<proto::MsgAtt> atts;
   if (ctx.cmd.uid) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, t.uid));

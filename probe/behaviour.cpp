@@ -125,12 +125,13 @@ std::vector<sim::Violation> BehaviourLog::observe(const sim::Event& e, std::size
 
 void BehaviourLog::start_watches(const Completion& done, const Tracker& tracker) {
   const proto::Command& cmd = done.pending.command;
+  // The tracker has already moved holders of a renamed mailbox to the new name.
   std::string name, kind;
   if (cmd.kind == CommandKind::Delete) {
     name = std::get<proto::MailboxArgs>(cmd.args).mailbox;
     kind = "delete";
   } else if (cmd.kind == CommandKind::Rename) {
-    name = std::get<proto::RenameArgs>(cmd.args).from;
+    name = std::get<proto::RenameArgs>(cmd.args).to;
     kind = "rename";
   } else {
     return;

@@ -44,35 +44,40 @@ void DelayMeter::observe(const sim::Event& e, const Tracker& tracker, const std:
   if (!done || done->status.condition != proto::Condition::Ok) return;
   const proto::Command& cmd = done->pending.command;
   const ClientView* author = tracker.client(done->client);
+  // APPENDUID / COPYUID name the destination's UIDVALIDITY (RFC 4315 §3).
+  const std::uint32_t destination_uidvalidity =
+      done->status.code && done->status.code->number ? static_cast<std::uint32_t>(*done->status.code->number) : 0;
+  const std::uint32_t selected_uidvalidity = author ? author->uidvalidity : 0;
   switch (cmd.kind) {
     case CommandKind::Append:
-      change(*done, std::get<proto::AppendArgs>(cmd.args).mailbox, "new", e.time_us, tracker);
+      change(*done, std::get<proto::AppendArgs>(cmd.args).mailbox, destination_uidvalidity, "new", e.time_us, tracker);
       break;
     case CommandKind::Copy:
     case CommandKind::Move:
-      change(*done, std::get<proto::CopyArgs>(cmd.args).mailbox, "new", e.time_us, tracker);
+      change(*done, std::get<proto::CopyArgs>(cmd.args).mailbox, destination_uidvalidity, "new", e.time_us, tracker);
       if (cmd.kind == CommandKind::Move && author && author->selected && done->pending.expunges_seen > 0)
-        change(*done, *author->selected, "expunge", e.time_us, tracker);
+        change(*done, *author->selected, selected_uidvalidity, "expunge", e.time_us, tracker);
       break;
     case CommandKind::Expunge:
     case CommandKind::UidExpunge:
       if (author && author->selected && done->pending.expunges_seen > 0)
-        change(*done, *author->selected, "expunge", e.time_us, tracker);
+        change(*done, *author->selected, selected_uidvalidity, "expunge", e.time_us, tracker);
       break;
     case CommandKind::Store:
       if (author && author->selected && done->pending.fetches_seen > 0)
-        change(*done, *author->selected, "flags", e.time_us, tracker);
+        change(*done, *author->selected, selected_uidvalidity, "flags", e.time_us, tracker);
       break;
     default:
       break;
   }
 }
 
-void DelayMeter::change(const Completion& done, const std::string& mailbox, const std::string& type,
-                        std::uint64_t now_us, const Tracker& tracker) {
+void DelayMeter::change(const Completion& done, const std::string& mailbox, std::uint32_t uidvalidity,
+                        const std::string& type, std::uint64_t now_us, const Tracker& tracker) {
   const ClientView* author = tracker.client(done.client);
   for (const auto& [id, w] : tracker.clients()) {
     if (id == done.client || !w.connected || w.bye || !w.selected || *w.selected != mailbox) continue;
+    if (uidvalidity != 0 && w.uidvalidity != 0 && w.uidvalidity != uidvalidity) continue;
     if (author && w.user != author->user) continue;
     const bool idle_watch = w.idling && w.idle_since_us <= done.pending.sent_us;
     const bool notify_watch = w.notify_selected && w.outstanding.empty() && w.last_sent_us <= done.pending.sent_us;

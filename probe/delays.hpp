@@ -48,8 +48,10 @@ class DelayMeter {
     std::uint64_t done_us = 0;
     std::size_t done_index = 0;
   };
-  void change(const Completion& done, const std::string& mailbox, const std::string& type, std::uint64_t now_us,
-              const Tracker& tracker);
+  // `uidvalidity` 0: not known (no UIDPLUS); otherwise watchers of another mailbox under the same name (renamed
+  // away, re-created) are not counted.
+  void change(const Completion& done, const std::string& mailbox, std::uint32_t uidvalidity, const std::string& type,
+              std::uint64_t now_us, const Tracker& tracker);
   void pushed(ClientId watcher, const std::string& type, std::uint64_t now_us);
 
   std::uint64_t bound_us_;

@@ -98,7 +98,17 @@ std::optional<Completion> Tracker::received(ClientView& c, const sim::Event& e, 
   Completion done{e.client, std::move(it->second), *status, index};
   c.outstanding.erase(it);
   completed(c, done);
+  if (done.pending.command.kind == CommandKind::Rename && status->condition == proto::Condition::Ok)
+    renamed_under_others(e.client, std::get<proto::RenameArgs>(done.pending.command.args));
   return done;
+}
+
+// Another session's RENAME moves the mailbox these sessions hold (RFC 2180 §3.4; with §3.3 they are
+// disconnected anyway): their selection now has the new name.
+void Tracker::renamed_under_others(ClientId author, const proto::RenameArgs& rename) {
+  const std::string user = clients_[author].user;
+  for (auto& [id, c] : clients_)
+    if (id != author && c.user == user && c.selected && *c.selected == rename.from) c.selected = rename.to;
 }
 
 void Tracker::completed(ClientView& c, const Completion& done) {

@@ -61,6 +61,7 @@ class Tracker {
   void sent(ClientView& c, const sim::Event& e, std::size_t index);
   std::optional<Completion> received(ClientView& c, const sim::Event& e, std::size_t index);
   void completed(ClientView& c, const Completion& done);
+  void renamed_under_others(ClientId author, const proto::RenameArgs& rename);
 
   std::map<ClientId, ClientView> clients_;
 };

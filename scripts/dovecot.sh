@@ -120,7 +120,12 @@ start() {
   check_traversable "$dir"
   write_config "$dir" "$port" "$users"
   echo "$port" > "$dir/port"
-  dovecot -c "$dir/dovecot.conf"
+  # Dovecot daemonizes: its standard streams must not hold the caller's pipes open.
+  if ! dovecot -c "$dir/dovecot.conf" < /dev/null > "$dir/start.out" 2>&1; then
+    cat "$dir/start.out" >&2
+    stop "$dir"
+    exit 1
+  fi
   for ((t = 0; t < start_wait_tenths; t++)); do
     if port_open "$port"; then echo "$port"; return 0; fi
     sleep 0.1

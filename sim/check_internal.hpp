@@ -160,8 +160,8 @@ struct SnapshotProbe {
   EventIndex sent = 0;
   std::string mailbox;
   model::Model::MailboxInfo before;
-  bool adders_quiet = false;       // no other command that adds messages was in flight at the send
-  std::uint64_t adders_sent = 0;   // CrossState::adders_sent right after the send
+  bool adders_quiet = false;       // no other command that adds messages to it was in flight at the send
+  std::uint64_t adders_sent = 0;   // CrossState::adders_sent for it right after the send
   bool names_quiet = false;        // RENAME: no CREATE/RENAME of a name under the old one was in flight
 };
 
@@ -275,7 +275,7 @@ struct CrossState {
   // Commands sent so far, by all clients, that may add messages (APPEND, COPY, MOVE: CPY-1, MBX-5), change
   // flags (STORE, FETCH: FLG-1, FLG-2) or remove flags (STORE -FLAGS / FLAGS: FLG-3). Flag changes count per
   // mailbox (by UIDVALIDITY, unique in the store); those whose mailbox the oracle cannot confirm count for all.
-  std::uint64_t adders_sent = 0;
+  std::map<std::string, std::uint64_t> adders_sent;  // by destination name as the client wrote it
   std::map<std::uint32_t, std::uint64_t> flag_writers_sent, flag_removers_sent;
   // FLG-3: flags a +FLAGS set that no later command may have removed, so the store must still hold them.
   struct FlagRequirement {

@@ -153,14 +153,20 @@ bool removes_flags(const proto::Command& cmd) {
   return cmd.kind == CommandKind::Store && (a == nullptr || a->mode != proto::StoreMode::Add);
 }
 
-bool adds_messages(const proto::Command& cmd) {
-  return cmd.kind == CommandKind::Append || cmd.kind == CommandKind::Copy || cmd.kind == CommandKind::Move;
+// The mailbox an APPEND, COPY or MOVE adds messages to, or RENAME brings under a name; empty for others.
+std::string destination(const proto::Command& cmd) {
+  if (const auto* a = std::get_if<proto::AppendArgs>(&cmd.args)) return a->mailbox;
+  if (const auto* c = std::get_if<proto::CopyArgs>(&cmd.args)) return c->mailbox;
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args)) return r->to;
+  return {};
 }
 
 // Whether a command may create a mailbox under `parent` + "/" (CREATE of such a name, RENAME onto one).
 bool creates_under(const proto::Command& cmd, const std::string& parent) {
   std::string name;
-  if (const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args); m && cmd.kind == CommandKind::Create) name = m->mailbox;
+  if (const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args); m && cmd.kind == CommandKind::Create) {
+    name = m->mailbox;
+  }
   if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args); r && cmd.kind == CommandKind::Rename) name = r->to;
   return !name.empty() && name.size() > parent.size() && name.compare(0, parent.size(), parent) == 0 &&
          name[parent.size()] == model::delimiter;
@@ -181,7 +187,7 @@ std::uint64_t changes_to(const std::map<std::uint32_t, std::uint64_t>& sent, std
 }
 
 void count_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd) {
-  if (adds_messages(cmd)) ++ctx.cross.adders_sent;
+  if (const std::string to = destination(cmd); !to.empty()) ++ctx.cross.adders_sent[to];
   if (!writes_flags(cmd)) return;
   const std::uint32_t target = flag_target(ctx, c);
   ++ctx.cross.flag_writers_sent[target];
@@ -319,9 +325,8 @@ void add_flags_due(Ctx& ctx, const ClientState& author, const StoreProbe& p, con
     for (std::size_t i = 0; i < p.named.size(); ++i) {
       if (!changed[i] || b.flags_due.size() >= flags_due_max || !view_knows(b.view, p.named[i])) continue;
       // Told already: the change may have been reported before this STORE's reply arrived.
-      if (const auto told = b.flags_told_at.find(p.named[i]); told != b.flags_told_at.end() && told->second > p.sent) {
-        continue;
-      }
+      const auto told = b.flags_told_at.find(p.named[i]);
+      if (told != b.flags_told_at.end() && told->second > p.sent) continue;
       b.flags_due.push_back(FlagDue{p.named[i], p.before[i], p.sent, index});
     }
   }
@@ -355,10 +360,13 @@ void finish_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, con
 // The mailbox a command may change, as the client names it; empty when the command is not probed.
 std::string snapshot_target(const ClientState& c, const proto::Command& cmd) {
   switch (cmd.kind) {
-    case CommandKind::Append: return std::get_if<proto::AppendArgs>(&cmd.args) ? std::get<proto::AppendArgs>(cmd.args).mailbox : "";
+    case CommandKind::Append:
     case CommandKind::Copy:
-    case CommandKind::Move: return std::get_if<proto::CopyArgs>(&cmd.args) ? std::get<proto::CopyArgs>(cmd.args).mailbox : "";
-    case CommandKind::Rename: return std::get_if<proto::RenameArgs>(&cmd.args) ? std::get<proto::RenameArgs>(cmd.args).from : "";
+    case CommandKind::Move: return destination(cmd);
+    case CommandKind::Rename: {
+      const auto* r = std::get_if<proto::RenameArgs>(&cmd.args);
+      return r != nullptr ? r->from : "";
+    }
     case CommandKind::Expunge:
     case CommandKind::UidExpunge:
     case CommandKind::Close: return c.view_usable() && c.view.uidvalidity != 0 ? c.view.mailbox : "";
@@ -372,22 +380,23 @@ void start_snapshot(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIn
   if (target.empty()) return;
   const auto info = oracle_mailbox(ctx, c, target);
   if (!info || info->uids.size() > store_probe_uids_max * 16) return;
-  const bool expunge = cmd.kind == CommandKind::Expunge || cmd.kind == CommandKind::UidExpunge || cmd.kind == CommandKind::Close;
+  const bool expunge =
+      cmd.kind == CommandKind::Expunge || cmd.kind == CommandKind::UidExpunge || cmd.kind == CommandKind::Close;
   if (expunge && info->uidvalidity != c.view.uidvalidity) return;
   SnapshotProbe p;
   p.active = true;
   p.sent = index;
   p.mailbox = target;
   p.before = *info;
-  p.adders_quiet = !any_in_flight(ctx, adds_messages);
-  p.adders_sent = ctx.cross.adders_sent;
+  p.adders_quiet = !any_in_flight(ctx, [&](const proto::Command& other) { return destination(other) == target; });
+  p.adders_sent = ctx.cross.adders_sent[target];
   p.names_quiet = cmd.kind != CommandKind::Rename ||
                   !any_in_flight(ctx, [&](const proto::Command& other) { return creates_under(other, target); });
   c.snapshot = std::move(p);
 }
 
-bool adders_quiet(const Ctx& ctx, const SnapshotProbe& p) {
-  return p.adders_quiet && ctx.cross.adders_sent == p.adders_sent;
+bool adders_quiet(Ctx& ctx, const SnapshotProbe& p) {
+  return p.adders_quiet && ctx.cross.adders_sent[p.mailbox] == p.adders_sent;
 }
 
 // CPY-1: a COPY/APPEND that failed added nothing to the destination (no other command could add meanwhile).

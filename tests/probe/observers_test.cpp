@@ -209,3 +209,30 @@ TEST(BehaviourLog, InuseCountsAsFailOnlyWhenOthersHoldTheMailbox) {
 
 }  // namespace
 }  // namespace imaplab::probe
+
+namespace imaplab::probe {
+namespace {
+
+TEST(Tracker, AnotherSessionsRenameMovesTheHoldersSelection) {
+  Feed f;
+  f.select(1, "p/main");
+  f.select(2, "p/main");
+  f(sent(20, 1, "r1 RENAME p/main p/moved"));
+  f(received(21, 1, "r1 OK renamed"));
+  EXPECT_EQ(f.tracker.client(2)->selected, std::optional<std::string>("p/moved"));
+}
+
+TEST(DelayMeter, AWatcherOfAnotherMailboxUnderTheSameNameIsNotCounted) {
+  Feed f(std::nullopt, 1000);
+  f.select(1, "p/main");  // UIDVALIDITY 9
+  f.select(2, "p/main");
+  f(sent(100, 2, "i1 IDLE"));
+  f(received(110, 2, "+ idling"));
+  f(sent(200, 1, "a1 APPEND p/main {3+}\r\nabc"));
+  f(received(300, 1, "a1 OK [APPENDUID 10 1] appended to a re-created p/main"));
+  EXPECT_TRUE(f.delays.tick(5000, f.tracker).empty());
+  EXPECT_EQ(f.delays.stats().count("new"), 0u);
+}
+
+}  // namespace
+}  // namespace imaplab::probe
