@@ -121,6 +121,10 @@ missing=$(tr ',' '\n' <<<"$all_names" | grep -vxF -f <(tr ',' '\n' <<<"$bugs") |
   echo "- binary: imaplab $("$imaplab" --version | awk '{print $2}'), $build_type build, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "- machine: $(uname -srm), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //' || echo unknown cpu), $(nproc) cores"
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- JSON (\`imaplab bench-detect --json\`): {strategies, seeds, base_seed, budget_seconds, clock, jobs, wall_seconds,"
+  echo "  false_alarms, rows: [{bug, layer, rule, strategy, trials, detected, fraction, median_seconds, median_commands,"
+  echo "  detected_any, fraction_any, median_seconds_any, median_commands_any, runs, commands, violations, rules: {RULE: n},"
+  echo "  trace_commands, minimized_commands}]}, null where a value does not exist (a median beyond the budget)"
   echo "- the JSON report of the same run: \`$json\`, and the table alone: \`$table\` (not kept in the repository)"
 } >docs/detection.md
 echo "detection.sh: wrote docs/detection.md and corpus/bugs/ (exit $status: 1 means false alarms)" >&2

@@ -1,4 +1,3 @@
-#include <cstdio>
 // ClientAgent (sim/agent.hpp): a sans-I/O IMAP client. It reads responses through proto::ResponseParser,
 // keeps its view of the selected mailbox from what it was told, decides what may be sent under RFC 3501 §5.5
 // (SEQ-13) and RFC 5465 §5.3 (NTF-6), and writes commands through proto's writer. What to send comes from
@@ -463,7 +462,6 @@ struct ClientAgent::Impl {
     if (idle == Idle::Idling) {
       // Scripts (deterministic, no randomness): DONE after the next untagged response, or at once when the
       // script has another command due. Generated: see idle_wait_weights.
-      if (scripted && (idle_seen > 0 || script_next < script.size())) fprintf(stderr, "DBG agent %u seen=%u next=%zu size=%zu\n", config.id, idle_seen, script_next, script.size());
       return scripted ? idle_seen > 0 || script_next < script.size() : idle_seen >= idle_wait;
     }
     if (!pipe_open()) return false;

@@ -158,7 +158,9 @@ bool may_watch(const NotifyFilter& f, const std::string& mailbox) {
 // RFC 5465 §3.1 / INVARIANTS NTF-4: the STATUS items a group's events need.
 std::vector<StatusItem> needed_items(const std::vector<proto::NotifyEvent>& ev, bool condstore) {
   std::vector<StatusItem> items;
-  if (has(ev, NotifyEventKind::MessageNew)) items = {StatusItem::Messages, StatusItem::UidNext, StatusItem::UidValidity};
+  if (has(ev, NotifyEventKind::MessageNew)) {
+    items = {StatusItem::Messages, StatusItem::UidNext, StatusItem::UidValidity};
+  }
   if (has(ev, NotifyEventKind::MessageExpunge)) items.push_back(StatusItem::Messages);
   if (has(ev, NotifyEventKind::FlagChange) && condstore) {
     items.push_back(StatusItem::UidValidity);
@@ -198,7 +200,8 @@ void check_notify_status(Ctx& ctx, const ClientState& c, const proto::StatusData
   std::optional<std::vector<StatusItem>> needed;
   for (const auto& g : args.groups) {
     if (is_selected_filter(g.filter.kind) || !g.events || !may_watch(g.filter, s.mailbox)) continue;
-    if (!std::any_of(g.events->begin(), g.events->end(), [](const auto& e) { return is_message_event(e.kind); })) continue;
+    const auto& ev = *g.events;
+    if (std::none_of(ev.begin(), ev.end(), [](const auto& e) { return is_message_event(e.kind); })) continue;
     auto items = needed_items(*g.events, c.condstore);
     if (!needed) {
       needed = std::move(items);
