@@ -82,7 +82,8 @@ int run_replay(const std::string& path, bool quiet, const std::string& out, bool
 int run_fuzz_crash(const std::string& path, const std::string& target_name, bool quiet, const std::string& out) {
   auto target = sim::parse_fuzz_target(target_name);
   if (!target) {
-    std::fprintf(stderr, "imaplab replay: unknown --target '%s' (world, session, notify, canary)\n", target_name.c_str());
+    std::fprintf(stderr, "imaplab replay: unknown --target '%s' (world, session, notify, canary)\n",
+                 target_name.c_str());
     return 2;
   }
   auto bytes = read_file(path);
@@ -137,7 +138,8 @@ void register_replay(CLI::App& app) {
   auto without_bugs = std::make_shared<bool>(false);
   cmd->add_flag("--without-bugs", *without_bugs, "Switch the trace's planted bugs off: the run must pass");
   auto target = std::make_shared<std::string>();
-  cmd->add_option("--target", *target, "The file is a crash input of this fuzz target (world, session, notify, canary)");
+  cmd->add_option("--target", *target,
+                  "The file is a crash input of this fuzz target (world, session, notify, canary)");
   cmd->callback([=] {
     set_exit_code(target->empty() ? run_replay(*path, *quiet, *out, *without_bugs)
                                   : run_fuzz_crash(*path, *target, *quiet, *out));

@@ -36,15 +36,22 @@ common_args() {
   local target=$1
   echo -print_final_stats=1 -timeout=10 -artifact_prefix=build/fuzz-artifacts/$target-
   [ -f fuzz/$target.dict ] && echo -dict=fuzz/$target.dict
-  return 0
+  options_args fuzz/$target.options
+}
+
+# The [libfuzzer] settings of an OSS-Fuzz .options file as flags (max_len, entropic ...; dict is given above).
+options_args() {
+  [ -f "$1" ] || return 0
+  sed -n 's/^\([a-z_]*\) *= *\([^ ]*\)$/-\1=\2/p' "$1" | grep -v '^-dict=' || true
 }
 
 # The canary must crash with a rule violation; its crash input must also turn into a trace.
 run_canary() {
-  local bin=$1 log=build/fuzz-artifacts/canary.log
+  local bin=$1 log=build/fuzz-artifacts/canary.log scratch=build/fuzz-corpus/canary
   echo "== canary (must find its planted bug within ${canary_seconds}s)"
-  rm -f build/fuzz-artifacts/canary-crash-*
-  if "$bin" $(common_args canary) -max_total_time="$canary_seconds" corpus/canary >"$log" 2>&1; then
+  rm -rf build/fuzz-artifacts/canary-crash-* "$scratch"; mkdir -p "$scratch"
+  # A fresh scratch folder first: libFuzzer writes new inputs to the first folder, never to corpus/canary.
+  if "$bin" $(common_args canary) -max_total_time="$canary_seconds" "$scratch" corpus/canary >"$log" 2>&1; then
     echo "CANARY NOT FOUND in ${canary_seconds}s: the harness, the checkers or the crash path is broken (log: $log)"
     return 1
   fi

@@ -64,6 +64,7 @@ constexpr std::array<MixFloor, 6> canary_floors = {{
     {&CommandMix::append, 2}, {&CommandMix::noop, 2},
 }};
 constexpr std::uint32_t canary_initial_messages_min = 2;
+constexpr std::uint64_t canary_commands_min = 16;  // room for LOGIN, SELECT, STORE \Deleted, EXPUNGE, FETCH
 
 // FNV-1a over the header: the run's seed (message contents, the server's Random), stable across builds.
 std::uint64_t header_seed(const std::array<std::uint8_t, fuzz_header_bytes>& header) {
@@ -222,6 +223,9 @@ FuzzCase decode_fuzz_input(FuzzTarget target, const std::uint8_t* data, std::siz
   if (target == FuzzTarget::Canary) {
     c.bugs = canary_bugs();
     c.initial_messages = std::max(c.initial_messages, canary_initial_messages_min);
+    c.commands = std::max(c.commands, canary_commands_min);
+    c.users = 1;  // one user and no shared mailboxes: the clients meet in INBOX or work
+    c.shared_mailboxes = 0;
   }
   // The session differential compares with a model that has no faults and no BUGGIFY.
   fc.faults = (h[flags_at] & flag_faults) && target != FuzzTarget::Session;

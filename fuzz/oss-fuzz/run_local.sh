@@ -42,6 +42,10 @@ for bin in "$OUT"/*; do
   [ -f "$OUT/${target}_seed_corpus.zip" ] && unzip -q -o "$OUT/${target}_seed_corpus.zip" -d "$scratch"
   args=(-max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$WORK/$target-")
   [ -f "$OUT/$target.dict" ] && args+=(-dict="$OUT/$target.dict")
+  # The [libfuzzer] settings of <target>.options as flags, as OSS-Fuzz's runner passes them.
+  if [ -f "$OUT/$target.options" ]; then
+    while read -r flag; do args+=("$flag"); done < <(sed -n 's/^\([a-z_]*\) *= *\([^ ]*\)$/-\1=\2/p' "$OUT/$target.options" | grep -v '^-dict=' || true)
+  fi
   echo "== $target ($sanitizer, ${seconds}s)"
   if [ "$target" = canary ]; then
     # The planted bug must be found: a crash naming a rule is success, anything else fails.
