@@ -460,9 +460,9 @@ struct ClientAgent::Impl {
     if (!live()) return false;
     if (awaiting == Plus::Literal || awaiting == Plus::Authenticate) return plus_received;
     if (idle == Idle::Idling) {
-      // Scripts (deterministic, no randomness): DONE after the next untagged response, or at once when the
-      // script has another command due. Generated: see idle_wait_weights.
-      return scripted ? idle_seen > 0 || script_next < script.size() : idle_seen >= idle_wait;
+      // Generated: see idle_wait_weights. Scripts have no draw to follow, so they may send DONE at any time:
+      // a replay then offers DONE whenever the recorded run did (the recorded choices decide when it goes).
+      return scripted || idle_seen >= idle_wait;
     }
     if (!pipe_open()) return false;
     if (scripted) return script_next < script.size() && admits(script[script_next]);

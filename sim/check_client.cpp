@@ -160,6 +160,7 @@ void check_expunge_timing(Ctx& ctx, const ClientState& c, const proto::Response&
 
 void on_expunge(Ctx& ctx, ClientState& c, const proto::Response& r, std::uint32_t msn, EventIndex index) {
   check_expunge_timing(ctx, c, r, index, false);
+  gaps_renumbered(c);
   if (c.selects > 0) {
     c.select_progress.expunge_after_exists = true;
     return;
@@ -266,6 +267,7 @@ void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::F
   }
   check_fetch_items(ctx, c, f, index);
   store_probe_fetch(c, f.number, f);
+  gaps_fetch(c, f.number);
   if (!c.view_usable()) return;
   View& v = c.view;
   if (f.number == 0) {
@@ -311,6 +313,7 @@ void on_vanished(Ctx& ctx, ClientState& c, const proto::Response& r, const proto
                  EventIndex index) {
   if (d.earlier) return;
   check_expunge_timing(ctx, c, r, index, true);
+  gaps_renumbered(c);
   flags_told(c, 0, true, index);
   if (!c.view_usable()) return;
   if (!c.view.fully_known()) {
@@ -375,6 +378,7 @@ void on_status_data(Ctx& ctx, ClientState& c, const proto::Response& r, const pr
 }
 
 void on_list(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
+  gaps_listed(c, std::get<proto::ListData>(r.body));
   if (unsolicited_moment(c)) {
     check_unsolicited(ctx, c, r, index);
   } else if (!c.notify.active && c.notifies == 0 && c.find_inflight(CommandKind::List, false, ctx.log) == nullptr &&
@@ -544,6 +548,7 @@ void complete_notify(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool o
     next.new_fetch_without_uid |= c.notify.new_fetch_without_uid;
     next.other_message_events |= c.notify.other_message_events;
     next.mailbox_events |= c.notify.mailbox_events;
+    next.name_filters.insert(next.name_filters.begin(), c.notify.name_filters.begin(), c.notify.name_filters.end());
   }
   c.notify = next;
   store_checkpoint(ctx, c, "NTF-3", f.sent, index);
@@ -589,13 +594,17 @@ void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
       }
       break;
     case CommandKind::Notify: complete_notify(ctx, c, cmd, ok, f, index); break;
-    case CommandKind::Idle:
+    case CommandKind::Idle: {
       if (ok && c.idle && !c.idle_done_sent) {
         ctx.rep.report("NTF-1", {index}, {f.sent}, "IDLE ended with a tagged OK before the client sent DONE.");
       }
+      const bool done = c.idle && c.idle_done_sent;
       c.idle = false;
       ++c.watch_epoch;
+      // RFC 2177 §3: the updates queued during IDLE go out before DONE's tagged OK, so the view is current.
+      if (ok && done) store_checkpoint(ctx, c, "NTF-1", f.sent, index);
       break;
+    }
     case CommandKind::Noop:
     case CommandKind::Check:
       if (ok) store_checkpoint(ctx, c, "SEQ-14", f.sent, index);
@@ -654,6 +663,7 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   complete_uidplus(ctx, c, cmd, *st, f, index);
   policy_completed(ctx, c, cmd, *st, f, index);
   oracle_completed(ctx, c, cmd, *st, f, index);
+  if (!ctx.rep.stopped()) gaps_completed(ctx, c, cmd, *st, f, index);
   if (changes_messages(cmd.kind)) c.last_change_done = index;
 }
 
@@ -694,6 +704,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   const proto::Command& cmd = *e.command;
   policy_sent(ctx, c, cmd, index);
   oracle_sent(ctx, c, cmd, index);
+  gaps_sent(ctx, c, cmd, index);
   if (changes_messages(cmd.kind) && c.synced_sent != no_event && c.own_change_sent == no_event) {
     c.own_change_sent = index;
   }

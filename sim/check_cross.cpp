@@ -175,6 +175,7 @@ void change_committed(Ctx& ctx, const ClientState& author, const std::string& ma
 }
 
 void check_deadlines(Ctx& ctx, std::uint64_t now_us) {
+  check_names_due(ctx, now_us);
   auto& obs = ctx.cross.obligations;
   while (!obs.empty() && obs.front().deadline_us < now_us && !ctx.rep.stopped()) {
     const Obligation ob = obs.front();

@@ -89,6 +89,7 @@ struct NotifySet {
   bool new_fetch_without_uid = false; // MessageNew asked for fetch attributes without UID (FETCH lacks it)
   bool other_message_events = false;  // some non-selected filter watches message events (STATUS)
   bool mailbox_events = false;        // MailboxName / SubscriptionChange and aliases (LIST)
+  std::vector<proto::NotifyFilter> name_filters;  // non-selected filters watching MailboxName (NTF-9)
   EventIndex set_at = no_event;
   bool any_selected() const { return selected_new || selected_expunge || selected_flags; }
 };
@@ -155,6 +156,18 @@ struct FlagDue {
 };
 
 // The true state of one mailbox when a command that may change it was sent (CPY-1, MBX-4, MBX-5, MOD-3).
+// SEQ-15: a non-UID FETCH whose set has `*`, sent with nothing else in flight: the message that was last in
+// the client's view then (number `msn`, UID `uid`) must be answered unless it was expunged meanwhile.
+struct StarProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  std::uint32_t msn = 0, uid = 0;
+  bool answered = false;
+  bool renumbered = false;  // an EXPUNGE/VANISHED arrived during it (SEQ-2 judges that)
+};
+
 struct SnapshotProbe {
   bool active = false;
   EventIndex sent = 0;
@@ -195,6 +208,8 @@ struct ClientState {
   NameProbe rename_probe;              // MBX-4: this client's RENAME, while no other name change runs
   StoreProbe store_probe;              // FLG-1, FLG-2, FLG-3
   SnapshotProbe snapshot;              // CPY-1, MBX-4, MBX-5, MOD-3
+  StarProbe star_probe;                // SEQ-15
+  std::vector<NameDue> names_due;      // NTF-9
   std::vector<FlagDue> flags_due;      // FLG-2: other sessions' flag changes not yet reported
   std::map<std::uint32_t, EventIndex> flags_told_at;  // FLG-2: UID -> latest FETCH with FLAGS in this view
   // NTF-10: the send index of the latest NOOP/CHECK that completed (every change committed before it has
@@ -238,6 +253,14 @@ class MonotoneFloor {
 using MailboxKey = std::pair<std::string, std::uint32_t>;  // (scoped name, UIDVALIDITY)
 using MessageKey = std::tuple<std::string, std::uint32_t, std::uint32_t>;  // (scoped name, UIDVALIDITY, UID)
 
+// NTF-9: another client's CREATE/DELETE/RENAME of a name in this client's MailboxName filter, owed as a LIST.
+struct NameDue {
+  std::string name, other;  // the name (RENAME: old name) and, for RENAME, the new name
+  EventIndex sent = 0, done = 0;
+  EventIndex notify_set_at = 0;  // the NOTIFY set it was owed under
+  std::uint64_t deadline_us = 0;
+};
+
 // A change that watchers must hear about within the NOTIFY bound (NTF-2).
 struct Obligation {
   ClientId watcher = 0;
@@ -268,6 +291,8 @@ struct CrossState {
   struct Deleted {
     EventIndex done = 0;           // the DELETE's tagged OK
     std::uint64_t names_sent = 0;  // names_sent then: unchanged since means the name was not re-created
+    EventIndex sent = 0;           // the DELETE/RENAME itself (MBX-2 ghost, MBX-3 inplace)
+    std::uint32_t uidvalidity = 0; // of the mailbox under that name at the send (0: unknown)
   };
   std::map<std::string, Deleted> deleted;     // scoped name -> its latest clean DELETE (MBX-1)
   std::map<std::string, Deleted> renamed;     // scoped name -> its latest clean RENAME away (MBX-4)
@@ -372,6 +397,18 @@ void check_notify_status(Ctx& ctx, const ClientState& c, const proto::StatusData
 // MBX-4 (check_cross.cpp): whether a RENAME of an ancestor of this scoped name succeeded.
 bool ancestor_renamed(const Ctx& ctx, const std::string& name);
 void mark_renamed_away(Ctx& ctx, const std::string& name);
+
+// check_gaps.cpp: MBX-2 under delete=ghost (CREATE over a held ghost), MBX-3 under rename=inplace (holders keep
+// working), NTF-1 at DONE (via store_checkpoint), SEQ-15 (`*` answers the client's last message).
+void gaps_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
+void gaps_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                    const Inflight& f, EventIndex index);
+// SEQ-15: a FETCH response (message number `msn`) or an expunge arrived.
+void gaps_fetch(ClientState& c, std::uint32_t msn);
+void gaps_renumbered(ClientState& c);
+// NTF-9: a LIST arrived (discharges owed name changes); the periodic deadline check over all clients.
+void gaps_listed(ClientState& c, const proto::ListData& list);
+void check_names_due(Ctx& ctx, std::uint64_t now_us);
 
 // Small shared helpers.
 // Commands that may change a mailbox's messages or flags (anything but pure reads and session commands).

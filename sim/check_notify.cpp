@@ -63,6 +63,7 @@ NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at) {
       if (is_message_event(e.kind)) s.other_message_events = true;
       if (is_mailbox_event(e.kind)) s.mailbox_events = true;
     }
+    if (has(ev, NotifyEventKind::MailboxName)) s.name_filters.push_back(g.filter);
   }
   return s;
 }

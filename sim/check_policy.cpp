@@ -248,12 +248,14 @@ void name_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex i
   const bool others = name_change_in_flight(ctx);
   const auto* del = std::get_if<proto::MailboxArgs>(&cmd.args);
   if (cmd.kind == CommandKind::Delete && del != nullptr && !others) {
-    c.delete_probe = NameProbe{true, index, del->mailbox, 0, ctx.cross.names_sent};
+    const auto info = oracle_mailbox(ctx, c, del->mailbox);
+    c.delete_probe = NameProbe{true, index, del->mailbox, info ? info->uidvalidity : 0, ctx.cross.names_sent};
   }
   const auto* ren = std::get_if<proto::RenameArgs>(&cmd.args);
   if (cmd.kind == CommandKind::Rename && ren != nullptr && !others && ren->from != "INBOX" &&
       ren->to.rfind(ren->from + "/", 0) != 0) {
-    c.rename_probe = NameProbe{true, index, ren->from, 0, ctx.cross.names_sent};
+    const auto info = oracle_mailbox(ctx, c, ren->from);
+    c.rename_probe = NameProbe{true, index, ren->from, info ? info->uidvalidity : 0, ctx.cross.names_sent};
   }
   const auto name = refusable_name(ctx, cmd);
   if (!name || ctx.oracle == nullptr || !ctx.options.policy_known || others) return;
@@ -284,12 +286,16 @@ void name_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool ok
   if (c.delete_probe.active && c.delete_probe.sent == f.sent) {
     const NameProbe d = std::move(c.delete_probe);
     c.delete_probe = {};
-    if (ok && d.names_sent == ctx.cross.names_sent) ctx.cross.deleted[scoped(c, d.name)] = {index, d.names_sent};
+    if (ok && d.names_sent == ctx.cross.names_sent) {
+      ctx.cross.deleted[scoped(c, d.name)] = {index, d.names_sent, d.sent, d.uidvalidity};
+    }
   }
   if (c.rename_probe.active && c.rename_probe.sent == f.sent) {
     const NameProbe r = std::move(c.rename_probe);
     c.rename_probe = {};
-    if (ok && r.names_sent == ctx.cross.names_sent) ctx.cross.renamed[scoped(c, r.name)] = {index, r.names_sent};
+    if (ok && r.names_sent == ctx.cross.names_sent) {
+      ctx.cross.renamed[scoped(c, r.name)] = {index, r.names_sent, r.sent, r.uidvalidity};
+    }
   }
   lookup_completed(ctx, c, cmd, ok, f, index);
   if (!c.name_probe.active || c.name_probe.sent != f.sent) return;

@@ -1,0 +1,254 @@
+// Rules that close gaps planted bugs slipped through: MBX-2 under delete=ghost (no CREATE over a name whose
+// ghost a session still works in, RFC 2180 §3.2), MBX-3 under rename=inplace (holders keep their selection,
+// RFC 2180 §3.4), SEQ-15 (`*` stands for the client's last message, RFC 3501 §6.4.8, §9) and NTF-9 across
+// clients (a MailboxName watcher hears of other clients' CREATE/DELETE/RENAME, RFC 5465 §5.4, §5.5).
+#include <algorithm>
+#include <cctype>
+
+#include "model/store.hpp"
+
+#include "sim/check_internal.hpp"
+
+namespace imaplab::sim::detail {
+namespace {
+
+using model::Policy;
+using proto::CommandKind;
+
+constexpr std::size_t names_due_max = 64;  // NTF-9 dues kept per client
+
+std::string n(std::uint64_t v) { return std::to_string(v); }
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+bool has_star(const proto::SequenceSet& set) {
+  return std::any_of(set.ranges.begin(), set.ranges.end(),
+                     [](const auto& r) { return r.first == proto::seq_star || r.last == proto::seq_star; });
+}
+
+// A command of `b` in flight that may end its selection (or move names) before the server judges others.
+bool may_deselect(const Ctx& ctx, const ClientState& b) {
+  for (const Inflight& f : b.inflight) {
+    const CommandKind k = ctx.log[f.sent].command->kind;
+    if (k == CommandKind::Select || k == CommandKind::Examine || k == CommandKind::Close ||
+        k == CommandKind::Unselect || k == CommandKind::Logout || k == CommandKind::Create ||
+        k == CommandKind::Delete || k == CommandKind::Rename) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether `b` surely still had the deleted instance `d` of its selected mailbox open at this moment: it
+// selected it (same UIDVALIDITY) before the DELETE was sent and nothing since could have closed it.
+bool holds_ghost(const Ctx& ctx, const ClientState& b, const ClientState& author, const std::string& name,
+                 const CrossState::Deleted& d) {
+  if (b.id == author.id || !b.connected || b.bye || b.user != author.user || !b.view_usable()) return false;
+  if (b.view.mailbox != name || d.uidvalidity == 0 || b.view.uidvalidity != d.uidvalidity) return false;
+  if (b.view.selected_at >= d.sent || may_deselect(ctx, b)) return false;
+  return ctx.oracle->session_of(b.id).has_value();  // the server did not end the session on its own
+}
+
+// MBX-2, delete=ghost (RFC 2180 §3.2): while a session still has the deleted mailbox selected, its name is
+// not free; a CREATE of it must fail. Judged only when the CREATE is the one name change since the DELETE.
+void check_create_over_ghost(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const Inflight& f,
+                             EventIndex index) {
+  if (ctx.oracle == nullptr || !ctx.options.policy_known || ctx.options.policy.del != Policy::Delete::Ghost) return;
+  const auto* a = std::get_if<proto::MailboxArgs>(&cmd.args);
+  if (a == nullptr) return;
+  const auto it = ctx.cross.deleted.find(scoped(c, a->mailbox));
+  if (it == ctx.cross.deleted.end()) return;
+  const CrossState::Deleted& d = it->second;
+  if (d.done >= f.sent || ctx.cross.names_sent != d.names_sent + 1) return;
+  for (const auto& [id, b] : ctx.clients) {
+    if (!holds_ghost(ctx, b, c, a->mailbox, d)) continue;
+    ctx.rep.report("MBX-2", {index}, {f.sent, d.done, b.view.selected_at},
+                   "CREATE \"" + a->mailbox + "\" succeeded while client " + n(b.id) +
+                       " still had the deleted mailbox of that name selected; under delete=ghost (RFC 2180 §3.2) "
+                       "the name stays taken until the last session leaves it.");
+    return;
+  }
+}
+
+bool state_error(const proto::StatusResponse& st) {
+  if (st.condition != proto::Condition::No && st.condition != proto::Condition::Bad) return false;
+  const std::string text = lower(st.text);
+  return text.find("no mailbox selected") != std::string::npos || text.find("not selected") != std::string::npos ||
+         text.find("selected state") != std::string::npos;
+}
+
+bool selected_state_kind(CommandKind k) {
+  switch (k) {
+    case CommandKind::Fetch: case CommandKind::Store: case CommandKind::Search: case CommandKind::Copy:
+    case CommandKind::Move: case CommandKind::Expunge: case CommandKind::UidExpunge: case CommandKind::Check:
+    case CommandKind::Noop:
+      return true;
+    default: return false;
+  }
+}
+
+// MBX-3, rename=inplace (RFC 2180 §3.4): another client renamed the mailbox this one has selected; the
+// selection survives, so a selected-state command must not fail for want of a selected mailbox.
+void check_holder_kept(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                       const Inflight& f, EventIndex index) {
+  const Policy& p = ctx.options.policy;
+  if (!ctx.options.policy_known || p.rename != Policy::Rename::Inplace) return;
+  if (!selected_state_kind(cmd.kind) || !state_error(st) || c.bye || !c.view_usable()) return;
+  if (c.view.selected_at >= f.sent) return;
+  const auto it = ctx.cross.renamed.find(scoped(c, c.view.mailbox));
+  if (it == ctx.cross.renamed.end()) return;
+  const CrossState::Deleted& r = it->second;
+  if (r.sent <= c.view.selected_at || r.uidvalidity == 0 || r.uidvalidity != c.view.uidvalidity) return;
+  ctx.rep.report("MBX-3", {index}, {f.sent, r.done, c.view.selected_at},
+                 std::string(proto::command_name(cmd.kind)) + " failed as if no mailbox were selected, after "
+                     "another client renamed \"" + c.view.mailbox + "\", which this client had selected; under "
+                     "rename=inplace (RFC 2180 §3.4) the other sessions keep the mailbox selected under its new "
+                     "name, with the same numbers and UIDs.");
+}
+
+// SEQ-15: the probed FETCH's answer, judged when the last message was live at the send and still is.
+void finish_star_probe(Ctx& ctx, ClientState& c, const proto::StatusResponse& st, const Inflight& f,
+                       EventIndex index) {
+  if (!c.star_probe.active || c.star_probe.sent != f.sent) return;
+  const StarProbe p = std::move(c.star_probe);
+  c.star_probe = {};
+  if (st.condition != proto::Condition::Ok || p.answered || p.renumbered || c.bye || ctx.oracle == nullptr) return;
+  const auto info = oracle_mailbox(ctx, c, p.mailbox);
+  if (!info || info->uidvalidity != p.uidvalidity) return;
+  if (!std::binary_search(info->uids.begin(), info->uids.end(), p.uid)) return;
+  ctx.rep.report("SEQ-15", {index}, {f.sent},
+                 "FETCH with \"*\" answered OK without message " + n(p.msn) + " (UID " + n(p.uid) +
+                     "), the last message the client knew when it sent the command; \"*\" is the largest number "
+                     "in use (RFC 3501 §6.4.8, §9), which the session's view reached before this command.");
+}
+
+// NTF-9: whether a MailboxName filter covers `name` (RFC 5465 §6: personal, subtree, mailboxes). INBOXES and
+// SUBSCRIBED depend on state the checker does not follow, so they cover nothing here.
+bool filter_covers(const proto::NotifyFilter& f, const std::string& name) {
+  using K = proto::NotifyFilter::Kind;
+  const std::string root = model::shared_root;
+  switch (f.kind) {
+    case K::Personal: return name != root && name.rfind(root + model::delimiter, 0) != 0;
+    case K::Mailboxes: return std::find(f.mailboxes.begin(), f.mailboxes.end(), name) != f.mailboxes.end();
+    case K::Subtree:
+      return std::any_of(f.mailboxes.begin(), f.mailboxes.end(), [&](const std::string& m) {
+        return name == m || (name.size() > m.size() && name.compare(0, m.size(), m) == 0 &&
+                             name[m.size()] == model::delimiter);
+      });
+    default: return false;
+  }
+}
+
+bool watches_name(const ClientState& w, const std::string& name) {
+  if (name.empty() || lower(name) == "inbox") return false;  // INBOX is case-insensitive and special
+  return std::any_of(w.notify.name_filters.begin(), w.notify.name_filters.end(),
+                     [&](const proto::NotifyFilter& f) { return filter_covers(f, name); });
+}
+
+// NTF-9: another client's name change that succeeded is owed, as a LIST, to every MailboxName watcher of the
+// same user whose NOTIFY set was in force (and not being replaced) since before the change was sent.
+void names_changed(Ctx& ctx, const ClientState& author, const proto::Command& cmd, const Inflight& f,
+                   EventIndex index) {
+  std::string name, other;
+  if (const auto* a = std::get_if<proto::MailboxArgs>(&cmd.args)) name = a->mailbox;
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args)) {
+    name = r->from;
+    other = r->to;
+  }
+  if (name.empty() || (!name.empty() && name.back() == model::delimiter)) return;
+  const std::uint64_t deadline = ctx.log[index].time_us + ctx.options.notify_bound_us;
+  for (auto& [id, w] : ctx.clients) {
+    if (id == author.id || !w.connected || w.bye || w.user != author.user || w.user.empty()) continue;
+    if (!w.notify.active || w.notifies > 0 || w.notify.set_at >= f.sent) continue;
+    if (!watches_name(w, name) && (other.empty() || !watches_name(w, other))) continue;
+    if (w.names_due.size() >= names_due_max) continue;
+    w.names_due.push_back(NameDue{name, other, f.sent, index, w.notify.set_at, deadline});
+  }
+}
+
+// A due whose NOTIFY set is no longer the client's: NOTIFY NONE, a new NOTIFY, NOTIFICATIONOVERFLOW.
+bool due_void(const ClientState& w, const NameDue& d) {
+  return !w.connected || w.bye || !w.notify.active || w.notifies > 0 || w.notify.set_at != d.notify_set_at;
+}
+
+void report_name_due(Ctx& ctx, const ClientState& w, const NameDue& d, const std::string& when,
+                     std::vector<EventIndex> offending) {
+  ctx.rep.report("NTF-9", std::move(offending), {d.sent, d.done, d.notify_set_at},
+                 "client " + n(w.id) + " asked for MailboxName events on \"" + d.name + "\" (NOTIFY below), but " +
+                     "was sent no LIST for another client's " + std::string(proto::command_name(
+                         ctx.log[d.sent].command->kind)) + " of it " + when + " (RFC 5465 §5.4, §5.5).");
+}
+
+// NTF-9 at the watcher's tagged replies: a command sent after the change completed is answered after the
+// server queued the change's notification, so the LIST must have come first.
+void check_names_at_reply(Ctx& ctx, ClientState& c, const Inflight& f, EventIndex index) {
+  std::erase_if(c.names_due, [&](const NameDue& d) { return due_void(c, d); });
+  for (const NameDue& d : c.names_due) {
+    if (f.sent <= d.done) continue;
+    report_name_due(ctx, c, d, "before this later command's tagged reply", {index});
+    return;
+  }
+}
+
+}  // namespace
+
+void gaps_listed(ClientState& c, const proto::ListData& list) {
+  std::erase_if(c.names_due, [&](const NameDue& d) {
+    const auto named = [&](const std::string& x) { return !x.empty() && (list.mailbox == x || list.old_name == x); };
+    return named(d.name) || named(d.other);
+  });
+}
+
+void check_names_due(Ctx& ctx, std::uint64_t now_us) {
+  for (auto& [id, w] : ctx.clients) {
+    if (w.names_due.empty()) continue;
+    std::erase_if(w.names_due, [&](const NameDue& d) { return due_void(w, d); });
+    for (const NameDue& d : w.names_due) {
+      if (d.deadline_us >= now_us || ctx.rep.stopped()) continue;
+      report_name_due(ctx, w, d, "within " + n(ctx.options.notify_bound_us) + " us of virtual time", {d.done});
+      return;
+    }
+  }
+}
+
+void gaps_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  const auto* a = std::get_if<proto::FetchArgs>(&cmd.args);
+  if (ctx.oracle == nullptr || cmd.kind != CommandKind::Fetch || cmd.uid || a == nullptr || !has_star(a->set)) return;
+  // With nothing else in flight and nothing told between commands, the session's view at execution is the
+  // one read here (as for the RFC 2180 §4 probes).
+  if (!c.inflight.empty() || c.idle || c.notifies > 0 || c.notify.active || c.bye) return;
+  if (!c.view_usable() || c.view.count() == 0 || c.view.uidvalidity == 0 || c.star_probe.active) return;
+  const auto session = ctx.oracle->session_of(c.id);
+  if (!session) return;
+  const std::vector<std::uint32_t> view = ctx.oracle->model().session_view(*session);
+  if (view.size() != c.view.count()) return;
+  const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
+  if (!info || info->uidvalidity != c.view.uidvalidity) return;
+  if (!std::binary_search(info->uids.begin(), info->uids.end(), view.back())) return;
+  c.star_probe = StarProbe{true, index, c.view.mailbox, c.view.uidvalidity, c.view.count(), view.back()};
+}
+
+void gaps_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                    const Inflight& f, EventIndex index) {
+  finish_star_probe(ctx, c, st, f, index);
+  if (ctx.rep.stopped()) return;
+  if (cmd.kind == CommandKind::Create && st.condition == proto::Condition::Ok) {
+    check_create_over_ghost(ctx, c, cmd, f, index);
+  }
+  if (!ctx.rep.stopped()) check_holder_kept(ctx, c, cmd, st, f, index);
+  const bool renames = cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete ||
+                       cmd.kind == CommandKind::Rename;
+  if (!ctx.rep.stopped() && renames && st.condition == proto::Condition::Ok) names_changed(ctx, c, cmd, f, index);
+  if (!ctx.rep.stopped() && !c.names_due.empty()) check_names_at_reply(ctx, c, f, index);
+}
+
+void gaps_fetch(ClientState& c, std::uint32_t msn) {
+  if (c.star_probe.active && msn == c.star_probe.msn) c.star_probe.answered = true;
+}
+
+void gaps_renumbered(ClientState& c) { c.star_probe.renumbered = true; }
+
+}  // namespace imaplab::sim::detail

@@ -1,0 +1,158 @@
+// Canaries for the checks that close gaps planted zoo bugs slipped through: MBX-2 under delete=ghost, MBX-3
+// under rename=inplace, NTF-1 at DONE (RFC 2177) and SEQ-15 (`*`). Each bad transcript must fire its rule and a
+// near-identical good one must not; the true store is a model the test drives between transcript lines.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "model/model.hpp"
+#include "proto/command_parser.hpp"
+#include "tests/sim/events.hpp"
+
+namespace imaplab::sim::testing {
+namespace {
+
+class GapsOracle : public StoreOracle {
+ public:
+  GapsOracle() : model_(model::Policy{}, {model::User{"alice", "secret"}}, model::ModelOptions{}) {}
+  const model::Model& model() const override { return model_; }
+  std::optional<model::SessionId> session_of(ClientId client) const override {
+    const auto it = sessions_.find(client);
+    return it == sessions_.end() ? std::nullopt : std::optional<model::SessionId>(it->second);
+  }
+  const std::string* content(const std::string&, std::uint32_t, std::uint32_t) const override { return nullptr; }
+
+  void run(ClientId client, const std::string& line) {
+    if (!sessions_.count(client)) sessions_[client] = model_.connect();
+    auto parsed = proto::parse_command(line + "\r\n");
+    ASSERT_TRUE(std::holds_alternative<proto::Command>(parsed)) << line;
+    model_.execute(sessions_[client], std::get<proto::Command>(parsed));
+  }
+
+ private:
+  model::Model model_;
+  std::map<ClientId, model::SessionId> sessions_;
+};
+
+// Clients 1 and 2 (both alice, default policy: delete=ghost rename=inplace) have INBOX (three messages, UIDs
+// 1..3, all fetched) selected; BAR is an empty mailbox.
+struct Scene {
+  GapsOracle oracle;
+  Checker checker = make_checker();
+  std::optional<Violation> first;
+
+  Scene() {
+    oracle.run(1, "a1 LOGIN alice secret");
+    oracle.run(1, "a0 CREATE BAR");
+    for (int i = 0; i < 3; ++i) oracle.run(1, "a2 APPEND INBOX {5+}\r\nmsg-" + std::to_string(i));
+    const std::string uv = std::to_string(oracle.model().mailbox("INBOX")->uidvalidity);
+    for (ClientId c : {1u, 2u}) {
+      const std::string C = "C" + std::to_string(c) + ": ", S = "S" + std::to_string(c) + ": ";
+      if (c == 2) oracle.run(2, "a1 LOGIN alice secret");
+      oracle.run(c, "a3 SELECT INBOX");
+      oracle.run(c, "a4 FETCH 1:* UID");
+      feed({C + "<connect>", S + "* OK ready", C + "a1 LOGIN alice secret", S + "a1 OK done", C + "a3 SELECT INBOX",
+            S + "* 3 EXISTS", S + "* OK [UIDVALIDITY " + uv + "] ok", S + "a3 OK [READ-WRITE] done",
+            C + "a4 FETCH 1:* UID", S + "* 1 FETCH (UID 1)", S + "* 2 FETCH (UID 2)", S + "* 3 FETCH (UID 3)",
+            S + "a4 OK done"});
+    }
+  }
+  void feed(const std::vector<std::string>& lines) {
+    for (const Event& e : events_from(lines)) {
+      auto v = checker.observe(e, &oracle);
+      if (v && !first) first = std::move(v);
+    }
+  }
+  // Client `c` sends `command`; the model runs `executed` (nothing when empty); then the replies arrive.
+  void step(ClientId c, const std::string& command, const std::string& executed,
+            const std::vector<std::string>& replies) {
+    feed({"C" + std::to_string(c) + ": " + command});
+    if (!executed.empty()) oracle.run(c, executed);
+    feed(replies);
+  }
+  // Client 2 leaves INBOX for the empty mailbox BAR.
+  void client2_selects_bar() {
+    const std::string uv = std::to_string(oracle.model().mailbox("BAR")->uidvalidity);
+    step(2, "b1 SELECT BAR", "b1 SELECT BAR",
+         {"S2: * 0 EXISTS", "S2: * OK [UIDVALIDITY " + uv + "] ok", "S2: b1 OK [READ-WRITE] done"});
+  }
+  std::string fired() const { return first ? first->rule : std::string(); }
+};
+
+TEST(CheckGaps, Mbx2GhostNameStaysTakenWhileHeld) {
+  // RFC 2180 §3.2: client 2 still works in the deleted BAR, so CREATE BAR must fail.
+  for (bool created : {true, false}) {
+    SCOPED_TRACE(created);
+    Scene s;
+    s.client2_selects_bar();
+    s.step(1, "a5 DELETE BAR", "a5 DELETE BAR", {"S1: a5 OK done"});
+    s.step(1, "a6 CREATE BAR", "", {created ? "S1: a6 OK done" : "S1: a6 NO [INUSE] in use"});
+    EXPECT_EQ(s.fired(), created ? "MBX-2" : "");
+  }
+  // Once the holder closed it, the name is free again.
+  Scene freed;
+  freed.client2_selects_bar();
+  freed.step(1, "a5 DELETE BAR", "a5 DELETE BAR", {"S1: a5 OK done"});
+  freed.step(2, "b2 CLOSE", "b2 CLOSE", {"S2: b2 OK done"});
+  freed.step(1, "a6 CREATE BAR", "a6 CREATE BAR", {"S1: a6 OK done"});
+  EXPECT_EQ(freed.fired(), "");
+}
+
+TEST(CheckGaps, Mbx3InplaceRenameKeepsHolders) {
+  // RFC 2180 §3.4: client 1 renames BAR under client 2, whose selection must survive.
+  for (bool dropped : {true, false}) {
+    SCOPED_TRACE(dropped);
+    Scene s;
+    s.client2_selects_bar();
+    s.step(1, "a5 RENAME BAR BAZ", "a5 RENAME BAR BAZ", {"S1: a5 OK done"});
+    if (dropped) {
+      s.step(2, "b2 SEARCH ALL", "", {"S2: b2 BAD No mailbox selected (RFC 3501 section 6.4)"});
+    } else {
+      s.step(2, "b2 SEARCH ALL", "b2 SEARCH ALL", {"S2: * SEARCH", "S2: b2 OK done"});
+    }
+    EXPECT_EQ(s.fired(), dropped ? "MBX-3" : "");
+  }
+  // Without a RENAME the same error is not MBX-3's business.
+  Scene plain;
+  plain.client2_selects_bar();
+  plain.step(2, "b2 SEARCH ALL", "", {"S2: b2 BAD No mailbox selected (RFC 3501 section 6.4)"});
+  EXPECT_NE(plain.fired(), "MBX-3");
+}
+
+TEST(CheckGaps, Ntf1DoneFlushesQueuedUpdates) {
+  // RFC 2177 §3: the EXISTS queued while client 2 idled must arrive before DONE's tagged OK.
+  for (bool flushed : {false, true}) {
+    SCOPED_TRACE(flushed);
+    Scene s;
+    s.feed({"C2: b1 IDLE", "S2: + idling"});
+    s.step(1, "a5 APPEND INBOX {5+}\r\nmsg-9", "a5 APPEND INBOX {5+}\r\nmsg-9", {"S1: * 4 EXISTS", "S1: a5 OK done"});
+    s.oracle.run(2, "b0 NOOP");  // the server collects client 2's updates for its IDLE queue
+    std::vector<std::string> end = {"C2: DONE"};
+    if (flushed) end.push_back("S2: * 4 EXISTS");
+    end.push_back("S2: b1 OK done");
+    s.feed(end);
+    EXPECT_EQ(s.fired(), flushed ? "" : "NTF-1");
+  }
+}
+
+TEST(CheckGaps, Seq15StarReachesTheLastMessage) {
+  for (bool stale : {true, false}) {
+    SCOPED_TRACE(stale);
+    Scene s;
+    std::vector<std::string> replies = {"S2: * 1 FETCH (FLAGS ())", "S2: * 2 FETCH (FLAGS ())"};
+    if (!stale) replies.push_back("S2: * 3 FETCH (FLAGS ())");
+    replies.push_back("S2: b1 OK done");
+    s.step(2, "b1 FETCH 2:* FLAGS", "b1 FETCH 2:* FLAGS", {replies.begin() + 1, replies.end()});
+    EXPECT_EQ(s.fired(), stale ? "SEQ-15" : "");
+  }
+  // A last message expunged meanwhile by another session may go unanswered (RFC 2180 §4.1).
+  Scene gone;
+  gone.feed({"C2: b1 FETCH 1:* FLAGS"});
+  gone.oracle.run(1, "a5 STORE 3 +FLAGS.SILENT (\\Deleted)");
+  gone.oracle.run(1, "a6 EXPUNGE");
+  gone.feed({"S2: * 1 FETCH (FLAGS ())", "S2: * 2 FETCH (FLAGS ())", "S2: b1 OK done"});
+  EXPECT_EQ(gone.fired(), "");
+}
+
+}  // namespace
+}  // namespace imaplab::sim::testing
