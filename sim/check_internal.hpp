@@ -168,6 +168,14 @@ struct StarProbe {
   bool renumbered = false;  // an EXPUNGE/VANISHED arrived during it (SEQ-2 judges that)
 };
 
+// NTF-9: another client's CREATE/DELETE/RENAME of a name in this client's MailboxName filter, owed as a LIST.
+struct NameDue {
+  std::string name, other;  // the name (RENAME: old name) and, for RENAME, the new name
+  EventIndex sent = 0, done = 0;
+  EventIndex notify_set_at = 0;  // the NOTIFY set it was owed under
+  std::uint64_t deadline_us = 0;
+};
+
 struct SnapshotProbe {
   bool active = false;
   EventIndex sent = 0;
@@ -252,14 +260,6 @@ class MonotoneFloor {
 
 using MailboxKey = std::pair<std::string, std::uint32_t>;  // (scoped name, UIDVALIDITY)
 using MessageKey = std::tuple<std::string, std::uint32_t, std::uint32_t>;  // (scoped name, UIDVALIDITY, UID)
-
-// NTF-9: another client's CREATE/DELETE/RENAME of a name in this client's MailboxName filter, owed as a LIST.
-struct NameDue {
-  std::string name, other;  // the name (RENAME: old name) and, for RENAME, the new name
-  EventIndex sent = 0, done = 0;
-  EventIndex notify_set_at = 0;  // the NOTIFY set it was owed under
-  std::uint64_t deadline_us = 0;
-};
 
 // A change that watchers must hear about within the NOTIFY bound (NTF-2).
 struct Obligation {

@@ -5,6 +5,7 @@
 # Sanitizers: address, undefined and memory. The fuzz build links only imaplab's own proto/, model/, server/
 # and sim/ (no Boost, fmt or rapidcheck: IMAPLAB_FUZZ leaves them out), so under MemorySanitizer everything
 # is instrumented: OSS-Fuzz's base-builder supplies the instrumented libc++ through $CXXFLAGS.
+set -euo pipefail  # also when run as `bash build.sh`, which ignores the -eu of the first line
 src_dir=${IMAPLAB_SRC:-$SRC/imaplab}
 build_dir=$WORK/imaplab-build
 

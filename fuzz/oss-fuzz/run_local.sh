@@ -33,10 +33,12 @@ export IMAPLAB_JOBS=2  # the machine's two cores are shared
 bash "$root/fuzz/oss-fuzz/build.sh"
 
 status=0
+ran=0
 for bin in "$OUT"/*; do
   [ -x "$bin" ] && [ -f "$bin" ] || continue
   case "$bin" in *.zip|*.dict|*.options) continue ;; esac
   target=$(basename "$bin")
+  ran=$((ran + 1))
   scratch=$WORK/corpus/$target
   rm -rf "$scratch"; mkdir -p "$scratch"
   [ -f "$OUT/${target}_seed_corpus.zip" ] && unzip -q -o "$OUT/${target}_seed_corpus.zip" -d "$scratch"
@@ -64,4 +66,5 @@ for bin in "$OUT"/*; do
     grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|cov:" "$WORK/$target.log" | tail -3
   fi
 done
+if [ "$ran" -eq 0 ]; then echo "no fuzz target in $OUT: build.sh built nothing"; status=1; fi
 exit $status
