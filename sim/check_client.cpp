@@ -378,7 +378,7 @@ void on_status_data(Ctx& ctx, ClientState& c, const proto::Response& r, const pr
 }
 
 void on_list(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
-  gaps_listed(c, std::get<proto::ListData>(r.body));
+  gaps_listed(c, std::get<proto::ListData>(r.body), index);
   if (unsolicited_moment(c)) {
     check_unsolicited(ctx, c, r, index);
   } else if (!c.notify.active && c.notifies == 0 && c.find_inflight(CommandKind::List, false, ctx.log) == nullptr &&

@@ -15,7 +15,8 @@ namespace {
 using model::Policy;
 using proto::CommandKind;
 
-constexpr std::size_t names_due_max = 64;  // NTF-9 dues kept per client
+constexpr std::size_t names_due_max = 64;     // NTF-9 dues kept per client
+constexpr std::size_t lists_seen_max = 256;   // NTF-9 recent LIST names kept per client
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
@@ -53,7 +54,7 @@ bool holds_ghost(const Ctx& ctx, const ClientState& b, const ClientState& author
 }
 
 // MBX-2, delete=ghost (RFC 2180 §3.2): while a session still has the deleted mailbox selected, its name is
-// not free; a CREATE of it must fail. Judged only when the CREATE is the one name change since the DELETE.
+// not free; a CREATE of it must fail. Judged for a DELETE that ran with no other name change in flight.
 void check_create_over_ghost(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const Inflight& f,
                              EventIndex index) {
   if (ctx.oracle == nullptr || !ctx.options.policy_known || ctx.options.policy.del != Policy::Delete::Ghost) return;
@@ -62,7 +63,8 @@ void check_create_over_ghost(Ctx& ctx, const ClientState& c, const proto::Comman
   const auto it = ctx.cross.deleted.find(scoped(c, a->mailbox));
   if (it == ctx.cross.deleted.end()) return;
   const CrossState::Deleted& d = it->second;
-  if (d.done >= f.sent || ctx.cross.names_sent != d.names_sent + 1) return;
+  // While the ghost is held nothing may bring the name back, so other name changes since do not matter.
+  if (d.done >= f.sent) return;
   for (const auto& [id, b] : ctx.clients) {
     if (!holds_ghost(ctx, b, c, a->mailbox, d)) continue;
     ctx.rep.report("MBX-2", {index}, {f.sent, d.done, b.view.selected_at},
@@ -149,7 +151,9 @@ bool watches_name(const ClientState& w, const std::string& name) {
 }
 
 // NTF-9: another client's name change that succeeded is owed, as a LIST, to every MailboxName watcher of the
-// same user whose NOTIFY set was in force (and not being replaced) since before the change was sent.
+// same user whose NOTIFY set was in force (and not being replaced) since before the change was sent. Owed
+// within the NOTIFY bound (NTF-2's), not by the watcher's next reply: a server may hold notifications about
+// other mailboxes while the watcher's commands run (RFC 5465 §5).
 void names_changed(Ctx& ctx, const ClientState& author, const proto::Command& cmd, const Inflight& f,
                    EventIndex index) {
   std::string name, other;
@@ -158,12 +162,18 @@ void names_changed(Ctx& ctx, const ClientState& author, const proto::Command& cm
     name = r->from;
     other = r->to;
   }
-  if (name.empty() || (!name.empty() && name.back() == model::delimiter)) return;
+  // RENAME INBOX moves messages to a new mailbox and keeps INBOX (RFC 3501 §6.3.5): not judged here.
+  if (name.empty() || name.back() == model::delimiter || lower(name) == "inbox") return;
   const std::uint64_t deadline = ctx.log[index].time_us + ctx.options.notify_bound_us;
   for (auto& [id, w] : ctx.clients) {
     if (id == author.id || !w.connected || w.bye || w.user != author.user || w.user.empty()) continue;
     if (!w.notify.active || w.notifies > 0 || w.notify.set_at >= f.sent) continue;
     if (!watches_name(w, name) && (other.empty() || !watches_name(w, other))) continue;
+    // The LIST may come before the author's OK: the server notifies as it commits.
+    const bool told = std::any_of(w.lists_seen.begin(), w.lists_seen.end(), [&](const auto& seen) {
+      return seen.first > f.sent && (seen.second == name || (!other.empty() && seen.second == other));
+    });
+    if (told) continue;
     if (w.names_due.size() >= names_due_max) continue;
     w.names_due.push_back(NameDue{name, other, f.sent, index, w.notify.set_at, deadline});
   }
@@ -182,20 +192,14 @@ void report_name_due(Ctx& ctx, const ClientState& w, const NameDue& d, const std
                          ctx.log[d.sent].command->kind)) + " of it " + when + " (RFC 5465 §5.4, §5.5).");
 }
 
-// NTF-9 at the watcher's tagged replies: a command sent after the change completed is answered after the
-// server queued the change's notification, so the LIST must have come first.
-void check_names_at_reply(Ctx& ctx, ClientState& c, const Inflight& f, EventIndex index) {
-  std::erase_if(c.names_due, [&](const NameDue& d) { return due_void(c, d); });
-  for (const NameDue& d : c.names_due) {
-    if (f.sent <= d.done) continue;
-    report_name_due(ctx, c, d, "before this later command's tagged reply", {index});
-    return;
-  }
-}
-
 }  // namespace
 
-void gaps_listed(ClientState& c, const proto::ListData& list) {
+void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index) {
+  for (const std::string* x : {&list.mailbox, list.old_name ? &*list.old_name : nullptr}) {
+    if (x == nullptr) continue;
+    if (c.lists_seen.size() >= lists_seen_max) c.lists_seen.pop_front();
+    c.lists_seen.emplace_back(index, *x);
+  }
   std::erase_if(c.names_due, [&](const NameDue& d) {
     const auto named = [&](const std::string& x) { return !x.empty() && (list.mailbox == x || list.old_name == x); };
     return named(d.name) || named(d.other);
@@ -217,6 +221,7 @@ void check_names_due(Ctx& ctx, std::uint64_t now_us) {
 void gaps_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   const auto* a = std::get_if<proto::FetchArgs>(&cmd.args);
   if (ctx.oracle == nullptr || cmd.kind != CommandKind::Fetch || cmd.uid || a == nullptr || !has_star(a->set)) return;
+  if (a->changed_since) return;  // CHANGEDSINCE answers only the messages changed since (RFC 4551 §3.3.1)
   // With nothing else in flight and nothing told between commands, the session's view at execution is the
   // one read here (as for the RFC 2180 §4 probes).
   if (!c.inflight.empty() || c.idle || c.notifies > 0 || c.notify.active || c.bye) return;
@@ -242,7 +247,6 @@ void gaps_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const p
   const bool renames = cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete ||
                        cmd.kind == CommandKind::Rename;
   if (!ctx.rep.stopped() && renames && st.condition == proto::Condition::Ok) names_changed(ctx, c, cmd, f, index);
-  if (!ctx.rep.stopped() && !c.names_due.empty()) check_names_at_reply(ctx, c, f, index);
 }
 
 void gaps_fetch(ClientState& c, std::uint32_t msn) {

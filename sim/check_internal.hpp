@@ -218,6 +218,7 @@ struct ClientState {
   SnapshotProbe snapshot;              // CPY-1, MBX-4, MBX-5, MOD-3
   StarProbe star_probe;                // SEQ-15
   std::vector<NameDue> names_due;      // NTF-9
+  std::deque<std::pair<EventIndex, std::string>> lists_seen;  // NTF-9: recent LIST names (and OLDNAMEs)
   std::vector<FlagDue> flags_due;      // FLG-2: other sessions' flag changes not yet reported
   std::map<std::uint32_t, EventIndex> flags_told_at;  // FLG-2: UID -> latest FETCH with FLAGS in this view
   // NTF-10: the send index of the latest NOOP/CHECK that completed (every change committed before it has
@@ -407,7 +408,7 @@ void gaps_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const p
 void gaps_fetch(ClientState& c, std::uint32_t msn);
 void gaps_renumbered(ClientState& c);
 // NTF-9: a LIST arrived (discharges owed name changes); the periodic deadline check over all clients.
-void gaps_listed(ClientState& c, const proto::ListData& list);
+void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index);
 void check_names_due(Ctx& ctx, std::uint64_t now_us);
 
 // Small shared helpers.

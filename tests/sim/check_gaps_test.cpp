@@ -1,6 +1,7 @@
 // Canaries for the checks that close gaps planted zoo bugs slipped through: MBX-2 under delete=ghost, MBX-3
-// under rename=inplace, NTF-1 at DONE (RFC 2177) and SEQ-15 (`*`). Each bad transcript must fire its rule and a
-// near-identical good one must not; the true store is a model the test drives between transcript lines.
+// under rename=inplace, NTF-1 at DONE (RFC 2177), SEQ-15 (`*`) and NTF-9 across clients (MailboxName). Each
+// bad transcript must fire its rule and a near-identical good one must not; the true store is a model the test
+// drives between transcript lines.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -152,6 +153,34 @@ TEST(CheckGaps, Seq15StarReachesTheLastMessage) {
   gone.oracle.run(1, "a6 EXPUNGE");
   gone.feed({"S2: * 1 FETCH (FLAGS ())", "S2: * 2 FETCH (FLAGS ())", "S2: b1 OK done"});
   EXPECT_EQ(gone.fired(), "");
+}
+
+TEST(CheckGaps, Ntf9WatcherHearsOtherClientsNameChanges) {
+  // RFC 5465 §5.4: client 2 watches MailboxName on its personal mailboxes; client 1 creates NEW. The LIST is
+  // owed within the NOTIFY bound (NTF-2's, 2 s of virtual time); the NOOP long after makes time pass.
+  for (bool listed : {false, true}) {
+    SCOPED_TRACE(listed);
+    Scene s;
+    s.step(2, "b1 NOTIFY SET (personal (MailboxName))", "b1 NOTIFY SET (personal (MailboxName))", {"S2: b1 OK done"});
+    s.step(1, "a5 CREATE NEW", "a5 CREATE NEW", {"S1: a5 OK done"});
+    if (listed) s.feed({"S2: * LIST () \"/\" NEW"});
+    s.feed({"@9000000 C1: a6 NOOP"});
+    EXPECT_EQ(s.fired(), listed ? "" : "NTF-9");
+  }
+  // The LIST may arrive before the creator's OK.
+  Scene early;
+  early.step(2, "b1 NOTIFY SET (personal (MailboxName))", "b1 NOTIFY SET (personal (MailboxName))",
+             {"S2: b1 OK done"});
+  early.step(1, "a5 CREATE NEW", "a5 CREATE NEW", {"S2: * LIST () \"/\" NEW", "S1: a5 OK done"});
+  early.feed({"@9000000 C1: a6 NOOP"});
+  EXPECT_EQ(early.fired(), "");
+  // A name outside the filter is owed nothing.
+  Scene outside;
+  outside.step(2, "b1 NOTIFY SET (mailboxes BAR (MailboxName))", "b1 NOTIFY SET (mailboxes BAR (MailboxName))",
+               {"S2: b1 OK done"});
+  outside.step(1, "a5 CREATE NEW", "a5 CREATE NEW", {"S1: a5 OK done"});
+  outside.feed({"@9000000 C1: a6 NOOP"});
+  EXPECT_EQ(outside.fired(), "");
 }
 
 }  // namespace
