@@ -15,30 +15,6 @@
 namespace imaplab::sim::testing {
 namespace {
 
-class ModelOracle : public StoreOracle {
- public:
-  explicit ModelOracle(model::BugSet bugs)
-      : model_(model::Policy{}, {model::User{"alice", "secret"}, model::User{"bob", "secret"}},
-               model::ModelOptions{.bugs = bugs}) {}
-  const model::Model& model() const override { return model_; }
-  std::optional<model::SessionId> session_of(ClientId client) const override {
-    const auto it = sessions_.find(client);
-    return it == sessions_.end() ? std::nullopt : std::optional<model::SessionId>(it->second);
-  }
-  const std::string* content(const std::string&, std::uint32_t, std::uint32_t) const override { return nullptr; }
-
-  void run(ClientId client, const std::string& line) {
-    if (!sessions_.count(client)) sessions_[client] = model_.connect();
-    auto parsed = proto::parse_command(line + "\r\n");
-    ASSERT_TRUE(std::holds_alternative<proto::Command>(parsed)) << line;
-    model_.execute(sessions_[client], std::get<proto::Command>(parsed));
-  }
-
- private:
-  model::Model model_;
-  std::map<ClientId, model::SessionId> sessions_;
-};
-
 // Clients 1 and 2 (both alice) have INBOX (three messages, UIDs 1..3, all fetched) selected, in the model and
 // in the transcript. FOO is an empty mailbox, FOO/kid its child.
 struct Scene {
@@ -47,7 +23,7 @@ struct Scene {
   std::optional<Violation> first;
   std::uint32_t uidvalidity = 0;
 
-  explicit Scene(model::BugSet bugs = {}) : oracle(bugs) {
+  explicit Scene(model::BugSet bugs = {}) : oracle({}, {{"alice", "secret"}, {"bob", "secret"}}, {.bugs = bugs}) {
     oracle.run(1, "a1 LOGIN alice secret");
     oracle.run(1, "a0 CREATE FOO/kid");
     for (int i = 0; i < 3; ++i) oracle.run(1, "a2 APPEND INBOX {5+}\r\nmsg-" + std::to_string(i));

@@ -13,32 +13,10 @@
 namespace imaplab::sim::testing {
 namespace {
 
-class GapsOracle : public StoreOracle {
- public:
-  GapsOracle() : model_(model::Policy{}, {model::User{"alice", "secret"}}, model::ModelOptions{}) {}
-  const model::Model& model() const override { return model_; }
-  std::optional<model::SessionId> session_of(ClientId client) const override {
-    const auto it = sessions_.find(client);
-    return it == sessions_.end() ? std::nullopt : std::optional<model::SessionId>(it->second);
-  }
-  const std::string* content(const std::string&, std::uint32_t, std::uint32_t) const override { return nullptr; }
-
-  void run(ClientId client, const std::string& line) {
-    if (!sessions_.count(client)) sessions_[client] = model_.connect();
-    auto parsed = proto::parse_command(line + "\r\n");
-    ASSERT_TRUE(std::holds_alternative<proto::Command>(parsed)) << line;
-    model_.execute(sessions_[client], std::get<proto::Command>(parsed));
-  }
-
- private:
-  model::Model model_;
-  std::map<ClientId, model::SessionId> sessions_;
-};
-
 // Clients 1 and 2 (both alice, default policy: delete=ghost rename=inplace) have INBOX (three messages, UIDs
 // 1..3, all fetched) selected; BAR is an empty mailbox.
 struct Scene {
-  GapsOracle oracle;
+  ModelOracle oracle;
   Checker checker = make_checker();
   std::optional<Violation> first;
 

@@ -12,34 +12,12 @@
 namespace imaplab::sim::testing {
 namespace {
 
-class PolicyOracle : public StoreOracle {
- public:
-  explicit PolicyOracle(const model::Policy& p) : model_(p, {model::User{"alice", "secret"}}) {}
-  const model::Model& model() const override { return model_; }
-  std::optional<model::SessionId> session_of(ClientId client) const override {
-    const auto it = sessions_.find(client);
-    return it == sessions_.end() ? std::nullopt : std::optional<model::SessionId>(it->second);
-  }
-  const std::string* content(const std::string&, std::uint32_t, std::uint32_t) const override { return nullptr; }
-
-  void run(ClientId client, const std::string& line) {
-    if (!sessions_.count(client)) sessions_[client] = model_.connect();
-    auto parsed = proto::parse_command(line + "\r\n");
-    ASSERT_TRUE(std::holds_alternative<proto::Command>(parsed)) << line;
-    model_.execute(sessions_[client], std::get<proto::Command>(parsed));
-  }
-
- private:
-  model::Model model_;
-  std::map<ClientId, model::SessionId> sessions_;
-};
-
 model::Policy policy(const std::string& text) { return model::Policy::parse(text).value(); }
 
 // INBOX with three messages; client 1 and a second session (client 2, no transcript) have it selected, and
 // client 2 has expunged message 3 (UID 3 for client 1, which was not told yet). FOO is an empty mailbox.
 struct Scene {
-  PolicyOracle oracle;
+  ModelOracle oracle;
   Checker checker;
   std::optional<Violation> first;
   explicit Scene(const model::Policy& p) : oracle(p), checker(options(p)) {
@@ -157,7 +135,7 @@ TEST(CheckPolicy, Cpy4MoveLeavesTheSource) {
 
 // MBX-2/MBX-3: clients 1 and 2 (alice) both have FOO (one message) selected, in the model and the transcript.
 struct NameScene {
-  PolicyOracle oracle;
+  ModelOracle oracle;
   Checker checker;
   std::optional<Violation> first;
   explicit NameScene(const model::Policy& p) : oracle(p), checker(Scene::options(p)) {

@@ -12,40 +12,9 @@
 namespace imaplab::sim::testing {
 namespace {
 
-class FakeOracle : public StoreOracle {
- public:
-  FakeOracle() : model_(model::Policy{}, {model::User{"alice", "secret"}, model::User{"bob", "secret"}}) {}
-  const model::Model& model() const override { return model_; }
-  std::optional<model::SessionId> session_of(ClientId client) const override {
-    const auto it = sessions_.find(client);
-    return it == sessions_.end() ? std::nullopt : std::optional<model::SessionId>(it->second);
-  }
-  const std::string* content(const std::string& mailbox, std::uint32_t uidvalidity,
-                             std::uint32_t uid) const override {
-    const auto it = contents_.find({mailbox, uidvalidity, uid});
-    return it == contents_.end() ? nullptr : &it->second;
-  }
-
-  // Runs one command line on the model for `client`'s session (connecting it first if needed).
-  model::Outcome run(ClientId client, const std::string& line) {
-    if (!sessions_.count(client)) sessions_[client] = model_.connect();
-    auto parsed = proto::parse_command(line + "\r\n");
-    EXPECT_TRUE(std::holds_alternative<proto::Command>(parsed)) << line;
-    return model_.execute(sessions_[client], std::get<proto::Command>(parsed));
-  }
-  void store(const std::string& mailbox, std::uint32_t uidvalidity, std::uint32_t uid, std::string bytes) {
-    contents_[{mailbox, uidvalidity, uid}] = std::move(bytes);
-  }
-
- private:
-  model::Model model_;
-  std::map<ClientId, model::SessionId> sessions_;
-  std::map<std::tuple<std::string, std::uint32_t, std::uint32_t>, std::string> contents_;
-};
-
 // The store: INBOX with three messages, client 1 logged in with INBOX selected (in the model too).
 struct World {
-  FakeOracle oracle;
+  ModelOracle oracle;
   std::uint32_t uidvalidity = 0;
   std::vector<std::uint32_t> uids;
   World() {

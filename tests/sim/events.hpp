@@ -3,9 +3,13 @@
 // "C1: <connect>" / "C1: <disconnect>". A line may start with "@<microseconds> " to set its virtual time;
 // otherwise each line is 10 us after the previous one.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include "model/model.hpp"
 
 #include "sim/checker.hpp"
 #include "sim/event.hpp"
@@ -21,5 +25,27 @@ std::optional<Violation> run_lines(Checker& checker, const std::vector<std::stri
 
 // A checker with default options (policy defaults, should-rules fatal so canaries of S rules fire too).
 Checker make_checker(bool should_is_fatal = true);
+
+// The white-box oracle of the canaries: a model the test drives command by command beside the transcript it
+// feeds the checker, and message contents the test declares.
+class ModelOracle : public StoreOracle {
+ public:
+  explicit ModelOracle(model::Policy policy = {},
+                       std::vector<model::User> users = {{"alice", "secret"}, {"bob", "secret"}},
+                       model::ModelOptions options = {});
+  const model::Model& model() const override { return model_; }
+  std::optional<model::SessionId> session_of(ClientId client) const override;
+  const std::string* content(const std::string& mailbox, std::uint32_t uidvalidity,
+                             std::uint32_t uid) const override;
+
+  // Runs one command line on `client`'s session (connecting it first); a line that does not parse fails the test.
+  model::Outcome run(ClientId client, const std::string& line);
+  void store(const std::string& mailbox, std::uint32_t uidvalidity, std::uint32_t uid, std::string bytes);
+
+ private:
+  model::Model model_;
+  std::map<ClientId, model::SessionId> sessions_;
+  std::map<std::tuple<std::string, std::uint32_t, std::uint32_t>, std::string> contents_;
+};
 
 }  // namespace imaplab::sim::testing

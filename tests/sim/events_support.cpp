@@ -1,6 +1,8 @@
 // Builds checker Events from transcript lines (see events.hpp), through the real proto parsers.
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 #include "proto/command_parser.hpp"
 #include "proto/response_parser.hpp"
 #include "tests/sim/events.hpp"
@@ -77,6 +79,32 @@ Checker make_checker(bool should_is_fatal) {
   CheckerOptions options;
   options.should_is_fatal = should_is_fatal;
   return Checker(options);
+}
+
+ModelOracle::ModelOracle(model::Policy policy, std::vector<model::User> users, model::ModelOptions options)
+    : model_(std::move(policy), std::move(users), std::move(options)) {}
+
+std::optional<model::SessionId> ModelOracle::session_of(ClientId client) const {
+  const auto it = sessions_.find(client);
+  return it == sessions_.end() ? std::nullopt : std::optional<model::SessionId>(it->second);
+}
+
+const std::string* ModelOracle::content(const std::string& mailbox, std::uint32_t uidvalidity,
+                                        std::uint32_t uid) const {
+  const auto it = contents_.find({mailbox, uidvalidity, uid});
+  return it == contents_.end() ? nullptr : &it->second;
+}
+
+model::Outcome ModelOracle::run(ClientId client, const std::string& line) {
+  if (!sessions_.count(client)) sessions_[client] = model_.connect();
+  auto parsed = proto::parse_command(line + "\r\n");
+  EXPECT_TRUE(std::holds_alternative<proto::Command>(parsed)) << line;
+  if (!std::holds_alternative<proto::Command>(parsed)) return {};
+  return model_.execute(sessions_[client], std::get<proto::Command>(parsed));
+}
+
+void ModelOracle::store(const std::string& mailbox, std::uint32_t uidvalidity, std::uint32_t uid, std::string bytes) {
+  contents_[{mailbox, uidvalidity, uid}] = std::move(bytes);
 }
 
 }  // namespace imaplab::sim::testing
