@@ -28,6 +28,11 @@ bool fails_only_without_mailbox(const Completion& done) {
   return !(done.status.code && done.status.code->name == "EXPUNGEISSUED");
 }
 
+// A single NO without a response code is ambiguous (e.g. "NO No such message" for a number the holder lacks
+// after a race); the mailbox counts as gone for the holder ("no-after") only when this many come in a row
+// with no OK between them.
+constexpr std::uint32_t no_after_refusals = 2;
+
 // Commands after which the holder no longer has the mailbox selected: the watch ends without an outcome.
 bool leaves_mailbox(CommandKind k) {
   return k == CommandKind::Select || k == CommandKind::Examine || k == CommandKind::Close ||
@@ -103,7 +108,7 @@ std::vector<sim::Violation> BehaviourLog::observe(const sim::Event& e, std::size
       if (auto v = record(kind, "fail", {index}, {done->pending.sent_index})) out.push_back(std::move(*v));
   }
   for (std::size_t i = 0; i < watches_.size();) {
-    const Watch& w = watches_[i];
+    Watch& w = watches_[i];
     if (w.holder != e.client) {
       ++i;
       continue;
@@ -145,7 +150,7 @@ void BehaviourLog::start_watches(const Completion& done, const Tracker& tracker)
   }
 }
 
-std::optional<std::string> BehaviourLog::outcome(const Watch& w, const sim::Event& e,
+std::optional<std::string> BehaviourLog::outcome(Watch& w, const sim::Event& e,
                                                  const std::optional<Completion>& done) const {
   if (e.dir == sim::Event::Dir::Disconnected) return std::string("disconnect");
   if (e.dir == sim::Event::Dir::Received && e.response && e.response->untagged) {
@@ -155,7 +160,8 @@ std::optional<std::string> BehaviourLog::outcome(const Watch& w, const sim::Even
   if (!done || done->pending.sent_index <= w.after || !touches_messages(done->pending.command.kind))
     return std::nullopt;
   if (done->status.condition == proto::Condition::Ok) return std::string(w.kind == "delete" ? "ghost" : "inplace");
-  if (done->status.condition == proto::Condition::No && fails_only_without_mailbox(*done))
+  if (done->status.condition == proto::Condition::No && fails_only_without_mailbox(*done) &&
+      ++w.refusals >= no_after_refusals)
     return std::string("no-after");
   return std::nullopt;
 }

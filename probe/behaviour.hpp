@@ -37,9 +37,10 @@ class BehaviourLog {
     std::string kind;         // "delete" or "rename"
     std::size_t cause_sent = 0, cause_done = 0;
     std::size_t after = 0;    // only the holder's commands sent after this index count
+    std::uint32_t refusals = 0;  // NOs without a response code seen so far (see no_after_refusals)
   };
   void start_watches(const Completion& done, const Tracker& tracker);
-  std::optional<std::string> outcome(const Watch& w, const sim::Event& e, const std::optional<Completion>& done) const;
+  std::optional<std::string> outcome(Watch& w, const sim::Event& e, const std::optional<Completion>& done) const;
   std::optional<sim::Violation> record(const std::string& kind, const std::string& behaviour,
                                        std::vector<std::size_t> offending, std::vector<std::size_t> causes);
   std::optional<std::string> expected(const std::string& kind) const;
