@@ -17,42 +17,8 @@ namespace {
 
 // Clients 1 and 2 (both alice) have INBOX (three messages, UIDs 1..3, all fetched) selected, in the model and
 // in the transcript. FOO is an empty mailbox, FOO/kid its child.
-struct Scene {
-  ModelOracle oracle;
-  Checker checker = make_checker();
-  std::optional<Violation> first;
-  std::uint32_t uidvalidity = 0;
-
-  explicit Scene(model::BugSet bugs = {}) : oracle({}, {{"alice", "secret"}, {"bob", "secret"}}, {.bugs = bugs}) {
-    oracle.run(1, "a1 LOGIN alice secret");
-    oracle.run(1, "a0 CREATE FOO/kid");
-    for (int i = 0; i < 3; ++i) oracle.run(1, "a2 APPEND INBOX {5+}\r\nmsg-" + std::to_string(i));
-    uidvalidity = oracle.model().mailbox("INBOX")->uidvalidity;
-    for (ClientId c : {1u, 2u}) {
-      const std::string C = "C" + std::to_string(c) + ": ", S = "S" + std::to_string(c) + ": ";
-      if (c == 2) oracle.run(2, "a1 LOGIN alice secret");
-      oracle.run(c, "a3 SELECT INBOX");
-      oracle.run(c, "a4 FETCH 1:* UID");
-      feed({C + "<connect>", S + "* OK ready", C + "a1 LOGIN alice secret", S + "a1 OK done", C + "a3 SELECT INBOX",
-            S + "* 3 EXISTS", S + "* OK [UIDVALIDITY " + std::to_string(uidvalidity) + "] ok",
-            S + "a3 OK [READ-WRITE] done", C + "a4 FETCH 1:* UID", S + "* 1 FETCH (UID 1)", S + "* 2 FETCH (UID 2)",
-            S + "* 3 FETCH (UID 3)", S + "a4 OK done"});
-    }
-  }
-  void feed(const std::vector<std::string>& lines) {
-    for (const Event& e : events_from(lines)) {
-      auto v = checker.observe(e, &oracle);
-      if (v && !first) first = std::move(v);
-    }
-  }
-  // Client `c` sends `command`; the model runs `executed` (nothing when empty); then the replies arrive.
-  void step(ClientId c, const std::string& command, const std::string& executed,
-            const std::vector<std::string>& replies) {
-    feed({"C" + std::to_string(c) + ": " + command});
-    if (!executed.empty()) oracle.run(c, executed);
-    feed(replies);
-  }
-  std::string fired() const { return first ? first->rule : std::string(); }
+struct Scene : TwoClientScene {
+  explicit Scene(model::BugSet bugs = {}) : TwoClientScene({.bugs = bugs}, "FOO/kid") {}
 };
 
 model::BugSet bug(model::Bug b) {

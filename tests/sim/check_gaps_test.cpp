@@ -15,47 +15,14 @@ namespace {
 
 // Clients 1 and 2 (both alice, default policy: delete=ghost rename=inplace) have INBOX (three messages, UIDs
 // 1..3, all fetched) selected; BAR is an empty mailbox.
-struct Scene {
-  ModelOracle oracle;
-  Checker checker = make_checker();
-  std::optional<Violation> first;
-
-  Scene() {
-    oracle.run(1, "a1 LOGIN alice secret");
-    oracle.run(1, "a0 CREATE BAR");
-    for (int i = 0; i < 3; ++i) oracle.run(1, "a2 APPEND INBOX {5+}\r\nmsg-" + std::to_string(i));
-    const std::string uv = std::to_string(oracle.model().mailbox("INBOX")->uidvalidity);
-    for (ClientId c : {1u, 2u}) {
-      const std::string C = "C" + std::to_string(c) + ": ", S = "S" + std::to_string(c) + ": ";
-      if (c == 2) oracle.run(2, "a1 LOGIN alice secret");
-      oracle.run(c, "a3 SELECT INBOX");
-      oracle.run(c, "a4 FETCH 1:* UID");
-      feed({C + "<connect>", S + "* OK ready", C + "a1 LOGIN alice secret", S + "a1 OK done", C + "a3 SELECT INBOX",
-            S + "* 3 EXISTS", S + "* OK [UIDVALIDITY " + uv + "] ok", S + "a3 OK [READ-WRITE] done",
-            C + "a4 FETCH 1:* UID", S + "* 1 FETCH (UID 1)", S + "* 2 FETCH (UID 2)", S + "* 3 FETCH (UID 3)",
-            S + "a4 OK done"});
-    }
-  }
-  void feed(const std::vector<std::string>& lines) {
-    for (const Event& e : events_from(lines)) {
-      auto v = checker.observe(e, &oracle);
-      if (v && !first) first = std::move(v);
-    }
-  }
-  // Client `c` sends `command`; the model runs `executed` (nothing when empty); then the replies arrive.
-  void step(ClientId c, const std::string& command, const std::string& executed,
-            const std::vector<std::string>& replies) {
-    feed({"C" + std::to_string(c) + ": " + command});
-    if (!executed.empty()) oracle.run(c, executed);
-    feed(replies);
-  }
+struct Scene : TwoClientScene {
+  Scene() : TwoClientScene({}, "BAR") {}
   // Client 2 leaves INBOX for the empty mailbox BAR.
   void client2_selects_bar() {
     const std::string uv = std::to_string(oracle.model().mailbox("BAR")->uidvalidity);
     step(2, "b1 SELECT BAR", "b1 SELECT BAR",
          {"S2: * 0 EXISTS", "S2: * OK [UIDVALIDITY " + uv + "] ok", "S2: b1 OK [READ-WRITE] done"});
   }
-  std::string fired() const { return first ? first->rule : std::string(); }
 };
 
 TEST(CheckGaps, Mbx2GhostNameStaysTakenWhileHeld) {

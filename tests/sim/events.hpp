@@ -48,4 +48,22 @@ class ModelOracle : public StoreOracle {
   std::map<std::tuple<std::string, std::uint32_t, std::uint32_t>, std::string> contents_;
 };
 
+// The common scene of the canaries: clients 1 and 2 (both alice) have INBOX (three messages, UIDs 1..3, all
+// fetched) selected, in the model and in the transcript fed to `checker`; `mailbox` is created empty first.
+struct TwoClientScene {
+  ModelOracle oracle;
+  Checker checker = make_checker();
+  std::optional<Violation> first;
+  std::uint32_t uidvalidity = 0;  // INBOX's
+
+  TwoClientScene(model::ModelOptions options, const std::string& mailbox);
+  // Feeds transcript lines to the checker with the oracle; keeps the first violation.
+  void feed(const std::vector<std::string>& lines);
+  // Client `c` sends `command`; the model runs `executed` (nothing when empty); then the replies arrive.
+  void step(ClientId c, const std::string& command, const std::string& executed,
+            const std::vector<std::string>& replies);
+  // The rule of the first violation, or "" when none fired.
+  std::string fired() const { return first ? first->rule : std::string(); }
+};
+
 }  // namespace imaplab::sim::testing

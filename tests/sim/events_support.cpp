@@ -107,4 +107,36 @@ void ModelOracle::store(const std::string& mailbox, std::uint32_t uidvalidity, s
   contents_[{mailbox, uidvalidity, uid}] = std::move(bytes);
 }
 
+TwoClientScene::TwoClientScene(model::ModelOptions options, const std::string& mailbox)
+    : oracle({}, {{"alice", "secret"}, {"bob", "secret"}}, std::move(options)) {
+  oracle.run(1, "a1 LOGIN alice secret");
+  oracle.run(1, "a0 CREATE " + mailbox);
+  for (int i = 0; i < 3; ++i) oracle.run(1, "a2 APPEND INBOX {5+}\r\nmsg-" + std::to_string(i));
+  uidvalidity = oracle.model().mailbox("INBOX")->uidvalidity;
+  for (ClientId c : {1u, 2u}) {
+    const std::string C = "C" + std::to_string(c) + ": ", S = "S" + std::to_string(c) + ": ";
+    if (c == 2) oracle.run(2, "a1 LOGIN alice secret");
+    oracle.run(c, "a3 SELECT INBOX");
+    oracle.run(c, "a4 FETCH 1:* UID");
+    feed({C + "<connect>", S + "* OK ready", C + "a1 LOGIN alice secret", S + "a1 OK done", C + "a3 SELECT INBOX",
+          S + "* 3 EXISTS", S + "* OK [UIDVALIDITY " + std::to_string(uidvalidity) + "] ok",
+          S + "a3 OK [READ-WRITE] done", C + "a4 FETCH 1:* UID", S + "* 1 FETCH (UID 1)", S + "* 2 FETCH (UID 2)",
+          S + "* 3 FETCH (UID 3)", S + "a4 OK done"});
+  }
+}
+
+void TwoClientScene::feed(const std::vector<std::string>& lines) {
+  for (const Event& e : events_from(lines)) {
+    auto v = checker.observe(e, &oracle);
+    if (v && !first) first = std::move(v);
+  }
+}
+
+void TwoClientScene::step(ClientId c, const std::string& command, const std::string& executed,
+                          const std::vector<std::string>& replies) {
+  feed({"C" + std::to_string(c) + ": " + command});
+  if (!executed.empty()) oracle.run(c, executed);
+  feed(replies);
+}
+
 }  // namespace imaplab::sim::testing
