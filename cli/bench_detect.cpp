@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "cli/fuzz_engine.hpp"
 #include "cli/output.hpp"
 #include "cli/subcommands.hpp"
 #include "sim/bench_detect.hpp"
@@ -24,6 +25,8 @@ struct BenchArgs {
   double budget_seconds = 60;
   std::uint32_t jobs = 0;
   std::uint32_t minimize_runs = 600;
+  std::uint64_t max_runs = 0;
+  std::string fuzz_binary;  // empty: default_fuzz_binary()
   bool no_baseline = false;
   bool wall_clock = false;
   std::string json, markdown, out;
@@ -60,11 +63,19 @@ std::optional<std::vector<std::optional<model::Bug>>> parse_bug_rows(const Bench
   return rows;
 }
 
-std::optional<std::vector<std::string>> parse_strategies(const std::string& text, const sim::BenchOptions& o) {
+std::optional<std::vector<std::string>> parse_strategies(const std::string& text, const sim::BenchOptions& o,
+                                                         const std::string& fuzz_binary) {
   auto known = sim::bench_strategies(o);
   auto names = split_commas(text);
   for (const auto& name : names) {
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    if (name == "fuzz") {
+      std::fprintf(stderr,
+                   "imaplab bench-detect: --strategies fuzz needs the libFuzzer world target, and %s is not an "
+                   "executable file: build it with `%s`, or give --fuzz-binary PATH\n",
+                   fuzz_binary.c_str(), fuzz_build_command);
+      return std::nullopt;
+    }
     std::fprintf(stderr, "imaplab bench-detect: --strategies: no engine for '%s' in this build (have: %s)\n",
                  name.c_str(), fmt::format("{}", fmt::join(known, ", ")).c_str());
     return std::nullopt;
@@ -121,7 +132,10 @@ int run_bench(const BenchArgs& a) {
   sim::BenchOptions o;
   auto bugs = parse_bug_rows(a);
   if (!bugs) return 2;
-  auto strategies = parse_strategies(a.strategies, o);
+  // `fuzz` is offered only when the libFuzzer world target exists (fuzz preset).
+  const std::string fuzz_binary = a.fuzz_binary.empty() ? default_fuzz_binary() : a.fuzz_binary;
+  if (auto fuzz = fuzz_engine_config(fuzz_binary)) o.engines["fuzz"] = make_fuzz_engine(*fuzz);
+  auto strategies = parse_strategies(a.strategies, o, fuzz_binary);
   if (!strategies) return 2;
   if (a.budget_seconds <= 0) {
     std::fprintf(stderr, "imaplab bench-detect: --budget-seconds must be positive\n");
@@ -134,6 +148,7 @@ int run_bench(const BenchArgs& a) {
   o.budget_seconds = a.budget_seconds;
   o.jobs = a.jobs ? a.jobs : std::max(1u, std::thread::hardware_concurrency());
   o.minimize_runs = a.minimize_runs;
+  o.max_runs = a.max_runs;
   o.cpu_seconds = !a.wall_clock;
   bool live = isatty(fileno(stderr));
   o.progress = [live](const std::string& line) {
@@ -158,7 +173,15 @@ void register_bench_detect(CLI::App& app) {
   auto a = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench-detect", "Measure how fast each strategy finds each bug of the zoo");
   cmd->add_option("--bugs", a->bugs, "all, or NAME,NAME (see `imaplab bugs`)")->capture_default_str();
-  cmd->add_option("--strategies", a->strategies, "Comma list of strategies")->capture_default_str();
+  cmd->add_option("--strategies", a->strategies,
+                  "Comma list of strategies: random, pct, and fuzz (libFuzzer's world target; see --fuzz-binary)")
+      ->capture_default_str();
+  cmd->add_option("--fuzz-binary", a->fuzz_binary,
+                  "The fuzz preset's world_fuzzer for --strategies fuzz (default: $IMAPLAB_FUZZ_BUILD/fuzz/"
+                  "world_fuzzer, else build/fuzz/fuzz/world_fuzzer beside this program's build)");
+  cmd->add_option("--max-runs", a->max_runs,
+                  "Also end each trial after this many runs (fuzz: libFuzzer executions); 0: no limit")
+      ->capture_default_str();
   cmd->add_option("--seeds", a->seeds, "Trials (disjoint seed sequences) per bug and strategy")->capture_default_str();
   cmd->add_option("--base-seed", a->base_seed, "Base seed of every trial")->capture_default_str();
   cmd->add_option("--budget-seconds", a->budget_seconds, "CPU seconds of one core per trial")->capture_default_str();

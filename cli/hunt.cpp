@@ -149,6 +149,11 @@ int run_hunt(const HuntArgs& a) {
   o.bugs = *bugs;
   if (!bugs->empty() && !a.json)
     std::fprintf(stderr, "imaplab hunt: planted bugs: %s (their SHOULD rules are fatal)\n", bugs->to_string().c_str());
+  // A bug that sits on one policy's code path is hunted under that policy only (model::BugInfo::needs).
+  const std::size_t swept = sim::policies_for_bugs(*bugs).size();
+  if (swept < model::Policy::all().size() && a.policy == "all" && !a.json)
+    std::fprintf(stderr, "imaplab hunt: sweeping only the %zu policies with %s, which the planted bugs need "
+                 "(--policy overrides)\n", swept, sim::needs_of(*bugs).c_str());
   if (a.seconds <= 0 && a.runs == 0) o.seconds = 60;
 
   bool live = isatty(fileno(stderr)) && !a.json;

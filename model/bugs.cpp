@@ -32,13 +32,16 @@ const std::vector<BugInfo>& bug_catalogue() {
       {Bug::CopyDropsExpunged, "copy-drops-expunged", "model", "CPY-3",
        "COPY of a set with messages another session expunged copies the rest and says OK, as if the lock were released between choosing and copying"},
       {Bug::CopyFailPartial, "copy-fail-partial", "model", "CPY-1",
-       "under copy=fail, a COPY that meets a message another session expunged stops there with NO, leaving the messages copied before it in the destination"},
+       "under copy=fail, a COPY that meets a message another session expunged stops there with NO, leaving the messages copied before it in the destination",
+       "copy=fail"},
       {Bug::MoveDuplicates, "move-duplicates", "model", "CPY-4",
        "MOVE of a set with a message another session already expunged or moved stops removing at that message, so later ones stay in the source as well as the destination"},
       {Bug::GhostRefcountOffByOne, "ghost-refcount-off-by-one", "model", "MBX-2",
-       "leaving a deleted mailbox (CLOSE, another SELECT, logout) drops its holder count twice, so its name can be re-created while a session still works in it"},
+       "leaving a deleted mailbox (CLOSE, another SELECT, logout) drops its holder count twice, so its name can be re-created while a session still works in it",
+       "delete=ghost"},  // only a ghost (RFC 2180 §3.2) is left while held; fail and bye leave none
       {Bug::RenameForgetsHolders, "rename-forgets-holders", "model", "MBX-3",
-       "under rename=inplace, RENAME drops the other sessions that have the mailbox selected: their next commands fail"},
+       "under rename=inplace, RENAME drops the other sessions that have the mailbox selected: their next commands fail",
+       "rename=inplace"},
       {Bug::RenameLeavesChildren, "rename-leaves-children", "model", "MBX-4",
        "RENAME skips the children that another session has selected, leaving them under the old name"},
       {Bug::RenameInboxKeepsDeleted, "rename-inbox-keeps-deleted", "model", "MBX-5",
@@ -57,6 +60,8 @@ const std::vector<BugInfo>& bug_catalogue() {
        "a pending NOTIFY/IDLE delivery is written between the output batches of a long FETCH, putting EXPUNGE inside its answer"},
       {Bug::IdleDoneDropsUpdates, "idle-done-drops-updates", "server", "NTF-1",
        "on DONE the updates queued during IDLE are discarded instead of sent before the tagged OK"},
+      {Bug::NotifyAfterRevoke, "notify-after-revoke", "model", "ACC-2",
+       "NOTIFY checks the 'l' and 'r' rights only when NOTIFY SET runs, so a user whose rights another session revoked keeps getting STATUS events for the mailbox"},
   };
   return catalogue;
 }

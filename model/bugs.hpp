@@ -38,6 +38,7 @@ enum class Bug : std::uint8_t {
   PushDelayed,  // server: NTF-2
   ExpungeBetweenFetchBatches,  // server: SEQ-2
   IdleDoneDropsUpdates,  // server: NTF-1
+  NotifyAfterRevoke,  // model: ACC-2
 };
 
 struct BugInfo {
@@ -46,6 +47,9 @@ struct BugInfo {
   const char* layer;        // "model" or "server"
   const char* rule;         // the INVARIANTS.md rule a checker should report, e.g. "SEQ-2"
   const char* description;  // one line
+  // The policy fields the bug's code path sits on, in `imaplab hunt --policy` syntax (e.g. "delete=ghost"), or
+  // nullptr when any policy can show it. Hunts with the bug planted sweep only the policies that have them.
+  const char* needs = nullptr;
 };
 
 const std::vector<BugInfo>& bug_catalogue();

@@ -249,7 +249,9 @@ void notify_message_event(State& st, SessionId actor, const Mailbox& mb, EK kind
   const SessionId skip = not_told(st, actor, mb.id);
   for (auto& [sid, s] : st.sessions) {
     if (sid == skip || s.selected == mb.id || !watches(st, s, mb.key, kind)) continue;
-    if (!has_rights(st, s.user, mb, "lr")) continue;  // RFC 5465 §5.9: lost rights stop monitoring
+    // RFC 5465 §5.9: lost rights stop monitoring. Bug zoo notify-after-revoke: the rights were checked when
+    // NOTIFY SET chose the mailboxes and are not checked again, so a revoke (SETACL) goes unnoticed (ACC-2).
+    if (!has_rights(st, s.user, mb, "lr") && !bug_on(st, Bug::NotifyAfterRevoke)) continue;
     if (kind == EK::FlagChange) {
       // §5.1: without CONDSTORE there is nothing to tell about another mailbox's flags.
       if (s.condstore) enqueue_status(s, mb.id, {StatusItem::HighestModSeq, StatusItem::UidValidity});
@@ -345,7 +347,8 @@ std::vector<proto::Response> drain_notices(State& st, Session& s) {
       continue;
     }
     const Mailbox* mb = mailbox_by_id(st, n.box);
-    if (mb == nullptr || mb->deleted || !has_rights(st, s.user, *mb, "lr")) continue;
+    if (mb == nullptr || mb->deleted) continue;
+    if (!has_rights(st, s.user, *mb, "lr") && !bug_on(st, Bug::NotifyAfterRevoke)) continue;  // as above
     out.push_back(status_response(st, s, *mb, n.items));
   }
   s.notify.queue.clear();

@@ -220,6 +220,8 @@ struct ClientAgent::Impl {
       if (!v->earlier && mailbox_data_applies()) on_vanished(*v);
     } else if (const auto* l = std::get_if<proto::ListData>(&r.body)) {
       if (l->delimiter) workload.learn_delimiter(*l->delimiter);
+    } else if (const auto* acl = std::get_if<proto::AclData>(&r.body)) {
+      workload.learn_acl(*acl);
     }
   }
 

@@ -91,7 +91,10 @@ struct CommandMix {
   std::uint32_t select = 4, examine = 1, fetch = 10, uid_fetch = 6, store = 8, uid_store = 4, search = 3,
                 copy = 3, move = 2, append = 6, expunge = 4, uid_expunge = 2, close = 1, create = 1, del = 1,
                 rename = 1, subscribe = 1, list = 1, status = 2, noop = 4, check = 1, idle = 2, notify = 2,
-                logout = 0;
+                logout = 0,
+                // GETACL/MYRIGHTS/LISTRIGHTS, and SETACL/DELETEACL taking rights and giving them back (ACC-2).
+                // Off unless the swarm draws it for a run with several users and shared mailboxes.
+                acl = 0;
 };
 
 struct AgentConfig {

@@ -262,6 +262,7 @@ void check_fetch_items(Ctx& ctx, const ClientState& c, const proto::FetchData& f
 }
 
 void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::FetchData& f, EventIndex index) {
+  own_change_fetch(ctx, c, f, index);
   if (unsolicited_moment(c) && check_unsolicited(ctx, c, r, index) && c.notify.active) {
     check_own_change(ctx, c, index);
   }
@@ -344,6 +345,7 @@ void on_search(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex 
 void on_status_data(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::StatusData& s,
                     EventIndex index) {
   if (c.notifies > 0) check_notify_status(ctx, c, s, index);
+  own_change_status(ctx, c, s, index);
   if (unsolicited_moment(c)) {
     check_unsolicited(ctx, c, r, index);
   } else if (!c.notify.active && c.notifies == 0 && c.find_inflight(CommandKind::Status, false, ctx.log) == nullptr &&
@@ -640,7 +642,8 @@ void complete_uidplus(Ctx& ctx, ClientState& c, const proto::Command& cmd, const
   if (ctx.rep.stopped() || before != ctx.rep.warnings().size() || !code.number) return;
   const std::string& dest = append ? std::get<proto::AppendArgs>(cmd.args).mailbox
                                    : std::get<proto::CopyArgs>(cmd.args).mailbox;
-  change_committed(ctx, c, dest, static_cast<std::uint32_t>(*code.number), f.sent, index);
+  change_committed(ctx, c, dest, static_cast<std::uint32_t>(*code.number), append ? code.set1 : code.set2, f.sent,
+                   index);
 }
 
 void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
@@ -705,6 +708,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   policy_sent(ctx, c, cmd, index);
   oracle_sent(ctx, c, cmd, index);
   gaps_sent(ctx, c, cmd, index);
+  own_change_sent(ctx, c, cmd, index);
   if (changes_messages(cmd.kind) && c.synced_sent != no_event && c.own_change_sent == no_event) {
     c.own_change_sent = index;
   }

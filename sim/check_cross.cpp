@@ -159,10 +159,38 @@ void cross_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto:
   check_same_content(ctx, key, f, index);
 }
 
+namespace {
+
+// At most this many UIDs of one change are looked up in the store when its NTF-2 deadline passes (count).
+constexpr std::uint32_t discharge_lookup_max_count = 256;
+
+// Whether none of the messages a change added is live any more (expunged, moved away, or carried off by a
+// RENAME of INBOX) — checked through the oracle when the deadline passes. Then there is nothing left to
+// announce: an EXISTS counts the messages present (RFC 3501 §7.3.1), and an EXPUNGE may only name a message
+// the client was told of (RFC 3501 §7.4.1), so a server that coalesces "added, then removed" into nothing
+// meets RFC 5465 §5.2. Without an oracle (a probe of a real server), or when the UIDs are not known, the
+// obligation stands.
+bool change_gone(const Ctx& ctx, const Obligation& ob) {
+  if (ctx.oracle == nullptr || ob.uid_low == 0 || ob.uid_high < ob.uid_low) return false;
+  if (ob.uid_high - ob.uid_low >= discharge_lookup_max_count) return false;
+  for (std::uint32_t uid = ob.uid_low;; ++uid) {
+    if (ctx.oracle->model().message_bytes(ob.uidvalidity, uid) != nullptr) return false;
+    if (uid == ob.uid_high) return true;
+  }
+}
+
+}  // namespace
+
 void change_committed(Ctx& ctx, const ClientState& author, const std::string& mailbox,
-                      std::uint32_t uidvalidity, EventIndex sent, EventIndex done) {
+                      std::uint32_t uidvalidity, const proto::SequenceSet& uids, EventIndex sent, EventIndex done) {
   if (uidvalidity == 0) return;
   const std::uint64_t deadline = ctx.log[done].time_us + ctx.options.notify_bound_us;
+  std::uint32_t low = UINT32_MAX, high = 0;
+  for (const auto& range : uids.ranges) {
+    low = std::min({low, range.first, range.last});
+    high = std::max({high, range.first, range.last});
+  }
+  if (low == proto::seq_star || uids.ranges.empty()) low = high = 0;  // '*' or nothing: UIDs not known
   for (const auto& [id, w] : ctx.clients) {
     if (id == author.id || !w.connected || w.bye || !w.view_usable() || w.notifies > 0) continue;
     if (scoped(w, w.view.mailbox) != scoped(author, mailbox) || w.view.uidvalidity != uidvalidity || w.view.selected_at >= sent) continue;
@@ -170,7 +198,7 @@ void change_committed(Ctx& ctx, const ClientState& author, const std::string& ma
     const bool idle_watch = w.idling() && w.idle_since < sent && (!w.notify.used || immediate_new);
     const bool notify_watch = w.notify.active && immediate_new && w.notify.set_at < sent;
     if (!idle_watch && !notify_watch) continue;
-    ctx.cross.obligations.push_back(Obligation{id, w.watch_epoch, sent, done, deadline});
+    ctx.cross.obligations.push_back(Obligation{id, w.watch_epoch, sent, done, deadline, uidvalidity, low, high});
   }
 }
 
@@ -185,6 +213,7 @@ void check_deadlines(Ctx& ctx, std::uint64_t now_us) {
     const ClientState& w = it->second;
     if (w.watch_epoch != ob.watch_epoch) continue;  // it stopped watching; pending updates follow its command
     if (w.last_exists != no_event && w.last_exists > ob.change_sent) continue;
+    if (change_gone(ctx, ob)) continue;  // the new messages left before the push: nothing is owed
     const EventIndex since = w.idle ? w.idle_since : w.notify.set_at;
     ctx.rep.report("NTF-2", {ob.change_done}, {ob.change_sent, since},
                    "client " + n(w.id) + " watches \"" + w.view.mailbox + "\" (IDLE or NOTIFY MessageNew) but "

@@ -4,6 +4,7 @@
 // clients (a MailboxName watcher hears of other clients' CREATE/DELETE/RENAME, RFC 5465 §5.4, §5.5).
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "model/store.hpp"
 
@@ -162,7 +163,10 @@ void names_changed(Ctx& ctx, const ClientState& author, const proto::Command& cm
     name = r->from;
     other = r->to;
   }
-  // RENAME INBOX moves messages to a new mailbox and keeps INBOX (RFC 3501 §6.3.5): not judged here.
+  // RENAME INBOX moves INBOX's messages to a new mailbox and keeps INBOX (RFC 3501 §6.3.5): the event is the
+  // new name's, and "no MailboxName event is sent for INBOX" (RFC 5465 §5.4). A LIST for the new name is owed,
+  // with or without OLDNAME.
+  if (lower(name) == "inbox" && !other.empty()) name = std::exchange(other, std::string());
   if (name.empty() || name.back() == model::delimiter || lower(name) == "inbox") return;
   const std::uint64_t deadline = ctx.log[index].time_us + ctx.options.notify_bound_us;
   for (auto& [id, w] : ctx.clients) {

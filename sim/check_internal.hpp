@@ -176,6 +176,24 @@ struct NameDue {
   std::uint64_t deadline_us = 0;
 };
 
+// NTF-10 through the oracle: a command of this client (the sync) sent while its session was owed nothing and
+// no other client could change anything, then its own change (a STORE in its selected mailbox, or an
+// APPEND/COPY/MOVE to another one). Until another client sends a change, a push that arrives after the sync's
+// reply was made after the sync ran, when only this client changed anything: it is about its own change.
+struct OwnChange {
+  enum class Kind { None, Flags, Status };
+  bool synced = false;
+  EventIndex sync_sent = 0;
+  Kind kind = Kind::None;
+  EventIndex sent = 0;
+  EventIndex notify_set_at = no_event, selected_at = no_event;  // the NOTIFY set and selection it ran under
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  std::vector<std::uint32_t> uids;                 // Flags: the messages the STORE names
+  std::vector<std::vector<std::string>> before;    // Flags: their flags at the send (normalized)
+  std::uint32_t uidnext_before = 0;                // Status: the mailbox's UIDNEXT at the send
+};
+
 struct SnapshotProbe {
   bool active = false;
   EventIndex sent = 0;
@@ -226,6 +244,7 @@ struct ClientState {
   EventIndex synced_sent = no_event;
   EventIndex own_change_sent = no_event;
   EventIndex last_change_done = 0;     // the reply of this client's latest change-making command
+  OwnChange own_change;                // NTF-10 through the oracle
   bool change_lost = false;            // it disconnected with one in flight: the server may still run it
 
   bool view_usable() const { return view.valid && selects == 0; }
@@ -269,9 +288,34 @@ struct Obligation {
   EventIndex change_sent = 0;   // the changing command
   EventIndex change_done = 0;   // its tagged OK
   std::uint64_t deadline_us = 0;
+  std::uint32_t uidvalidity = 0;               // where the new messages were committed
+  std::uint32_t uid_low = 0, uid_high = 0;     // their UIDs (APPENDUID / COPYUID); 0: not known
+};
+
+// ACC-2 (check_acl.cpp): what a user may not do on a shared mailbox, as the true store said right after a
+// SETACL/DELETEACL completed with no other change of that mailbox's ACL or name possibly running beside it.
+// The fact holds until a command that could change that mailbox's ACL or name is sent.
+struct AclFact {
+  bool lacks_lookup = false;  // no 'l' (RFC 4314 §2.1): LIST must not show it
+  bool lacks_read = false;    // no 'r': SELECT, EXAMINE and STATUS must fail
+  EventIndex since = 0;       // the tagged OK that established it
+  EventIndex cause = 0;       // the SETACL/DELETEACL itself
+};
+struct AclProbe {
+  ClientId client = 0;
+  std::string tag;
+  EventIndex sent = 0;
+  std::string mailbox;
+  bool clean = true;  // nothing that could change the mailbox's ACL or name ran beside it so far
+};
+struct AclState {
+  std::map<std::pair<std::string, std::string>, AclFact> facts;  // (user, shared mailbox name) -> fact
+  std::vector<AclProbe> probes;                                  // SETACL/DELETEACL commands in flight
+  bool lost = false;  // a client left with such a change in flight: it may run at any time, so no more facts
 };
 
 struct CrossState {
+  AclState acl;  // ACC-2
   std::map<MailboxKey, MonotoneFloor> uidnext, highestmodseq;
   std::map<std::string, MonotoneFloor> uidvalidity;
   std::map<std::string, bool> name_reused;  // DELETE or RENAME away succeeded for this name (UID-3)
@@ -349,9 +393,9 @@ void mark_name_reused(Ctx& ctx, const std::string& name);
 // FLG-4 and SEQ-10 for one FETCH response of a known message.
 void cross_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& fetch,
                  EventIndex index);
-// NTF-2: a change to (mailbox, UIDVALIDITY) committed by `author`; and the periodic deadline check.
+// NTF-2: new messages `uids` in (mailbox, UIDVALIDITY) committed by `author`; and the periodic deadline check.
 void change_committed(Ctx& ctx, const ClientState& author, const std::string& mailbox,
-                      std::uint32_t uidvalidity, EventIndex sent, EventIndex done);
+                      std::uint32_t uidvalidity, const proto::SequenceSet& uids, EventIndex sent, EventIndex done);
 void check_deadlines(Ctx& ctx, std::uint64_t now_us);
 
 // check_store.cpp: [O] rules through the oracle.
@@ -395,6 +439,11 @@ std::optional<model::Model::MailboxInfo> oracle_mailbox(const Ctx& ctx, const Cl
 void check_own_change(Ctx& ctx, const ClientState& c, EventIndex index);
 // NTF-4 (check_notify.cpp): a STATUS that arrived while a NOTIFY SET STATUS was in flight.
 void check_notify_status(Ctx& ctx, const ClientState& c, const proto::StatusData& s, EventIndex index);
+// NTF-10 through the oracle (check_notify.cpp): every command sent (before it joins `inflight`) starts or ends
+// own-change records; every FETCH and STATUS response is checked against the client's record.
+void own_change_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
+void own_change_fetch(Ctx& ctx, ClientState& c, const proto::FetchData& fetch, EventIndex index);
+void own_change_status(Ctx& ctx, ClientState& c, const proto::StatusData& status, EventIndex index);
 // MBX-4 (check_cross.cpp): whether a RENAME of an ancestor of this scoped name succeeded.
 bool ancestor_renamed(const Ctx& ctx, const std::string& name);
 void mark_renamed_away(Ctx& ctx, const std::string& name);
@@ -410,6 +459,10 @@ void gaps_renumbered(ClientState& c);
 // NTF-9: a LIST arrived (discharges owed name changes); the periodic deadline check over all clients.
 void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index);
 void check_names_due(Ctx& ctx, std::uint64_t now_us);
+
+// check_acl.cpp: ACC-2, fed every event before the per-client tracker sees it (so a tagged reply still finds
+// its command in flight).
+void acl_observe(Ctx& ctx, ClientState& c, EventIndex index);
 
 // Small shared helpers.
 // Commands that may change a mailbox's messages or flags (anything but pure reads and session commands).

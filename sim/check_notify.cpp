@@ -223,4 +223,194 @@ void check_notify_status(Ctx& ctx, const ClientState& c, const proto::StatusData
   }
 }
 
+// ---- NTF-10 through the oracle ----
+//
+// RFC 5465 §5: "The server SHOULD omit notifying the client if the event is caused by this client." The
+// black-box check (check_own_change) needs a NOOP between another client's change and the client's own. Here
+// the oracle says when the server owed the client nothing: a command sent then (the sync), with no other
+// client's change in flight, is answered after everything made before it ran, since one connection's output
+// keeps its order. From its reply on, as long as no other client sends a change, every push was made after
+// the sync ran, when only this client changed anything: a push showing the effect of the client's own STORE
+// (new flags) or APPEND/COPY/MOVE (a higher UIDNEXT) is about its own change.
+
+namespace {
+
+using proto::CommandKind;
+
+std::string n(std::uint64_t v) { return std::to_string(v); }
+
+// Messages one STORE record follows (count); a larger STORE is not judged.
+constexpr std::size_t own_change_uids_max = 64;
+
+// Flags compare case-insensitively (RFC 3501 §2.3.2); \Recent is per session and never a change.
+std::vector<std::string> normalized_flags(const std::vector<std::string>& flags) {
+  std::vector<std::string> out;
+  for (const auto& f : flags) {
+    std::string l = f;
+    for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (l != "\\recent") out.push_back(std::move(l));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Commands of another client that may change messages, flags or mailboxes (SELECT/EXAMINE only claim
+// \Recent, which is per session).
+bool changes_for_others(CommandKind k) {
+  return changes_messages(k) && k != CommandKind::Select && k != CommandKind::Examine;
+}
+
+// Whether some other client has such a command in flight, or left with one the server may still run.
+bool others_busy(const Ctx& ctx, const ClientState& c) {
+  for (const auto& [id, d] : ctx.clients) {
+    if (id == c.id) continue;
+    if (d.change_lost) return true;
+    for (const Inflight& f : d.inflight) {
+      if (changes_for_others(ctx.log[f.sent].command->kind)) return true;
+    }
+  }
+  return false;
+}
+
+// A STORE in the selected mailbox, watched with FlagChange on SELECTED (RFC 5465 §5.1).
+bool own_flags(const Ctx& ctx, const ClientState& c, const proto::Command& cmd, model::SessionId session,
+               OwnChange& own) {
+  const auto* a = std::get_if<proto::StoreArgs>(&cmd.args);
+  if (a == nullptr || a->unchanged_since || !c.notify.selected_flags || !c.view_usable()) return false;
+  const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
+  if (!info || c.view.uidvalidity == 0 || info->uidvalidity != c.view.uidvalidity) return false;
+  const auto named = resolve_in_view(a->set, cmd.uid, ctx.oracle->model().session_view(session));
+  if (!named || named->empty() || named->size() > own_change_uids_max) return false;
+  for (std::uint32_t uid : *named) {
+    const auto flags = ctx.oracle->model().flags(c.view.mailbox, uid);
+    if (!flags) continue;
+    own.uids.push_back(uid);
+    own.before.push_back(normalized_flags(*flags));
+  }
+  own.kind = OwnChange::Kind::Flags;
+  own.mailbox = c.view.mailbox;
+  own.uidvalidity = c.view.uidvalidity;
+  return !own.uids.empty();
+}
+
+// An APPEND/COPY/MOVE to a mailbox other than the selected one, which NOTIFY reports with STATUS (RFC 5465
+// §5.2).
+bool own_status(const Ctx& ctx, const ClientState& c, const proto::Command& cmd, OwnChange& own) {
+  std::string to;
+  if (const auto* a = std::get_if<proto::AppendArgs>(&cmd.args)) to = a->mailbox;
+  if (const auto* a = std::get_if<proto::CopyArgs>(&cmd.args)) to = a->mailbox;
+  if (to.empty() || !c.notify.other_message_events) return false;
+  if (c.view.valid && same_name(to, c.view.mailbox)) return false;
+  const auto info = oracle_mailbox(ctx, c, to);
+  if (!info) return false;
+  own.kind = OwnChange::Kind::Status;
+  own.mailbox = to;
+  own.uidvalidity = info->uidvalidity;
+  own.uidnext_before = info->uidnext;
+  return true;
+}
+
+// Whether the record still describes the client's session: same NOTIFY set, same selection.
+bool own_change_current(const ClientState& c) {
+  const OwnChange& own = c.own_change;
+  return own.synced && c.connected && !c.bye && c.notify.active && c.notifies == 0 && c.selects == 0 &&
+         c.notify.set_at == own.notify_set_at && c.view.selected_at == own.selected_at;
+}
+
+// Whether a push arriving now is judged: the client's own change was recorded, and the sync's reply came.
+bool own_change_judged(const ClientState& c, OwnChange::Kind kind) {
+  if (c.own_change.kind != kind || !own_change_current(c)) return false;
+  return std::none_of(c.inflight.begin(), c.inflight.end(),
+                      [&](const Inflight& f) { return f.sent == c.own_change.sync_sent; });
+}
+
+// The sync: nothing of this client in flight, nothing owed to it, no other client's change in flight.
+void start_sync(const Ctx& ctx, ClientState& c, EventIndex index) {
+  c.own_change = {};
+  if (ctx.oracle == nullptr || !c.connected || c.bye || !c.notify.active || c.notifies > 0 || c.idle) return;
+  if (!c.inflight.empty() || c.selects > 0 || others_busy(ctx, c)) return;
+  const auto session = ctx.oracle->session_of(c.id);
+  if (!session || ctx.oracle->model().has_unsolicited(*session)) return;
+  c.own_change.synced = true;
+  c.own_change.sync_sent = index;
+  c.own_change.notify_set_at = c.notify.set_at;
+  c.own_change.selected_at = c.view.selected_at;
+}
+
+void report_own_change(Ctx& ctx, const ClientState& c, EventIndex index, const std::string& what) {
+  ctx.rep.report("NTF-10", {index}, {c.own_change.sent, c.own_change.sync_sent},
+                 "client " + n(c.id) + " was notified " + what + ", although no other client changed anything "
+                 "since its command below (the later one) was sent and its session was owed nothing when the "
+                 "earlier one was: the push is about the client's own change (RFC 5465 §5: the server SHOULD "
+                 "omit notifying the client if the event is caused by this client).");
+}
+
+}  // namespace
+
+void own_change_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  if (changes_for_others(cmd.kind)) {
+    for (auto& [id, other] : ctx.clients) {
+      if (id != c.id) other.own_change = {};
+    }
+  }
+  if (!own_change_current(c)) {
+    start_sync(ctx, c, index);  // this command is the sync; pushes before its reply may be older
+    return;
+  }
+  const bool change = cmd.kind == CommandKind::Store || cmd.kind == CommandKind::Append ||
+                      cmd.kind == CommandKind::Copy || cmd.kind == CommandKind::Move;
+  if (c.own_change.kind != OwnChange::Kind::None || !change || ctx.oracle == nullptr) return;
+  const auto session = ctx.oracle->session_of(c.id);
+  if (!session) return;
+  OwnChange own = c.own_change;
+  const bool started = cmd.kind == CommandKind::Store ? own_flags(ctx, c, cmd, *session, own)
+                                                     : own_status(ctx, c, cmd, own);
+  if (!started) return;
+  own.sent = index;
+  c.own_change = std::move(own);
+}
+
+void own_change_fetch(Ctx& ctx, ClientState& c, const proto::FetchData& fetch, EventIndex index) {
+  if (!own_change_judged(c, OwnChange::Kind::Flags)) return;
+  // A FETCH or a STORE without .SILENT of the client's own asks for FETCH responses.
+  for (const Inflight& f : c.inflight) {
+    const proto::Command& cmd = *ctx.log[f.sent].command;
+    const auto* a = std::get_if<proto::StoreArgs>(&cmd.args);
+    if (cmd.kind == CommandKind::Fetch || (a != nullptr && !a->silent)) return;
+  }
+  std::uint32_t uid = 0;
+  const std::vector<std::string>* flags = nullptr;
+  for (const auto& att : fetch.atts) {
+    if (att.kind == proto::MsgAtt::Kind::Uid) uid = static_cast<std::uint32_t>(att.number);
+    if (att.kind == proto::MsgAtt::Kind::Flags) flags = &att.flags;
+  }
+  if (uid == 0 && fetch.number >= 1 && fetch.number <= c.view.count()) uid = c.view.entries[fetch.number - 1].uid;
+  const OwnChange& own = c.own_change;
+  const auto it = std::find(own.uids.begin(), own.uids.end(), uid);
+  if (flags == nullptr || uid == 0 || it == own.uids.end()) return;
+  // The flags the client had when it sent its STORE: a push showing them may be a repeat, not a change.
+  if (normalized_flags(*flags) == own.before[static_cast<std::size_t>(it - own.uids.begin())]) return;
+  report_own_change(ctx, c, index, "with a FETCH of the flags of UID " + n(uid) + " in \"" + own.mailbox + "\"");
+}
+
+void own_change_status(Ctx& ctx, ClientState& c, const proto::StatusData& status, EventIndex index) {
+  if (!own_change_judged(c, OwnChange::Kind::Status)) return;
+  for (const Inflight& f : c.inflight) {
+    const auto kind = ctx.log[f.sent].command->kind;
+    if (kind == CommandKind::Status || kind == CommandKind::List) return;  // asked for
+  }
+  const OwnChange& own = c.own_change;
+  if (!same_name(status.mailbox, own.mailbox)) return;
+  for (const auto& [item, value] : status.items) {
+    if (item == proto::StatusItem::UidValidity && value != own.uidvalidity) return;
+  }
+  for (const auto& [item, value] : status.items) {
+    if (item != proto::StatusItem::UidNext || value <= own.uidnext_before) continue;
+    report_own_change(ctx, c, index, "with a STATUS of \"" + own.mailbox + "\" whose UIDNEXT counts its own new "
+                      "message");
+    return;
+  }
+}
+
 }  // namespace imaplab::sim::detail

@@ -152,6 +152,7 @@ std::optional<Violation> Checker::observe(const Event& event, const StoreOracle*
   detail::check_deadlines(ctx, event.time_us);
   detail::ClientState& c = m.clients[event.client];
   c.id = event.client;
+  detail::acl_observe(ctx, c, index);
   switch (event.dir) {
     case Event::Dir::Connected: detail::client_connected(ctx, c, index); break;
     case Event::Dir::Disconnected: detail::client_disconnected(ctx, c, index); break;
@@ -168,6 +169,12 @@ std::optional<Violation> Checker::tick(std::uint64_t now_us, const StoreOracle* 
   detail::check_deadlines(ctx, now_us);
   return m.rep.take_new_fatal();
 }
+
+std::optional<Violation> Checker::quiescent(std::uint64_t now_us, const StoreOracle* oracle) {
+  return tick(now_us + impl_->options.notify_bound_us + 1, oracle);
+}
+
+std::uint64_t Checker::notify_bound_us() const { return impl_->options.notify_bound_us; }
 
 const std::vector<Event>& Checker::events() const { return impl_->log; }
 const std::vector<Violation>& Checker::warnings() const { return impl_->rep.warnings(); }

@@ -45,6 +45,10 @@ class Checker {
   std::optional<Violation> observe(const Event& event, const StoreOracle* oracle);
   // Called when virtual (or real) time advances with no event, so liveness rules (NTF-2) can fire.
   std::optional<Violation> tick(std::uint64_t now_us, const StoreOracle* oracle);
+  // Called when a run ends with nothing left that could still reach a client within the NOTIFY bound (no
+  // ready work, no timer due by then): the liveness rules (NTF-2, NTF-9) are asked as if the bound had passed.
+  std::optional<Violation> quiescent(std::uint64_t now_us, const StoreOracle* oracle);
+  std::uint64_t notify_bound_us() const;
 
   const std::vector<Event>& events() const;
   const std::vector<Violation>& warnings() const;  // S-rule findings that were not fatal

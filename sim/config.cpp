@@ -24,6 +24,7 @@ constexpr MixField mix_fields[] = {
     {"status", &CommandMix::status},   {"noop", &CommandMix::noop},
     {"check", &CommandMix::check},     {"idle", &CommandMix::idle},
     {"notify", &CommandMix::notify},   {"logout", &CommandMix::logout},
+    {"acl", &CommandMix::acl},
 };
 
 template <typename T>
@@ -86,6 +87,16 @@ CommandMix swarm_mix(Rng& rng) {
   return mix;
 }
 
+// The weight of ACL commands (RFC 4314), drawn from its own stream so that adding it changed no other field of
+// any seed's draw. Only runs with another user to take rights from and a shared mailbox to take them on get
+// it (ACC-2); elsewhere it stays 0, which leaves the commands of those runs as they were.
+std::uint32_t swarm_acl_weight(std::uint64_t seed, const RunConfig& c) {
+  constexpr std::uint32_t acl_weight_max = 3;  // of a mix whose weights sum to about 70: rare, as DELETE is
+  if (c.users < 2 || c.shared_mailboxes == 0) return 0;
+  Rng rng(seed ^ 0xAC1AC1AC1ull);
+  return rng.chance(0.25) ? 0 : 1 + static_cast<std::uint32_t>(rng.below(acl_weight_max));
+}
+
 }  // namespace
 
 RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed) {
@@ -115,6 +126,7 @@ RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::
     for (const auto& [k, v] : fixed) f[k] = v;
     if (auto parsed = from_fields(f)) c = *parsed;
   }
+  if (fixed.count("mix") == 0) c.mix.acl = swarm_acl_weight(seed, c);
   return c;
 }
 

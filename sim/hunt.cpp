@@ -1,10 +1,12 @@
 // The hunt loop of sim/hunt.hpp: worker threads take run indices, simulate, minimize what fails.
 #include "sim/hunt.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "sim/minimize.hpp"
@@ -24,7 +26,7 @@ class Hunt {
  public:
   explicit Hunt(const HuntOptions& options, const HuntProgress& progress)
       : options_(options), progress_(progress) {
-    if (options_.policies.empty()) options_.policies = model::Policy::all();
+    if (options_.policies.empty()) options_.policies = policies_for_bugs(options_.bugs);
     if (options_.strategies.empty()) options_.strategies = {"random"};
     if (options_.shard_count == 0) options_.shard_count = 1;
     if (options_.jobs == 0 || options_.cpu_seconds) options_.jobs = 1;
@@ -162,6 +164,26 @@ class Hunt {
 
 HuntSummary hunt(const HuntOptions& options, const HuntProgress& progress) {
   return Hunt(options, progress).run();
+}
+
+std::string needs_of(const model::BugSet& bugs) {
+  std::string out;
+  for (const auto& info : model::bug_catalogue())
+    if (bugs.has(info.bug) && info.needs) out += (out.empty() ? "" : " ") + std::string(info.needs);
+  return out;
+}
+
+std::vector<model::Policy> policies_for_bugs(const model::BugSet& bugs) {
+  std::vector<std::string> fields;  // "key=value", each as Policy::to_string() writes it
+  std::istringstream in(needs_of(bugs));
+  for (std::string field; in >> field;) fields.push_back(field);
+  std::vector<model::Policy> all = model::Policy::all(), matching;
+  for (const auto& p : all) {
+    const std::string text = " " + p.to_string() + " ";
+    if (std::all_of(fields.begin(), fields.end(), [&](const auto& f) { return text.find(" " + f + " ") != text.npos; }))
+      matching.push_back(p);
+  }
+  return matching.empty() ? all : matching;
 }
 
 }  // namespace imaplab::sim

@@ -68,4 +68,11 @@ using HuntProgress = std::function<void(const HuntSummary&)>;
 
 HuntSummary hunt(const HuntOptions& options, const HuntProgress& progress = {});
 
+// The policies of the matrix (model::Policy::all(), in its order) that have every field the planted bugs
+// need (model::BugInfo::needs, e.g. "delete=ghost"); a hunt with HuntOptions::policies empty sweeps these. The
+// whole matrix when no planted bug needs a policy, or when their needs contradict each other.
+std::vector<model::Policy> policies_for_bugs(const model::BugSet& bugs);
+// The planted bugs' needs joined by spaces ("delete=ghost copy=fail"); empty when none.
+std::string needs_of(const model::BugSet& bugs);
+
 }  // namespace imaplab::sim

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <iterator>
 
 namespace imaplab::sim {
 namespace {
@@ -31,6 +32,11 @@ constexpr double hot_store_chance = 0.25;         // STORE +FLAGS of one flag on
 constexpr double shared_child_chance = 0.15;      // a scratch name under a configured mailbox ("work/sub")
 constexpr double rename_inbox_chance = 0.04;      // RENAME INBOX (RFC 3501 §6.3.5: moves its messages)
 constexpr double child_select_chance = 0.08;      // SELECT/EXAMINE of such a child
+// ACC-2 needs one user's rights on a shared mailbox to go away and come back while others work in it.
+constexpr double acl_query_chance = 0.3;          // GETACL/MYRIGHTS/LISTRIGHTS even when peers are known
+constexpr double acl_known_mailbox_chance = 0.7;  // the ACL op picks a mailbox whose peers it knows
+constexpr std::size_t acl_peers_max = 8;          // identifiers remembered per mailbox
+constexpr std::size_t acl_mailboxes_max = 16;     // mailboxes whose ACL peers are remembered
 
 constexpr std::array<const char*, 9> flag_vocabulary = {
     "\\Seen", "\\Flagged", "\\Answered", "\\Deleted", "\\Draft", "$Forwarded", "$Label1", "$Junk", "Work"};
@@ -211,6 +217,7 @@ void Workload::fill_weights(const WorkloadView& v, SendWindow w, Weights& out) c
   out[List] = mix_.list;
   out[Status] = mix_.status;
   out[Noop] = mix_.noop;
+  out[Acl] = mix_.acl;
   if (!selected) return;
   // NTF-6: after asking for immediate expunges the sequence-number forms become their UID forms.
   out[Fetch] = v.uid_only ? 0 : numbered(mix_.fetch);
@@ -305,6 +312,7 @@ Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
     case Idle: return command(CommandKind::Idle);
     case Notify: return make_notify(v, rng);
     case Logout: return command(CommandKind::Logout);
+    case Acl: return make_acl(rng);
     case OpCount: break;
   }
   return command(CommandKind::Noop);
@@ -854,6 +862,57 @@ Command Workload::make_notify(const WorkloadView&, Rng& rng) {
     a.groups.push_back(std::move(g));
   }
   return command(CommandKind::Notify, std::move(a));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Access control (RFC 4314 §3): learn who else is in a mailbox's ACL, then take rights from them and give
+// them back, so that other sessions of that user meet the change mid-work (ACC-2).
+
+void Workload::learn_acl(const proto::AclData& acl) {
+  if (acl.kind != proto::AclData::Kind::Acl || acl.mailbox.empty()) return;
+  const bool known = acl_peers_.count(acl.mailbox) != 0;
+  if (!known && acl_peers_.size() >= acl_mailboxes_max) return;
+  // Peers are only ever added: after DELETEACL the peer is missing from the ACL but must still get its
+  // rights back.
+  std::vector<std::string>& peers = acl_peers_[acl.mailbox];
+  for (const auto& [identifier, rights] : acl.entries) {
+    if (identifier == user_ || identifier == "anyone" || identifier.empty() || identifier[0] == '-') continue;
+    if (peers.size() >= acl_peers_max || std::find(peers.begin(), peers.end(), identifier) != peers.end()) continue;
+    peers.push_back(identifier);
+  }
+  if (peers.empty()) acl_peers_.erase(acl.mailbox);
+}
+
+Command Workload::make_acl(Rng& rng) {
+  std::string mailbox = current_name(mailboxes_[rng.below(mailboxes_.size())]);
+  if (!acl_peers_.empty() && rng.chance(acl_known_mailbox_chance)) {
+    auto it = acl_peers_.begin();
+    std::advance(it, static_cast<std::ptrdiff_t>(rng.below(acl_peers_.size())));
+    mailbox = it->first;
+  }
+  const auto known = acl_peers_.find(mailbox);
+  if (known == acl_peers_.end() || rng.chance(acl_query_chance)) {
+    // GETACL and LISTRIGHTS need the 'a' right, MYRIGHTS any right (RFC 4314 §4): a NO is a fine answer.
+    const std::uint64_t form = rng.below(10);
+    if (form < 8) {
+      proto::MailboxArgs a;
+      a.mailbox = mailbox;
+      return command(form < 6 ? CommandKind::GetAcl : CommandKind::MyRights, std::move(a));
+    }
+    proto::AclArgs a;
+    a.mailbox = mailbox;
+    a.identifier = known == acl_peers_.end() ? user_ : known->second.front();
+    return command(CommandKind::ListRights, std::move(a));
+  }
+  static constexpr std::array<const char*, 3> revocations = {"-lr", "-r", "-l"};
+  proto::AclArgs a;
+  a.mailbox = mailbox;
+  a.identifier = known->second[rng.below(known->second.size())];
+  const std::uint64_t form = rng.below(10);
+  if (form == 0) return command(CommandKind::DeleteAcl, std::move(a));
+  // Giving back what the simulation's setup grants (sim/setup.cpp), so the peer's other races resume.
+  a.rights = form < 5 ? revocations[rng.below(revocations.size())] : "+lrswipkxte";
+  return command(CommandKind::SetAcl, std::move(a));
 }
 
 }  // namespace imaplab::sim

@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,6 +84,9 @@ class Workload {
   void completed(const proto::Command& command, proto::Condition condition);
   // A LIST response told the hierarchy delimiter.
   void learn_delimiter(char delimiter) { delimiter_ = delimiter; }
+  // A GETACL response (RFC 4314 §3.6) named the identifiers of a mailbox's ACL: the other users whose rights
+  // this client may later take away and give back (ACC-2).
+  void learn_acl(const proto::AclData& acl);
 
   // A random RFC 822 message of at most `bytes_max` bytes with a unique Message-ID.
   std::string make_message(Rng& rng);
@@ -91,7 +95,7 @@ class Workload {
   enum Op : std::uint8_t {
     Select, Examine, Fetch, UidFetch, Store, UidStore, Search, Copy, Move, Append, Expunge,
     UidExpunge, Close, Create, Delete, Rename, Subscribe, List, Status, Noop, Check, Idle, Notify, Logout,
-    OpCount
+    Acl, OpCount
   };
   using Weights = std::array<std::uint32_t, OpCount>;
   void fill_weights(const WorkloadView& view, SendWindow window, Weights& out) const;
@@ -106,6 +110,7 @@ class Workload {
   proto::Command make_list(const WorkloadView& view, Rng& rng);
   proto::Command make_status(const WorkloadView& view, Rng& rng);
   proto::Command make_notify(const WorkloadView& view, Rng& rng);
+  proto::Command make_acl(Rng& rng);
 
   proto::SequenceSet msn_set(std::size_t count, bool wide, Rng& rng) const;
   proto::SequenceSet uid_set(const WorkloadView& view, bool wide, Rng& rng) const;
@@ -134,6 +139,8 @@ class Workload {
   std::vector<std::pair<std::string, std::string>> renamed_;
   std::optional<char> delimiter_;
   std::uint64_t messages_made_ = 0;
+  // Mailbox -> identifiers of other users its GETACL listed (learn_acl), in name order for determinism.
+  std::map<std::string, std::vector<std::string>> acl_peers_;
   std::vector<std::uint32_t> weights_;  // reused by generate()
 };
 

@@ -97,7 +97,10 @@ class World final : public server::Clock, public server::Random, public server::
     while (!result_.violation && result_.stats.steps < options_.max_steps) {
       collect_ready(ready);
       if (ready.empty()) {
-        if (budget_spent() || timers_.empty()) break;
+        if (budget_spent() || timers_.empty()) {
+          check_quiescent_liveness();
+          break;
+        }
         now_us_ = std::max(now_us_, timers_.begin()->first.first * 1000);
         continue;
       }
@@ -174,6 +177,16 @@ class World final : public server::Clock, public server::Random, public server::
   SimClient& client(ClientId id) { return *clients_[id - 1]; }
 
   bool budget_spent() const { return result_.stats.commands >= config_.commands; }
+
+  // The run ends with nothing ready. If no timer could still fire within the NTF-2 bound, nothing the server
+  // has not yet written will ever reach a watcher: ask the liveness rules as if the bound had passed, so a
+  // change committed but never pushed to an IDLE/NOTIFY watcher is reported (RFC 5465 §5.2, lab bound).
+  void check_quiescent_liveness() {
+    if (result_.violation) return;
+    const std::uint64_t bound_us = checker_.notify_bound_us();
+    if (!timers_.empty() && timers_.begin()->first.first * 1000 <= now_us_ + bound_us) return;
+    check(checker_.quiescent(now_us_, this));
+  }
 
   void connect(ClientId id) {
     SimClient& c = client(id);

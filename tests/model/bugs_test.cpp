@@ -403,6 +403,40 @@ TEST(BugZoo, NotifyOwnChangeNeedsAnotherWriter) {
   }
 }
 
+TEST(BugZoo, NotifyAfterRevoke) {
+  // bob watches shared/team; alice takes his 'l' and 'r' away, then a new message arrives there.
+  for (bool on : {false, true}) {
+    Harness h = make(Bug::NotifyAfterRevoke, on);
+    const SessionId alice = h.login("alice"), bob = h.login("bob");
+    h.send(alice, "a0 CREATE shared/team");
+    h.send(alice, "a1 SETACL shared/team bob lrswi");
+    EXPECT_EQ(last(h.send(bob, "b0 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))")).rfind("b0 OK", 0),
+              0u);
+    h.append(alice, "shared/team", message);
+    EXPECT_TRUE(has_line(h.unsolicited(bob), "* STATUS shared/team"));  // watched while he may read it
+    EXPECT_EQ(last(h.send(alice, "a2 SETACL shared/team bob -lr")).rfind("a2 OK", 0), 0u);
+    h.append(alice, "shared/team", message);
+    const Lines told = h.unsolicited(bob);
+    EXPECT_EQ(has_line(told, "* STATUS shared/team"), on) << Harness::join(told);  // ACC-2, RFC 5465 §5.9
+    EXPECT_FALSE(has_line(h.send(bob, "b1 LIST \"\" *"), "* LIST () \"/\" shared/team"));
+  }
+}
+
+TEST(BugZoo, NotifyAfterRevokeQueuedBeforeTheRevoke) {
+  // An event queued while bob could still read the mailbox is dropped at delivery once the right is gone.
+  for (bool on : {false, true}) {
+    Harness h = make(Bug::NotifyAfterRevoke, on);
+    const SessionId alice = h.login("alice"), bob = h.login("bob");
+    h.send(alice, "a0 CREATE shared/team");
+    h.send(alice, "a1 SETACL shared/team bob lrswi");
+    h.send(bob, "b0 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))");
+    h.append(alice, "shared/team", message);
+    h.send(alice, "a2 DELETEACL shared/team bob");
+    const Lines told = h.unsolicited(bob);
+    EXPECT_EQ(has_line(told, "* STATUS shared/team"), on) << Harness::join(told);
+  }
+}
+
 TEST(BugZoo, SwitchedOffBugsChangeNothing) {
   // The same two-session workload with an empty bug set and with every server-layer bug (which the model
   // ignores) gives the same responses.

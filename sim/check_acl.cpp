@@ -1,0 +1,285 @@
+// ACC-2: a user never lists, selects, examines, STATUSes or hears NOTIFY events about a shared mailbox after
+// a SETACL/DELETEACL took the rights for it away (RFC 4314 §2.1, §4; RFC 5465 §3.1, §5, §5.9). Cross-client
+// and white-box: the rights come from the true store right after the ACL change completed.
+//
+// What counts as "after": a command sent once the ACL change's tagged OK had arrived ran after the change,
+// and so did everything its session was sent after such a command's tagged reply (one connection's output
+// keeps its order). A fact ends as soon as another command that could change that mailbox's ACL or name is
+// sent. Not judged, deliberately:
+//  - a session that had the mailbox selected when its 'r' went away keeps it: RFC 4314 §5.1.1 lets a server
+//    cache the rights at SELECT ("commands specific to the selected state ... might not reflect the changed
+//    rights until the mailbox is re-selected"), so its EXISTS/EXPUNGE/FETCH go on;
+//  - LSUB lists the user's own subscriptions, which RFC 3501 §6.3.9 says the server must not prune, and
+//    RFC 4314 §4 needs 'l' for LSUB only when SUBSCRIBE checks existence;
+//  - a LIST with \NonExistent (RFC 5465 §5.4: losing 'l' is a deletion) or \NoAccess (RFC 5465 §5.9 SHOULD);
+//  - SELECT/STATUS by a user who has 'r' but lost 'l' (RFC 4314 §4 asks only 'r' of them);
+//  - personal mailboxes: another user's personal name is a different mailbox, and no user shares one here.
+#include <algorithm>
+#include <cctype>
+
+#include "model/store.hpp"
+
+#include "sim/check_internal.hpp"
+
+namespace imaplab::sim::detail {
+namespace {
+
+using proto::CommandKind;
+
+constexpr std::size_t acl_probes_max = 64;  // ACL changes in flight followed at once; more are not judged
+
+bool is_shared(const std::string& name) {
+  const std::string root = model::shared_root;
+  return name == root || name.rfind(root + model::delimiter, 0) == 0;
+}
+
+bool iequal(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool changes_acl(CommandKind k) { return k == CommandKind::SetAcl || k == CommandKind::DeleteAcl; }
+
+// The mailbox names a command may change the ACL or the identity of (RENAME moves the ACL along, RFC 4314 §4;
+// DELETE drops it; CREATE makes a new one).
+std::vector<std::string> names_touched(const proto::Command& cmd) {
+  switch (cmd.kind) {
+    case CommandKind::SetAcl: case CommandKind::DeleteAcl:
+      if (const auto* a = std::get_if<proto::AclArgs>(&cmd.args)) return {a->mailbox};
+      return {};
+    case CommandKind::Create: case CommandKind::Delete:
+      if (const auto* a = std::get_if<proto::MailboxArgs>(&cmd.args)) return {a->mailbox};
+      return {};
+    case CommandKind::Rename:
+      if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args)) return {r->from, r->to};
+      return {};
+    default: return {};
+  }
+}
+
+// A change of `touched` may change what `name` is or who may see it: the name itself or an ancestor.
+bool related(const std::string& touched, const std::string& name) {
+  return touched == name ||
+         (name.size() > touched.size() && name.compare(0, touched.size(), touched) == 0 &&
+          name[touched.size()] == model::delimiter);
+}
+
+bool touches(const proto::Command& cmd, const std::string& name) {
+  const auto touched = names_touched(cmd);
+  return std::any_of(touched.begin(), touched.end(), [&](const std::string& t) { return related(t, name); });
+}
+
+bool in_flight_touching(const Ctx& ctx, const std::string& name) {
+  for (const auto& [id, b] : ctx.clients) {
+    for (const Inflight& f : b.inflight) {
+      if (touches(*ctx.log[f.sent].command, name)) return true;
+    }
+  }
+  return false;
+}
+
+// The user's rights on `mailbox` in the true store now, asked as MYRIGHTS (RFC 4314 §3.5) in a copy of the
+// store through a session of that user, so the answer is the server's own idea of its effective rights
+// ("anyone" included). nullopt when no session of the user is at hand or the answer says nothing.
+struct TrueRights {
+  bool lookup = true, read = true;
+};
+std::optional<TrueRights> true_rights(const Ctx& ctx, const std::string& user, const std::string& mailbox) {
+  std::optional<model::SessionId> session;
+  for (const auto& [id, b] : ctx.clients) {
+    if (!b.connected || !b.authenticated || b.bye || b.user != user || b.auths > 0) continue;
+    session = ctx.oracle->session_of(id);
+    if (session) break;
+  }
+  if (!session) return std::nullopt;
+  model::Model copy = ctx.oracle->model();
+  proto::Command cmd;
+  cmd.tag = "acc2";
+  cmd.kind = CommandKind::MyRights;
+  proto::MailboxArgs args;
+  args.mailbox = mailbox;
+  cmd.args = std::move(args);
+  model::Outcome out = copy.execute(*session, cmd);
+  const auto* last = out.responses.empty() ? nullptr : std::get_if<proto::StatusResponse>(&out.responses.back().body);
+  if (last != nullptr && last->condition == proto::Condition::Bad) {
+    copy.idle_done(*session, "acc2i");  // the session idles: end that first, in the copy only
+    out = copy.execute(*session, cmd);
+    last = out.responses.empty() ? nullptr : std::get_if<proto::StatusResponse>(&out.responses.back().body);
+  }
+  if (last == nullptr) return std::nullopt;
+  if (last->condition == proto::Condition::Ok) {
+    for (const auto& r : out.responses) {
+      const auto* d = std::get_if<proto::AclData>(&r.body);
+      if (d == nullptr || d->kind != proto::AclData::Kind::MyRights || d->rights.empty()) continue;
+      const std::string& rights = d->rights.front();
+      return TrueRights{rights.find('l') != std::string::npos, rights.find('r') != std::string::npos};
+    }
+    return std::nullopt;
+  }
+  if (last->condition != proto::Condition::No || !last->code) return std::nullopt;
+  // NOPERM: none of "lrikxa" (RFC 4314 §4, MYRIGHTS); NONEXISTENT: the existing mailbox is hidden, no 'l'.
+  if (iequal(last->code->name, "NOPERM")) return TrueRights{false, false};
+  if (iequal(last->code->name, "NONEXISTENT")) return TrueRights{false, true};
+  return std::nullopt;
+}
+
+// A clean ACL change completed: record, for every user with a session, what the store now denies them.
+void establish(Ctx& ctx, const AclProbe& p, EventIndex index) {
+  if (ctx.oracle == nullptr || !ctx.oracle->model().mailbox(p.mailbox)) return;
+  std::vector<std::string> users;
+  for (const auto& [id, b] : ctx.clients) {
+    if (!b.user.empty() && std::find(users.begin(), users.end(), b.user) == users.end()) users.push_back(b.user);
+  }
+  for (const std::string& user : users) {
+    const auto rights = true_rights(ctx, user, p.mailbox);
+    const auto key = std::make_pair(user, p.mailbox);
+    if (!rights || (rights->lookup && rights->read)) {
+      ctx.cross.acl.facts.erase(key);
+      continue;
+    }
+    ctx.cross.acl.facts[key] = AclFact{!rights->lookup, !rights->read, index, p.sent};
+  }
+}
+
+void acl_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd, EventIndex index) {
+  const auto touched = names_touched(cmd);
+  if (touched.empty()) return;
+  AclState& acl = ctx.cross.acl;
+  std::erase_if(acl.facts, [&](const auto& f) {
+    return std::any_of(touched.begin(), touched.end(), [&](const std::string& t) { return related(t, f.first.second); });
+  });
+  for (AclProbe& p : acl.probes) {
+    if (touches(cmd, p.mailbox)) p.clean = false;
+  }
+  if (!changes_acl(cmd.kind) || !is_shared(touched.front()) || acl.lost || acl.probes.size() >= acl_probes_max) return;
+  acl.probes.push_back(AclProbe{c.id, cmd.tag, index, touched.front(), !in_flight_touching(ctx, touched.front())});
+}
+
+std::optional<AclFact> fact_for(const Ctx& ctx, const ClientState& c, const std::string& mailbox) {
+  const auto it = ctx.cross.acl.facts.find(std::make_pair(c.user, mailbox));
+  if (it == ctx.cross.acl.facts.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string quoted(const std::string& name) { return "\"" + name + "\""; }
+
+// SELECT, EXAMINE and STATUS need 'r' (RFC 4314 §4): judged for a command sent after the fact was known.
+void check_read(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const Inflight& f, EventIndex index) {
+  std::string mailbox;
+  if (const auto* a = std::get_if<proto::MailboxArgs>(&cmd.args)) mailbox = a->mailbox;
+  if (const auto* a = std::get_if<proto::StatusArgs>(&cmd.args)) mailbox = a->mailbox;
+  const auto fact = fact_for(ctx, c, mailbox);
+  if (!fact || !fact->lacks_read || f.sent <= fact->since) return;
+  ctx.rep.report("ACC-2", {index}, {f.sent, fact->cause, fact->since},
+                 std::string(proto::command_name(cmd.kind)) + " " + quoted(mailbox) + " succeeded for " + c.user +
+                     ", whose 'r' right on it was taken away before the command was sent; SELECT, EXAMINE and "
+                     "STATUS need 'r' (RFC 4314 §4).");
+}
+
+void acl_completed(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
+  const auto it = std::find_if(c.inflight.begin(), c.inflight.end(), [&](const Inflight& f) { return f.tag == r.tag; });
+  const auto* st = std::get_if<proto::StatusResponse>(&r.body);
+  if (it == c.inflight.end() || st == nullptr) return;
+  const proto::Command& cmd = *ctx.log[it->sent].command;
+  AclState& acl = ctx.cross.acl;
+  const auto probe = std::find_if(acl.probes.begin(), acl.probes.end(),
+                                  [&](const AclProbe& p) { return p.client == c.id && p.sent == it->sent; });
+  if (probe != acl.probes.end()) {
+    const AclProbe p = *probe;
+    acl.probes.erase(probe);
+    if (p.clean && st->condition == proto::Condition::Ok && !acl.lost) establish(ctx, p, index);
+    return;
+  }
+  const bool reads = cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine ||
+                     cmd.kind == CommandKind::Status;
+  if (reads && st->condition == proto::Condition::Ok) check_read(ctx, c, cmd, *it, index);
+}
+
+// Whether untagged data arriving now was surely produced after event `since` (the fact's tagged OK): every
+// command of this client in flight was sent after it, and either one sent after it has completed (output
+// keeps its order) or nothing but those commands can be answering (no NOTIFY set that pushes on its own).
+bool produced_after(const ClientState& c, EventIndex since) {
+  if (std::any_of(c.inflight.begin(), c.inflight.end(), [&](const Inflight& f) { return f.sent <= since; })) {
+    return false;
+  }
+  if (c.last_completed_sent > since) return true;
+  return !c.inflight.empty() && !c.notify.active && c.notifies == 0;
+}
+
+bool has_attribute(const proto::ListData& l, const char* attribute) {
+  return std::any_of(l.attributes.begin(), l.attributes.end(), [&](const std::string& a) { return iequal(a, attribute); });
+}
+
+void check_list(Ctx& ctx, const ClientState& c, const proto::ListData& l, EventIndex index) {
+  if (l.lsub || has_attribute(l, "\\NonExistent") || has_attribute(l, "\\NoAccess")) return;
+  const auto fact = fact_for(ctx, c, l.mailbox);
+  if (!fact || !fact->lacks_lookup || !produced_after(c, fact->since)) return;
+  ctx.rep.report("ACC-2", {index}, {fact->cause, fact->since},
+                 "a LIST showed " + quoted(l.mailbox) + " to " + c.user + " after its 'l' right was taken away; "
+                     "without 'l' the mailbox is invisible to LIST (RFC 4314 §2.1, §4) and its loss is a deletion "
+                     "for NOTIFY (RFC 5465 §5.4: LIST with \\NonExistent).");
+}
+
+// A STATUS command of this client naming `mailbox` is in flight.
+bool asked_status(const Ctx& ctx, const ClientState& c, const std::string& mailbox) {
+  return std::any_of(c.inflight.begin(), c.inflight.end(), [&](const Inflight& f) {
+    const auto* a = std::get_if<proto::StatusArgs>(&ctx.log[f.sent].command->args);
+    return a != nullptr && a->mailbox == mailbox;
+  });
+}
+
+void check_status(Ctx& ctx, const ClientState& c, const proto::StatusData& s, EventIndex index) {
+  const auto fact = fact_for(ctx, c, s.mailbox);
+  if (!fact || !(fact->lacks_lookup || fact->lacks_read) || !produced_after(c, fact->since)) return;
+  if (c.view.valid && c.view.mailbox == s.mailbox) return;  // held since before: RFC 4314 §5.1.1
+  // The STATUS command itself needs only 'r' (RFC 4314 §4); a NOTIFY event needs 'l' too (RFC 5465 §5).
+  if (!fact->lacks_read && asked_status(ctx, c, s.mailbox)) return;
+  ctx.rep.report("ACC-2", {index}, {fact->cause, fact->since},
+                 "a STATUS about " + quoted(s.mailbox) + " reached " + c.user + " after its '" +
+                     std::string(fact->lacks_lookup ? "l" : "r") + "' right was taken away; STATUS needs 'r' "
+                     "(RFC 4314 §4), every NOTIFY event needs 'l' and 'r' on the mailbox (RFC 5465 §5), and "
+                     "monitoring stops when access is lost (RFC 5465 §5.9).");
+}
+
+void acl_untagged(Ctx& ctx, const ClientState& c, const proto::Response& r, EventIndex index) {
+  if (c.user.empty() || ctx.cross.acl.facts.empty()) return;
+  if (const auto* l = std::get_if<proto::ListData>(&r.body)) check_list(ctx, c, *l, index);
+  if (const auto* s = std::get_if<proto::StatusData>(&r.body)) check_status(ctx, c, *s, index);
+}
+
+// A client that leaves with an ACL or name change in flight: the server may still run it, at a moment the
+// transcript cannot place, so from here on nothing is known for sure.
+void acl_disconnected(Ctx& ctx, const ClientState& c) {
+  AclState& acl = ctx.cross.acl;
+  std::erase_if(acl.probes, [&](const AclProbe& p) { return p.client == c.id; });
+  const bool lost = std::any_of(c.inflight.begin(), c.inflight.end(),
+                                [&](const Inflight& f) { return !names_touched(*ctx.log[f.sent].command).empty(); });
+  if (!lost) return;
+  acl.lost = true;
+  acl.facts.clear();
+  acl.probes.clear();
+}
+
+}  // namespace
+
+void acl_observe(Ctx& ctx, ClientState& c, EventIndex index) {
+  const Event& e = ctx.log[index];
+  switch (e.dir) {
+    case Event::Dir::Sent:
+      if (e.command) acl_sent(ctx, c, *e.command, index);
+      break;
+    case Event::Dir::Received:
+      if (!e.response || std::holds_alternative<proto::ContinuationData>(e.response->body)) break;
+      if (e.response->untagged) acl_untagged(ctx, c, *e.response, index);
+      else acl_completed(ctx, c, *e.response, index);
+      break;
+    case Event::Dir::Disconnected:
+      acl_disconnected(ctx, c);
+      break;
+    case Event::Dir::Connected:
+      break;
+  }
+}
+
+}  // namespace imaplab::sim::detail
