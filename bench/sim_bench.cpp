@@ -202,7 +202,9 @@ void count_free(void* p) {
 }  // namespace
 
 // Replacing the global allocation functions is the one way to see every allocation of the simulator
-// without changing it; the replacements forward to malloc/free.
+// without changing it; the replacements forward to malloc/free (which GCC mistakes for a mismatch when it
+// inlines them into a delete-expression).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t size) {
   void* p = std::malloc(size == 0 ? 1 : size);
   if (p == nullptr) throw std::bad_alloc();

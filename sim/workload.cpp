@@ -876,7 +876,9 @@ void Workload::learn_acl(const proto::AclData& acl) {
   // rights back.
   std::vector<std::string>& peers = acl_peers_[acl.mailbox];
   for (const auto& [identifier, rights] : acl.entries) {
-    if (identifier == user_ || identifier == "anyone" || identifier.empty() || identifier[0] == '-') continue;
+    // "anyone" too: a shared mailbox's ACL inherits "anyone" from the shared root, and only when that entry
+    // loses a right too does a user without an own grant lose it (RFC 4314 §2: the rights add up).
+    if (identifier == user_ || identifier.empty() || identifier[0] == '-') continue;
     if (peers.size() >= acl_peers_max || std::find(peers.begin(), peers.end(), identifier) != peers.end()) continue;
     peers.push_back(identifier);
   }

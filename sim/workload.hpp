@@ -84,8 +84,8 @@ class Workload {
   void completed(const proto::Command& command, proto::Condition condition);
   // A LIST response told the hierarchy delimiter.
   void learn_delimiter(char delimiter) { delimiter_ = delimiter; }
-  // A GETACL response (RFC 4314 §3.6) named the identifiers of a mailbox's ACL: the other users whose rights
-  // this client may later take away and give back (ACC-2).
+  // A GETACL response (RFC 4314 §3.6) named the identifiers of a mailbox's ACL: the other users (and "anyone")
+  // whose rights this client may later take away and give back (ACC-2).
   void learn_acl(const proto::AclData& acl);
 
   // A random RFC 822 message of at most `bytes_max` bytes with a unique Message-ID.

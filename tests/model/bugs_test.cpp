@@ -410,6 +410,7 @@ TEST(BugZoo, NotifyAfterRevoke) {
     const SessionId alice = h.login("alice"), bob = h.login("bob");
     h.send(alice, "a0 CREATE shared/team");
     h.send(alice, "a1 SETACL shared/team bob lrswi");
+    h.send(alice, "a1b DELETEACL shared/team anyone");  // inherited from "shared": everyone may read it
     EXPECT_EQ(last(h.send(bob, "b0 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))")).rfind("b0 OK", 0),
               0u);
     h.append(alice, "shared/team", message);
@@ -429,6 +430,7 @@ TEST(BugZoo, NotifyAfterRevokeQueuedBeforeTheRevoke) {
     const SessionId alice = h.login("alice"), bob = h.login("bob");
     h.send(alice, "a0 CREATE shared/team");
     h.send(alice, "a1 SETACL shared/team bob lrswi");
+    h.send(alice, "a1b DELETEACL shared/team anyone");  // inherited from "shared": everyone may read it
     h.send(bob, "b0 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))");
     h.append(alice, "shared/team", message);
     h.send(alice, "a2 DELETEACL shared/team bob");
