@@ -33,6 +33,8 @@ namespace fs = std::filesystem;
 constexpr double fuzz_kill_grace_seconds = 30;
 // How often the parent looks whether the child ended.
 constexpr auto fuzz_poll_interval = std::chrono::milliseconds(20);
+// With a CPU budget, -max_total_time is this many times the budget in wall seconds (a backstop only).
+constexpr double fuzz_cpu_wall_backstop = 10;
 // -max_total_time of a trial without a time budget (bounded by its runs instead).
 constexpr std::uint32_t fuzz_unbounded_seconds = 24 * 3600;
 // The sanitizers' settings for the child unless the caller's environment has its own: symbolizing the stack
@@ -42,6 +44,7 @@ constexpr const char* fuzz_asan_options = "symbolize=0";
 struct ChildResult {
   double wall_seconds = 0, cpu_seconds = 0;
   int status = 0;
+  bool interrupted = false;  // at the end of its CPU budget
   bool killed = false;
 };
 
@@ -75,9 +78,26 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 double seconds_of(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; }
 
-// Runs argv with stdout and stderr to `log`, stdin from /dev/null; kills it after `kill_after` wall seconds.
+// CPU seconds (user + system) a running child has used so far, from /proc/PID/stat; 0 when unreadable.
+double child_cpu_seconds(pid_t pid) {
+  auto stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return 0;
+  const auto paren = stat->rfind(')');  // the command name may hold spaces; the fields follow its ')'
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat->substr(paren + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {  // fields 14 and 15 (1-based) are utime and stime
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Runs argv with stdout and stderr to `log`, stdin from /dev/null. After `cpu_limit` CPU seconds (0: none) it
+// is interrupted (libFuzzer then prints its final stats and exits); after `kill_after` wall seconds, killed.
 std::optional<ChildResult> run_child(std::vector<std::string> argv, std::vector<std::string> env,
-                                     const fs::path& log, double kill_after) {
+                                     const fs::path& log, double cpu_limit, double kill_after) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -99,6 +119,10 @@ std::optional<ChildResult> run_child(std::vector<std::string> argv, std::vector<
     const pid_t done = wait4(pid, &r.status, WNOHANG, &usage);
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (done == pid || done < 0) break;
+    if (cpu_limit > 0 && !r.interrupted && child_cpu_seconds(pid) >= cpu_limit) {
+      kill(pid, SIGINT);
+      r.interrupted = true;
+    }
     if (r.wall_seconds > kill_after && !r.killed) {
       kill(pid, SIGKILL);
       r.killed = true;
@@ -162,12 +186,16 @@ class FuzzEngine {
     }
     sim::LibFuzzerRun run{config_.binary, dir->string(), seed_corpus_, dict_, options_text_,
                           sim::libfuzzer_seed(spec, attempt), fuzz_unbounded_seconds, runs_left};
-    if (spec.budget_seconds > 0) run.max_seconds = static_cast<std::uint32_t>(std::max(1.0, std::ceil(remaining)));
+    // A wall budget is libFuzzer's own -max_total_time; a CPU budget is watched here (run_child), with
+    // -max_total_time only as a backstop for a machine so loaded that the child hardly runs.
+    const double cpu_limit = spec.budget_seconds > 0 && spec.cpu_seconds ? remaining : 0;
+    if (spec.budget_seconds > 0)
+      run.max_seconds = static_cast<std::uint32_t>(std::max(1.0, std::ceil(remaining * (spec.cpu_seconds ? fuzz_cpu_wall_backstop : 1))));
     std::vector<std::string> set = {std::string(sim::fuzz_bugs_env) + "=" +
                                     (spec.bug ? model::bug_info(*spec.bug).name : "")};
     if (!std::getenv("ASAN_OPTIONS")) set.push_back(std::string("ASAN_OPTIONS=") + fuzz_asan_options);
     const fs::path log = *dir / "fuzz.log";
-    auto child = run_child(sim::libfuzzer_arguments(run), child_environment(set), log,
+    auto child = run_child(sim::libfuzzer_arguments(run), child_environment(set), log, cpu_limit,
                            run.max_seconds + fuzz_kill_grace_seconds);
     if (!child) {
       fs::remove_all(*dir);
@@ -185,7 +213,8 @@ class FuzzEngine {
 
   // A crash that names a rule, or a clean end, leaves nothing to look at; anything else keeps its folder.
   static void keep_or_remove(const fs::path& dir, const sim::FuzzAttempt& a, const ChildResult& child) {
-    const bool clean = a.crash ? a.log.rule.has_value() : (WIFEXITED(child.status) && WEXITSTATUS(child.status) == 0);
+    const bool clean = a.crash ? a.log.rule.has_value()
+                               : child.interrupted || (WIFEXITED(child.status) && WEXITSTATUS(child.status) == 0);
     if (clean && !child.killed) {
       fs::remove_all(dir);
       return;

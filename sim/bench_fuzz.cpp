@@ -2,6 +2,7 @@
 // libFuzzer's arguments, its log, and crash files as detections.
 #include "sim/bench_fuzz.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -44,6 +45,10 @@ RunResult run_fuzz_input_planted(FuzzTarget target, const std::uint8_t* data, st
     if (bugs.has(info.bug)) fc.config.bugs.add(info.bug);
   const std::vector<model::Policy> policies = policies_for_bugs(fc.config.bugs);
   fc.config.policy = policies[(size > 1 ? data[1] : 0) % policies.size()];
+  // Every bug of the zoo needs two sessions interleaving over messages: runs that cannot show one are not made.
+  fc.config.clients = std::max(fc.config.clients, planted_clients_min);
+  fc.config.initial_messages = std::max(fc.config.initial_messages, planted_initial_messages_min);
+  fc.config.commands = std::max<std::uint64_t>(fc.config.commands, planted_commands_min);
   ByteSource input(fc.stream, fc.stream_size);
   RunOptions options;
   options.input = &input;
@@ -83,6 +88,9 @@ std::vector<std::string> libfuzzer_arguments(const LibFuzzerRun& run) {
   args.push_back("-max_total_time=" + std::to_string(run.max_seconds ? run.max_seconds : 1));
   if (run.max_runs) args.push_back("-runs=" + std::to_string(run.max_runs));
   args.push_back("-timeout=" + std::to_string(fuzz_input_timeout_seconds));
+  // Inputs of the documented size bound from the start: a short input is a short, canonical run.
+  args.push_back("-max_len=" + std::to_string(fuzz_max_len_bytes));
+  args.push_back("-len_control=0");
   args.push_back("-artifact_prefix=" + run.work_dir + "/");
   args.push_back("-print_final_stats=1");  // the executions, also after a crash
   args.push_back("-close_fd_mask=1");      // the target writes nothing to stdout; keep libFuzzer's stderr

@@ -20,10 +20,19 @@ inline constexpr const char* fuzz_bugs_env = "IMAPLAB_FUZZ_BUGS";
 inline constexpr std::uint32_t fuzz_attempts_max = 16;
 // libFuzzer's per-input limit: far above the ~1 ms a simulator input takes, so a hang is a finding.
 inline constexpr std::uint32_t fuzz_input_timeout_seconds = 10;
+// libFuzzer's -max_len: the input size docs/fuzzing.md bounds the simulator targets' inputs by.
+inline constexpr std::uint32_t fuzz_max_len_bytes = 1024;
+
+// Floors of a planted run, whatever its header says (the canary's, sim/fuzz_input.cpp): every bug of the zoo
+// needs several sessions interleaving over existing messages.
+inline constexpr std::uint32_t planted_clients_min = 2;
+inline constexpr std::uint32_t planted_initial_messages_min = 2;
+inline constexpr std::uint32_t planted_commands_min = 16;
 
 // run_fuzz_input with `bugs` planted (RunConfig::bugs). Header byte 1 picks the policy from
-// policies_for_bugs(bugs) instead of the whole matrix, so every input can reach the bugs' code paths. Without
-// bugs it is run_fuzz_input itself. `imaplab replay --target` of a planted crash needs the same bugs.
+// policies_for_bugs(bugs) instead of the whole matrix, so every input can reach the bugs' code paths, and the
+// planted_*_min floors apply. Without bugs it is run_fuzz_input itself. `imaplab replay --target` of a
+// planted crash needs the same bugs.
 RunResult run_fuzz_input_planted(FuzzTarget target, const std::uint8_t* data, std::size_t size,
                                  const model::BugSet& bugs, bool record_trace);
 

@@ -339,11 +339,16 @@ void start_sync(const Ctx& ctx, ClientState& c, EventIndex index) {
 }
 
 void report_own_change(Ctx& ctx, const ClientState& c, EventIndex index, const std::string& what) {
-  ctx.rep.report("NTF-10", {index}, {c.own_change.sent, c.own_change.sync_sent},
-                 "client " + n(c.id) + " was notified " + what + ", although no other client changed anything "
-                 "since its command below (the later one) was sent and its session was owed nothing when the "
-                 "earlier one was: the push is about the client's own change (RFC 5465 §5: the server SHOULD "
-                 "omit notifying the client if the event is caused by this client).");
+  const OwnChange& own = c.own_change;
+  const auto named = [&](EventIndex i) {
+    const proto::Command& cmd = *ctx.log[i].command;
+    return std::string(proto::command_name(cmd.kind)) + " " + cmd.tag;
+  };
+  ctx.rep.report("NTF-10", {index}, {own.sent, own.sync_sent},
+                 "client " + n(c.id) + " was notified " + what + ": its session was owed nothing when it sent " +
+                     named(own.sync_sent) + ", whose reply came before this push, and no other client sent a "
+                     "change since, so the push is about its own " + named(own.sent) + " (RFC 5465 §5: the "
+                     "server SHOULD omit notifying the client if the event is caused by this client).");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "proto/writer.hpp"
 #include "sim/check_internal.hpp"
 
 namespace imaplab::sim {
@@ -16,7 +17,8 @@ constexpr std::size_t line_chars_max = 160;  // of one transcript line quoted in
 std::string Reporter::line(EventIndex index) const {
   if (index >= log_.size()) return "(no such event)";
   const Event& e = log_[index];
-  std::string text = e.bytes;
+  // A simulator run without a trace leaves out the received bytes; they are the response written out.
+  std::string text = e.bytes.empty() && e.response ? proto::write_response(*e.response) : e.bytes;
   const auto eol = text.find_first_of("\r\n");
   if (eol != std::string::npos) text.resize(eol);
   if (text.size() > line_chars_max) text = text.substr(0, line_chars_max) + "...";
@@ -144,8 +146,13 @@ Checker::Checker(Checker&&) noexcept = default;
 Checker& Checker::operator=(Checker&&) noexcept = default;
 
 std::optional<Violation> Checker::observe(const Event& event, const StoreOracle* oracle) {
+  return observe(Event(event), oracle);
+}
+
+std::optional<Violation> Checker::observe(Event&& moved, const StoreOracle* oracle) {
   Impl& m = *impl_;
-  m.log.push_back(event);
+  m.log.push_back(std::move(moved));
+  const Event& event = m.log.back();
   if (m.rep.stopped()) return std::nullopt;
   const detail::EventIndex index = m.log.size() - 1;
   detail::Ctx ctx = m.ctx(oracle);

@@ -43,6 +43,8 @@ class Checker {
   // Checks one event (appended to the log). Returns the first fatal violation, once; after that the checker
   // keeps returning nothing new. `oracle` may be null (no white-box rules then).
   std::optional<Violation> observe(const Event& event, const StoreOracle* oracle);
+  // The same, taking the event over instead of copying it into the log (the simulator's fast path).
+  std::optional<Violation> observe(Event&& event, const StoreOracle* oracle);
   // Called when virtual (or real) time advances with no event, so liveness rules (NTF-2) can fire.
   std::optional<Violation> tick(std::uint64_t now_us, const StoreOracle* oracle);
   // Called when a run ends with nothing left that could still reach a client within the NOTIFY bound (no

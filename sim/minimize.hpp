@@ -1,5 +1,8 @@
 // Minimization of a failing trace by delta debugging (Zeller and Hildebrandt, TSE 2002): fewer clients,
-// fewer commands, fewer initial messages, fewer scheduler deviations, while the same rule still fails.
+// fewer commands (ddmin over all clients' commands, removing the choices that sent them too), smaller set-up
+// (initial messages, message size, mailboxes, users, pipelining, BUGGIFY), simpler arguments (one number,
+// one FETCH item, one flag) and fewer scheduler deviations, to a fixpoint, while the same rule still fails
+// with the same planted bugs. Deterministic: the same trace and budget give the same result.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -21,6 +24,7 @@ struct MinimizeResult {
   std::size_t commands_before = 0, commands_after = 0;
   std::size_t choices_before = 0, choices_after = 0;
   std::uint32_t clients_before = 0, clients_after = 0;
+  std::uint32_t messages_before = 0, messages_after = 0;  // initial messages per mailbox
 };
 
 MinimizeResult minimize(const Trace& failing, const MinimizeOptions& options = {});

@@ -33,7 +33,7 @@ constexpr double shared_child_chance = 0.15;      // a scratch name under a conf
 constexpr double rename_inbox_chance = 0.04;      // RENAME INBOX (RFC 3501 §6.3.5: moves its messages)
 constexpr double child_select_chance = 0.08;      // SELECT/EXAMINE of such a child
 // ACC-2 needs one user's rights on a shared mailbox to go away and come back while others work in it.
-constexpr double acl_query_chance = 0.3;          // GETACL/MYRIGHTS/LISTRIGHTS even when peers are known
+constexpr double acl_query_chance = 0.15;         // GETACL/MYRIGHTS/LISTRIGHTS even when peers are known
 constexpr double acl_known_mailbox_chance = 0.7;  // the ACL op picks a mailbox whose peers it knows
 constexpr std::size_t acl_peers_max = 8;          // identifiers remembered per mailbox
 constexpr std::size_t acl_mailboxes_max = 16;     // mailboxes whose ACL peers are remembered
@@ -912,8 +912,15 @@ Command Workload::make_acl(Rng& rng) {
   a.identifier = known->second[rng.below(known->second.size())];
   const std::uint64_t form = rng.below(10);
   if (form == 0) return command(CommandKind::DeleteAcl, std::move(a));
+  const bool revoke = form < 5;
+  if (a.identifier == "anyone") {
+    // An administrator closing a shared mailbox to all but its named users: "anyone" loses rights and gets
+    // back only the ones that reveal nothing, so the named users' own entries decide who sees it.
+    a.rights = revoke ? revocations[rng.below(revocations.size())] : "+swipkxte";
+    return command(CommandKind::SetAcl, std::move(a));
+  }
   // Giving back what the simulation's setup grants (sim/setup.cpp), so the peer's other races resume.
-  a.rights = form < 5 ? revocations[rng.below(revocations.size())] : "+lrswipkxte";
+  a.rights = revoke ? revocations[rng.below(revocations.size())] : "+lrswipkxte";
   return command(CommandKind::SetAcl, std::move(a));
 }
 

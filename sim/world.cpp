@@ -249,9 +249,9 @@ class World final : public server::Clock, public server::Random, public server::
     if (!out) return;
     c.up += out->bytes;
     if (out->command) ++result_.stats.commands;
-    Event e{now_us_, id, Event::Dir::Sent, out->bytes, out->command, out->raw_line, {}};
     record_line(TraceLine::Kind::Client, id, out->bytes);
-    observe_event(std::move(e));
+    observe_event(Event{now_us_, id, Event::Dir::Sent, std::move(out->bytes), std::move(out->command),
+                        std::move(out->raw_line), {}});
   }
 
   void upload(ClientId id, std::uint32_t n) {
@@ -268,7 +268,9 @@ class World final : public server::Clock, public server::Random, public server::
     auto responses = c.agent.receive(bytes);
     for (auto& r : responses) {
       ++result_.stats.responses;
-      std::string wire = proto::write_response(r);
+      // The wire form is for the trace; without one the checkers write it only to quote a violating line.
+      std::string wire;
+      if (options_.record_trace) wire = proto::write_response(r);
       record_line(TraceLine::Kind::Server, id, wire);
       observe_event(Event{now_us_, id, Event::Dir::Received, std::move(wire), {}, {}, std::move(r)});
       if (result_.violation) return;
@@ -298,7 +300,7 @@ class World final : public server::Clock, public server::Random, public server::
   void observe_event(Event event) {
     if (result_.violation) return;
     event_lines_.push_back(result_.trace.lines.empty() ? 0 : result_.trace.lines.size() - 1);
-    check(checker_.observe(event, this));
+    check(checker_.observe(std::move(event), this));
   }
 
   void check(std::optional<Violation> violation) {

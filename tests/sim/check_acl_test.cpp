@@ -1,0 +1,143 @@
+// Canaries for ACC-2 (sim/check_acl.cpp): after alice's SETACL/DELETEACL takes bob's rights on a shared
+// mailbox away, bob's sessions must not list, select or hear NOTIFY events about it (RFC 4314 §4, RFC 5465 §5,
+// §5.9). Each bad transcript must fire ACC-2 and a near-identical good one must not; the true store is a model
+// the test drives between transcript lines.
+#include <gtest/gtest.h>
+
+#include "tests/sim/events.hpp"
+
+namespace imaplab::sim::testing {
+namespace {
+
+const std::string listed = "S2: * LIST (\\HasNoChildren) \"/\" shared/team";
+
+// Client 1 is alice, who administers shared/team (no "anyone" entry); client 2 is bob, who may use it.
+struct AclScene {
+  ModelOracle oracle;
+  Checker checker = make_checker();
+  std::optional<Violation> first;
+
+  AclScene() {
+    oracle.run(1, "a1 LOGIN alice secret");
+    oracle.run(1, "a2 CREATE shared/team");
+    oracle.run(1, "a3 DELETEACL shared/team anyone");  // inherited from "shared", which everyone may read
+    oracle.run(1, "a4 SETACL shared/team bob lrswi");
+    oracle.run(2, "b1 LOGIN bob secret");
+    feed({"C1: <connect>", "S1: * OK ready", "C1: a1 LOGIN alice secret", "S1: a1 OK done", "C2: <connect>",
+          "S2: * OK ready", "C2: b1 LOGIN bob secret", "S2: b1 OK done"});
+  }
+  void feed(const std::vector<std::string>& lines) {
+    for (const Event& e : events_from(lines)) {
+      auto v = checker.observe(e, &oracle);
+      if (v && !first) first = std::move(v);
+    }
+  }
+  void step(ClientId c, const std::string& command, bool execute, const std::vector<std::string>& replies) {
+    feed({"C" + std::to_string(c) + ": " + command});
+    if (execute) oracle.run(c, command);
+    feed(replies);
+  }
+  void revoke(const std::string& rights = "-lr") {
+    step(1, "a5 SETACL shared/team bob " + rights, true, {"S1: a5 OK done"});
+  }
+  std::string fired() const { return first ? first->rule : std::string(); }
+};
+
+TEST(CheckAcl, ListAfterLookupRevoked) {
+  // RFC 4314 §4: LIST needs 'l'; a LIST sent after the SETACL's OK must not show the mailbox.
+  for (bool shown : {true, false}) {
+    SCOPED_TRACE(shown);
+    AclScene s;
+    s.revoke();
+    std::vector<std::string> replies;
+    if (shown) replies.push_back(listed);
+    replies.push_back("S2: b2 OK done");
+    s.step(2, "b2 LIST \"\" *", false, replies);
+    EXPECT_EQ(s.fired(), shown ? "ACC-2" : "");
+  }
+}
+
+TEST(CheckAcl, ListInFlightDuringTheRevokeMayShowIt) {
+  // The LIST was sent before the SETACL's OK arrived: the server may have run it first.
+  AclScene s;
+  s.feed({"C1: a5 SETACL shared/team bob -lr", "C2: b2 LIST \"\" *"});
+  s.oracle.run(1, "a5 SETACL shared/team bob -lr");
+  s.feed({"S1: a5 OK done", listed, "S2: b2 OK done"});
+  EXPECT_EQ(s.fired(), "");
+}
+
+TEST(CheckAcl, ListWithNonExistentIsTheDeletion) {
+  // RFC 5465 §5.4: losing 'l' is a deletion, told as LIST (\NonExistent); and the fact ends when the right
+  // may come back.
+  AclScene s;
+  s.revoke();
+  s.step(2, "b2 LIST \"\" *", false, {"S2: * LIST (\\NonExistent) \"/\" shared/team", "S2: b2 OK done"});
+  s.feed({"C1: a6 SETACL shared/team bob +lr"});
+  s.step(2, "b3 LIST \"\" *", false, {listed, "S2: b3 OK done"});
+  EXPECT_EQ(s.fired(), "");
+}
+
+TEST(CheckAcl, SelectAndStatusAfterReadRevoked) {
+  // RFC 4314 §4: SELECT, EXAMINE and STATUS need 'r'.
+  for (const std::string command : {"b2 SELECT shared/team", "b2 EXAMINE shared/team", "b2 STATUS shared/team (MESSAGES)"}) {
+    for (bool ok : {true, false}) {
+      SCOPED_TRACE(command + (ok ? " OK" : " NO"));
+      AclScene s;
+      s.revoke("-r");
+      s.step(2, command, false, {ok ? "S2: b2 OK done" : "S2: b2 NO [NOPERM] Permission denied"});
+      EXPECT_EQ(s.fired(), ok ? "ACC-2" : "");
+    }
+  }
+}
+
+// bob watches shared/team with NOTIFY; alice takes his rights, then a message arrives there.
+struct WatchScene : AclScene {
+  WatchScene() {
+    step(2, "b2 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))", true, {"S2: b2 OK done"});
+    revoke();
+    oracle.run(1, "a6 APPEND shared/team {5+}\r\nmsg-1");
+  }
+};
+
+TEST(CheckAcl, NotifyStatusAfterRevoke) {
+  // RFC 5465 §5, §5.9: events need 'l' and 'r'; monitoring stops when access is lost. After bob's NOOP
+  // (sent after the revoke) completed, a STATUS push about the mailbox was surely produced after the revoke.
+  for (bool pushed : {true, false}) {
+    SCOPED_TRACE(pushed);
+    WatchScene s;
+    s.step(2, "b3 NOOP", true, {"S2: b3 OK done"});
+    if (pushed) s.feed({"S2: * STATUS shared/team (UIDNEXT 2 MESSAGES 1)"});
+    s.step(2, "b4 NOOP", true, {"S2: b4 OK done"});
+    EXPECT_EQ(s.fired(), pushed ? "ACC-2" : "");
+  }
+}
+
+TEST(CheckAcl, NotifyStatusAlreadyOnItsWayIsNoViolation) {
+  // No command of bob completed since the revoke: the push may have left the server before it.
+  WatchScene s;
+  s.feed({"S2: * STATUS shared/team (UIDNEXT 2 MESSAGES 1)"});
+  EXPECT_EQ(s.fired(), "");
+}
+
+TEST(CheckAcl, HolderKeepsItsSelection) {
+  // RFC 4314 §5.1.1: a server may cache the rights at SELECT, so bob's open session goes on hearing of it.
+  AclScene s;
+  s.step(2, "b2 SELECT shared/team", true, {"S2: * 0 EXISTS", "S2: b2 OK [READ-WRITE] done"});
+  s.revoke();
+  s.oracle.run(1, "a6 APPEND shared/team {5+}\r\nmsg-1");
+  s.step(2, "b3 NOOP", true, {"S2: * 1 EXISTS", "S2: b3 OK done"});
+  EXPECT_EQ(s.fired(), "");
+}
+
+TEST(CheckAcl, RightsThatAnyoneStillGrantsAreNotLost) {
+  // With "anyone" still holding 'l' and 'r', taking bob's own entry away changes nothing (RFC 4314 §2).
+  AclScene s;
+  s.oracle.run(1, "a0 SETACL shared/team anyone lr");
+  s.step(1, "a5 DELETEACL shared/team bob", true, {"S1: a5 OK done"});
+  s.step(2, "b2 LIST \"\" *", false, {listed, "S2: b2 OK done"});
+  s.step(2, "b3 SELECT shared/team", false, {"S2: * 0 EXISTS", "S2: b3 OK [READ-ONLY] done"});
+  EXPECT_EQ(s.fired(), "");
+}
+
+}  // namespace
+}  // namespace imaplab::sim::testing
