@@ -30,14 +30,14 @@ void build_initial_store(State& st) {
   create_mailbox(st, MailboxKey{"", shared_root}, owner, Acl{{owner, all_rights}, {"anyone", "lrswipkxte"}});
 }
 
-Model::MailboxInfo info_of(const Mailbox& mb) {
+Model::MailboxInfo info_of(const Mailbox& mb, bool with_uids = true) {
   Model::MailboxInfo info;
   info.name = mb.key.name;
   info.owner = mb.owner;
   info.uidvalidity = mb.uidvalidity;
   info.uidnext = mb.uidnext;
   info.highestmodseq = mb.highestmodseq;
-  info.uids = mb.live.to_vector();
+  if (with_uids) info.uids = mb.live.to_vector();
   return info;
 }
 
@@ -144,6 +144,12 @@ std::optional<Model::MailboxInfo> Model::mailbox(const std::string& name) const 
   const Mailbox* mb = find_by_plain_name(*state_, name);
   if (mb == nullptr) return std::nullopt;
   return info_of(*mb);
+}
+
+std::optional<Model::MailboxInfo> Model::mailbox_header(const std::string& name) const {
+  const Mailbox* mb = find_by_plain_name(*state_, name);
+  if (mb == nullptr) return std::nullopt;
+  return info_of(*mb, false);
 }
 
 std::optional<std::vector<std::string>> Model::flags(const std::string& mailbox, std::uint32_t uid) const {

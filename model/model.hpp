@@ -97,6 +97,8 @@ class Model {
   };
   std::vector<MailboxInfo> mailboxes() const;
   std::optional<MailboxInfo> mailbox(const std::string& name) const;
+  // The same without `uids` (left empty): what the checkers ask on most commands, in O(log n).
+  std::optional<MailboxInfo> mailbox_header(const std::string& name) const;
   // The flags of one message (sorted), or nullopt when the mailbox or UID does not exist.
   std::optional<std::vector<std::string>> flags(const std::string& mailbox, std::uint32_t uid) const;
   // The bytes of the live message (UIDVALIDITY, UID) in any mailbox, or null. UIDVALIDITYs are unique across

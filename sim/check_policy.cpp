@@ -259,7 +259,7 @@ void name_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex i
   }
   const auto name = refusable_name(ctx, cmd);
   if (!name || ctx.oracle == nullptr || !ctx.options.policy_known || others) return;
-  const auto info = ctx.oracle->model().mailbox(*name);
+  const auto info = ctx.oracle->model().mailbox_header(*name);
   if (!info) return;
   c.name_probe = NameProbe{true, index, *name, info->uidvalidity, ctx.cross.names_sent};
 }

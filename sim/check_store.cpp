@@ -65,7 +65,7 @@ void store_checkpoint(Ctx& ctx, const ClientState& c, const char* rule, EventInd
   // An empty session view for a non-empty client view means the server deselected the session (delete=bye,
   // rename=bye: a BYE is on its way); and a mailbox of that name with another UIDVALIDITY is not this one.
   if (truth.empty() && v.count() > 0) return;
-  if (const auto info = ctx.oracle->model().mailbox(v.mailbox);
+  if (const auto info = ctx.oracle->model().mailbox_header(v.mailbox);
       info && v.uidvalidity != 0 && info->uidvalidity != v.uidvalidity) {
     return;
   }
@@ -172,11 +172,15 @@ bool creates_under(const proto::Command& cmd, const std::string& parent) {
          name[parent.size()] == model::delimiter;
 }
 
+// The store's mailbox `name` as `user` names it (defined below); without `with_uids` its `uids` stay empty.
+std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std::string& user,
+                                                       const std::string& name, bool with_uids = true);
+
 // The mailbox (UIDVALIDITY) a flag change by `c` goes to; 0 (every mailbox) when the oracle cannot confirm its
 // view: a mailbox renamed under a holder, a selection in transition.
 std::uint32_t flag_target(const Ctx& ctx, const ClientState& c) {
   if (!c.view_usable() || c.view.uidvalidity == 0) return 0;
-  const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
+  const auto info = users_mailbox(ctx, c.user, c.view.mailbox, false);
   return info && info->uidvalidity == c.view.uidvalidity ? c.view.uidvalidity : 0;
 }
 
@@ -197,9 +201,9 @@ void count_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd) {
 // The flags of `uid` in the client's mailbox now, or nullopt when it (or that instance of the mailbox) is gone.
 // The store's mailbox `name` as `user` names it, when the oracle surely resolves it to that mailbox.
 std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std::string& user,
-                                                       const std::string& name) {
+                                                       const std::string& name, bool with_uids) {
   if (ctx.oracle == nullptr || user.empty()) return std::nullopt;
-  auto info = ctx.oracle->model().mailbox(name);
+  auto info = with_uids ? ctx.oracle->model().mailbox(name) : ctx.oracle->model().mailbox_header(name);
   // The model resolves a plain name as its first user sees it: a personal mailbox must be this user's.
   if (!info || (!is_shared(info->name) && info->owner != user)) return std::nullopt;
   return info;
@@ -207,7 +211,7 @@ std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std
 
 std::optional<std::vector<std::string>> flags_now(const Ctx& ctx, const std::string& user, const std::string& mailbox,
                                                   std::uint32_t uidvalidity, std::uint32_t uid) {
-  const auto info = users_mailbox(ctx, user, mailbox);
+  const auto info = users_mailbox(ctx, user, mailbox, false);
   if (!info || info->uidvalidity != uidvalidity) return std::nullopt;
   auto flags = ctx.oracle->model().flags(mailbox, uid);
   if (!flags) return std::nullopt;
@@ -223,7 +227,7 @@ void start_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, Even
   // is in flight and nothing is told to it between commands (no IDLE, no NOTIFY).
   if (!c.inflight.empty() || c.idle || c.notifies > 0 || c.notify.active || c.bye || !c.view_usable()) return;
   const auto session = ctx.oracle->session_of(c.id);
-  const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
+  const auto info = users_mailbox(ctx, c.user, c.view.mailbox, false);
   if (!session || !info || info->uidvalidity != c.view.uidvalidity || c.view.uidvalidity == 0) return;
   StoreProbe p;
   p.session_view = ctx.oracle->model().session_view(*session);

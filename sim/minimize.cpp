@@ -10,6 +10,7 @@
 #include "proto/command_parser.hpp"
 #include "proto/writer.hpp"
 
+#include "sim/setup.hpp"
 #include "sim/world.hpp"
 
 namespace imaplab::sim {
@@ -116,11 +117,18 @@ ScheduleMap map_schedule(const Candidate& c, const Trace& recorded) {
   return m;
 }
 
-// The simpler forms of one command worth trying, simplest first: a sequence set cut to one number, one FETCH
-// attribute, one flag, one STATUS item, one SEARCH key, no CONDSTORE extras, a tiny APPEND literal.
-std::vector<proto::Command> simpler_forms(const proto::Command& c) {
+// The simpler forms of one command worth trying, simplest first: LOGIN for AUTHENTICATE (`login` holds the
+// client's user and password), a sequence set cut to one number, one FETCH attribute, one flag, one STATUS
+// item, one SEARCH key, no CONDSTORE extras, a tiny APPEND literal.
+std::vector<proto::Command> simpler_forms(const proto::Command& c, const proto::LoginArgs& login) {
   using namespace proto;
   std::vector<Command> out;
+  if (c.kind == CommandKind::Authenticate) {
+    Command v = c;
+    v.kind = CommandKind::Login;
+    v.args = login;
+    out.push_back(std::move(v));
+  }
   auto with = [&](auto&& change) {
     Command v = c;
     change(v);
@@ -385,8 +393,10 @@ class Minimizer {
     const RunConfig& k = best_.config;
     any |= try_values("initial messages", &RunConfig::initial_messages,
                       ascending_below<std::uint32_t>(k.initial_messages, 0, 3));
-    any |= try_values("message bytes", &RunConfig::message_bytes_max,
-                      std::vector<std::uint32_t>{small_message_bytes, k.message_bytes_max / 2});
+    if (k.message_bytes_max > small_message_bytes)  // below it messages are all header (sim/workload.cpp)
+      any |= try_values("message bytes", &RunConfig::message_bytes_max,
+                        std::vector<std::uint32_t>{small_message_bytes,
+                                                   std::max(small_message_bytes, k.message_bytes_max / 2)});
     any |= try_values("shared mailboxes", &RunConfig::shared_mailboxes,
                       ascending_below<std::uint32_t>(k.shared_mailboxes, 0, 2));
     any |= try_values("users", &RunConfig::users, ascending_below<std::uint32_t>(k.users, 1, 2));
@@ -410,19 +420,37 @@ class Minimizer {
     return any;
   }
 
+  // The best candidate with command i of client k replaced; the choices that sent the old command's later
+  // lines (an AUTHENTICATE response, DONE) go, since the new form may not have them.
+  Candidate replaced(std::size_t k, std::size_t i, proto::Command form) const {
+    Candidate c = best_;
+    c.scripts[k][i] = std::move(form);
+    c.choices.clear();
+    bool first = true;
+    for (std::size_t j = 0; j < best_.choices.size(); ++j) {
+      const Choice& ch = best_.choices[j];
+      if (ch.kind == Choice::Kind::Client && ch.client == k + 1 && map_.sender[j] == i) {
+        if (!first) continue;
+        first = false;
+      }
+      c.choices.push_back(ch);
+    }
+    return c;
+  }
+
   // Simpler arguments, command by command: each simpler form that keeps the failure replaces the command.
   bool simplify_arguments() {
     if (best_.commands() > argument_pass_commands_max) return false;
     bool any = false;
     for (std::size_t k = 0; k < best_.scripts.size(); ++k) {
+      const AgentConfig agent = agent_config_for(best_.config, static_cast<ClientId>(k + 1));
+      const proto::LoginArgs login{agent.user, agent.password};
       for (std::size_t i = 0; i < best_.scripts[k].size() && !out_of_runs(); ++i) {
         bool changed = true;
         while (changed && !out_of_runs() && k < best_.scripts.size() && i < best_.scripts[k].size()) {
           changed = false;
-          for (auto& form : simpler_forms(best_.scripts[k][i])) {
-            Candidate c = best_;
-            c.scripts[k][i] = std::move(form);
-            if (adopt_if_fails(std::move(c))) {
+          for (auto& form : simpler_forms(best_.scripts[k][i], login)) {
+            if (adopt_if_fails(replaced(k, i, std::move(form)))) {
               changed = any = true;
               say("simpler arguments for C" + std::to_string(k + 1));
               break;

@@ -36,9 +36,11 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// "12.040 C2: bytes" or "12.040 S2: bytes".
+// "12.040 C2: bytes" or "12.040 S2: bytes". Spaces at the end belong to the bytes (an empty continuation
+// request is "+ "), so only the line's end (CR) is cut there.
 std::optional<TraceLine> parse_event_line(std::string_view line) {
-  line = trim(line);
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   std::size_t space = line.find(' ');
   if (space == std::string_view::npos) return std::nullopt;
   auto time = parse_time(line.substr(0, space));
@@ -76,6 +78,11 @@ std::string escape_bytes(std::string_view bytes) {
     } else {
       out += static_cast<char>(c);
     }
+  }
+  // A final space would be lost to editors and tools that strip trailing whitespace: "+ " is "+\x20".
+  if (!out.empty() && out.back() == ' ') {
+    out.pop_back();
+    out += "\\x20";
   }
   return out;
 }
