@@ -2,17 +2,19 @@
 # Regenerates docs/detection.md (how often and how fast each strategy finds each bug of the zoo, and how it was
 # measured) and corpus/bugs/NAME.trace (each bug's shortest minimized detecting trace, replayed by `ctest -L zoo`).
 #
-# Usage: scripts/detection.sh [--seeds N] [--budget-seconds S] [--jobs J] [--strategies random,pct]
+# Usage: scripts/detection.sh [--seeds N] [--budget-seconds S] [--jobs J] [--strategies random,pct,fuzz]
 #                             [--bugs implemented|all|NAME,NAME] [--minimize-runs R]
 # The default --bugs implemented takes the bugs whose switch appears in model/ or server/ code. The binary is
-# $IMAPLAB when set, else build/release/cli/imaplab (built here with the release preset).
+# $IMAPLAB when set, else build/release/cli/imaplab (built here with the release preset). The default
+# strategies are random,pct,fuzz when the fuzz preset's world target exists ($IMAPLAB_FUZZ_BINARY, else
+# build/fuzz/fuzz/world_fuzzer; build it with scripts/fuzz.sh world), else random,pct.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seeds=5
 budget=10
 jobs=2
-strategies=random,pct
+strategies=
 bugs=implemented
 minimize_runs=300
 args="$*"
@@ -59,13 +61,27 @@ if [ -z "$bugs" ]; then
   exit 1
 fi
 
+# The fuzz strategy needs libFuzzer's world target (fuzz preset); it is not built here, it takes long.
+fuzz_binary=${IMAPLAB_FUZZ_BINARY:-build/fuzz/fuzz/world_fuzzer}
+if [ -z "$strategies" ]; then
+  if [ -x "$fuzz_binary" ]; then
+    strategies=random,pct,fuzz
+  else
+    strategies=random,pct
+    echo "detection.sh: $fuzz_binary not built, so no fuzz strategy (build it: scripts/fuzz.sh world)" >&2
+  fi
+fi
+fuzz_args=()
+case ",$strategies," in *,fuzz,*) fuzz_args=(--fuzz-binary "$fuzz_binary") ;; esac
+
 mkdir -p corpus/bugs build
 # The kept traces of the measured bugs are this run's: a bug not detected now loses its old trace.
 for name in ${bugs//,/ }; do rm -f "corpus/bugs/$name.trace"; done
 json=build/detection.json
 table=build/detection-table.md
 command=(bench-detect --bugs "$bugs" --strategies "$strategies" --seeds "$seeds" --budget-seconds "$budget"
-         --jobs "$jobs" --minimize-runs "$minimize_runs" --json "$json" --markdown "$table" --out corpus/bugs)
+         --jobs "$jobs" --minimize-runs "$minimize_runs" --json "$json" --markdown "$table" --out corpus/bugs
+         "${fuzz_args[@]}")
 echo "detection.sh: imaplab ${command[*]}" >&2
 status=0
 "$imaplab" "${command[@]}" || status=$?
@@ -88,7 +104,13 @@ missing=$(tr ',' '\n' <<<"$all_names" | grep -vxF -f <(tr ',' '\n' <<<"$bugs") |
   echo "up to $budget seconds of CPU time (the trial thread's, so other load on the machine neither shortens the"
   echo "budget nor inflates the times), stopping at the first violation of the rule the bug should break. The"
   echo "correct server (\`none\`) runs the same way over the whole policy matrix: every violation there is a false"
-  echo "alarm."
+  echo "alarm. A bug whose code path sits on one policy (\`BugInfo::needs\` in model/bugs.cpp, e.g. \`delete=ghost\`)"
+  echo "is hunted under the policies that have it only. Strategies: $strategies."
+  case ",$strategies," in *,fuzz,*)
+    echo "\`fuzz\` is libFuzzer's \`world\` target (fuzz preset: clang-16, ASan+UBSan) run as a child process with"
+    echo "the bug planted (\`IMAPLAB_FUZZ_BUGS\`, docs/fuzzing.md): its times are the child's CPU seconds, its"
+    echo "commands the target's own count over every execution, seed corpus included." ;;
+  esac
   echo
   echo "- **detected**: trials that saw the bug's rule fail, of all trials."
   echo "- **median time / commands**: over all trials, a trial that did not detect counting as never (\`> budget\`"

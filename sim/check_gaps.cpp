@@ -180,6 +180,7 @@ void names_changed(Ctx& ctx, const ClientState& author, const proto::Command& cm
     if (told) continue;
     if (w.names_due.size() >= names_due_max) continue;
     w.names_due.push_back(NameDue{name, other, f.sent, index, w.notify.set_at, deadline});
+    ctx.cross.names_due_any = true;
   }
 }
 
@@ -211,12 +212,16 @@ void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index) 
 }
 
 void check_names_due(Ctx& ctx, std::uint64_t now_us) {
+  if (!ctx.cross.names_due_any) return;  // a scan of every client per event is what large runs cannot afford
+  ctx.cross.names_due_any = false;
   for (auto& [id, w] : ctx.clients) {
     if (w.names_due.empty()) continue;
     std::erase_if(w.names_due, [&](const NameDue& d) { return due_void(w, d); });
+    ctx.cross.names_due_any |= !w.names_due.empty();
     for (const NameDue& d : w.names_due) {
       if (d.deadline_us >= now_us || ctx.rep.stopped()) continue;
       report_name_due(ctx, w, d, "within " + n(ctx.options.notify_bound_us) + " us of virtual time", {d.done});
+      ctx.cross.names_due_any = true;  // the clients after this one were not looked at
       return;
     }
   }

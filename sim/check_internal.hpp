@@ -316,6 +316,7 @@ struct AclState {
 
 struct CrossState {
   AclState acl;  // ACC-2
+  bool names_due_any = false;  // some client may owe NTF-9 names: check_names_due scans the clients only then
   std::map<MailboxKey, MonotoneFloor> uidnext, highestmodseq;
   std::map<std::string, MonotoneFloor> uidvalidity;
   std::map<std::string, bool> name_reused;  // DELETE or RENAME away succeeded for this name (UID-3)

@@ -45,7 +45,8 @@ std::optional<TraceLine> parse_event_line(std::string_view line) {
   if (space == std::string_view::npos) return std::nullopt;
   auto time = parse_time(line.substr(0, space));
   if (!time) return std::nullopt;
-  std::string_view rest = trim(line.substr(space + 1));
+  std::string_view rest = line.substr(space + 1);
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
   if (rest.size() < 3 || (rest[0] != 'C' && rest[0] != 'S')) return std::nullopt;
   std::size_t colon = rest.find(':');
   if (colon == std::string_view::npos) return std::nullopt;

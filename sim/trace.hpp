@@ -46,7 +46,8 @@ struct Trace {
 };
 
 // Printable escaping of raw protocol bytes for one trace line: "\r" "\n" "\\" and "\xHH" for other control
-// and 8-bit bytes; a final CRLF is left out. unescape() inverts it (and adds the CRLF back).
+// and 8-bit bytes; a final CRLF is left out, and a final space is "\x20" (so that stripping trailing whitespace
+// cannot change the bytes). unescape() inverts it (and adds the CRLF back).
 std::string escape_bytes(std::string_view bytes);
 std::string unescape_bytes(std::string_view text);
 

@@ -35,6 +35,7 @@ constexpr double child_select_chance = 0.08;      // SELECT/EXAMINE of such a ch
 // ACC-2 needs one user's rights on a shared mailbox to go away and come back while others work in it.
 constexpr double acl_query_chance = 0.15;         // GETACL/MYRIGHTS/LISTRIGHTS even when peers are known
 constexpr double acl_known_mailbox_chance = 0.7;  // the ACL op picks a mailbox whose peers it knows
+constexpr double acl_watch_shared_chance = 0.5;   // NOTIFY SET in such runs adds SUBTREE of the shared root
 constexpr std::size_t acl_peers_max = 8;          // identifiers remembered per mailbox
 constexpr std::size_t acl_mailboxes_max = 16;     // mailboxes whose ACL peers are remembered
 
@@ -853,6 +854,17 @@ Command Workload::make_notify(const WorkloadView&, Rng& rng) {
       if (events.empty()) events.push_back(event(EK::MailboxName));
       g.events = std::move(events);
     }
+    a.groups.push_back(std::move(g));
+  }
+  // ACC-2: in runs that change ACLs (and only there, so other runs draw as before), often watch the shared
+  // hierarchy, whose rights other users take away and give back (RFC 5465 §5.9).
+  const auto shared = std::find_if(mailboxes_.begin(), mailboxes_.end(),
+                                   [](const std::string& m) { return m.find('/') != std::string::npos; });
+  if (mix_.acl > 0 && shared != mailboxes_.end() && (used & (1u << 3)) == 0 && rng.chance(acl_watch_shared_chance)) {
+    proto::NotifyEventGroup g;
+    g.filter.kind = FK::Subtree;
+    g.filter.mailboxes.push_back(shared->substr(0, shared->find('/')));
+    g.events = message_events(false);
     a.groups.push_back(std::move(g));
   }
   if (a.groups.empty()) {

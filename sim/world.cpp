@@ -53,6 +53,7 @@ struct SimClient {
   Rng rng;
   std::unique_ptr<SimTransport> transport;
   server::ConnectionId connection = 0;
+  std::deque<std::function<void()>>* tasks = nullptr;  // the server's work queue of `connection`
   std::string up;    // sent by the client, not yet delivered to the server
   std::string down;  // written by the server, not yet delivered to the client
   bool connected = false;
@@ -194,6 +195,7 @@ class World final : public server::Clock, public server::Random, public server::
     c.connected = true;
     observe_event(Event{now_us_, id, Event::Dir::Connected, {}, {}, {}, {}});
     c.connection = server_->on_accept(*c.transport, "C" + std::to_string(id));
+    c.tasks = &tasks_[c.connection];  // map nodes stay put: no lookup per step
   }
 
   void disconnect(ClientId id) {
@@ -212,8 +214,7 @@ class World final : public server::Clock, public server::Random, public server::
     for (ClientId id = 1; id <= clients_.size(); ++id) {
       SimClient& c = client(id);
       // Server work runs even after the client left: the server finishes what it started.
-      auto tasks = tasks_.find(c.connection);
-      if (tasks != tasks_.end() && !tasks->second.empty()) ready.push_back({Choice::Kind::Server, id, 0});
+      if (c.tasks != nullptr && !c.tasks->empty()) ready.push_back({Choice::Kind::Server, id, 0});
       if (!c.connected) continue;
       if (!c.server_closed && !budget_spent() && c.agent.wants_to_send())
         ready.push_back({Choice::Kind::Client, id, 0});
@@ -237,7 +238,7 @@ class World final : public server::Clock, public server::Random, public server::
   }
 
   void run_server_task(ClientId id) {
-    auto& queue = tasks_[client(id).connection];
+    auto& queue = *client(id).tasks;
     auto work = std::move(queue.front());
     queue.pop_front();
     work();
