@@ -72,7 +72,7 @@ std::optional<std::vector<std::string>> parse_strategies(const std::string& text
     if (name == "fuzz") {
       std::fprintf(stderr,
                    "imaplab bench-detect: --strategies fuzz needs the libFuzzer world target, and %s is not an "
-                   "executable file: build it with `%s`, or give --fuzz-binary PATH\n",
+                   "executable file: build it with `%s` (or scripts/fuzz.sh world), or give --fuzz-binary PATH\n",
                    fuzz_binary.c_str(), fuzz_build_command);
       return std::nullopt;
     }

@@ -11,7 +11,7 @@ namespace imaplab::cli {
 
 // How to build the binary, for error messages.
 inline constexpr const char* fuzz_build_command =
-    "cmake --preset fuzz && cmake --build --preset fuzz --target world_fuzzer (or: scripts/fuzz.sh world)";
+    "cmake --preset fuzz && cmake --build --preset fuzz --target world_fuzzer";
 
 struct FuzzEngineConfig {
   std::string binary;      // world_fuzzer of the fuzz preset

@@ -16,8 +16,6 @@
 //  - personal mailboxes: another user's personal name is a different mailbox, and no user shares one here.
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
 
 #include "model/store.hpp"
 
@@ -141,7 +139,6 @@ void establish(Ctx& ctx, const AclProbe& p, EventIndex index) {
       continue;
     }
     ctx.cross.acl.facts[key] = AclFact{!rights->lookup, !rights->read, index, p.sent};
-    if (std::getenv("ACLDBG")) std::fprintf(stderr, "ACLDBG fact %s %s l=%d r=%d\n", user.c_str(), p.mailbox.c_str(), !rights->lookup, !rights->read);
   }
 }
 
@@ -155,7 +152,6 @@ void acl_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd, EventIn
   for (AclProbe& p : acl.probes) {
     if (touches(cmd, p.mailbox)) p.clean = false;
   }
-  if (std::getenv("ACLDBG") && changes_acl(cmd.kind)) std::fprintf(stderr, "ACLDBG sent %s\n", ctx.log[index].bytes.c_str());
   if (!changes_acl(cmd.kind) || !is_shared(touched.front()) || acl.lost || acl.probes.size() >= acl_probes_max) return;
   acl.probes.push_back(AclProbe{c.id, cmd.tag, index, touched.front(), !in_flight_touching(ctx, touched.front())});
 }

@@ -145,8 +145,9 @@ const std::vector<RuleInfo>& rules() {
       {"ACC-1", "M", "RFC 3501 §3.1, §6.2",
        "In the not authenticated state, the client MUST supply authentication credentials before most "
        "commands will be permitted."},
-      {"ACC-2", "M", "RFC 4314 §4; RFC 5465 §3.1",
-       "the server MUST NOT reveal the existence of a mailbox to a user who has no rights to it"},
+      {"ACC-2", "M", "RFC 4314 §4; RFC 5465 §5, §5.9",
+       "LIST - \"l\" right is required. ... SELECT/EXAMINE/STATUS - \"r\" right on the mailbox. / All event "
+       "types described in this document require the 'l' and 'r' rights ... on all observed mailboxes."},
   };
   return catalogue;
 }
