@@ -119,9 +119,10 @@ int run_minimize(const std::string& path, const std::string& out, std::uint32_t 
     return 1;
   }
   if (!write_file(out, m.trace.write())) return 2;
-  std::printf("minimized %s -> %s with %u replays: clients %u -> %u, commands %zu -> %zu, choices %zu -> %zu\n",
+  std::printf("minimized %s -> %s with %u replays: clients %u -> %u, commands %zu -> %zu, choices %zu -> %zu, "
+              "initial messages %u -> %u\n",
               path.c_str(), out.c_str(), m.runs, m.clients_before, m.clients_after, m.commands_before,
-              m.commands_after, m.choices_before, m.choices_after);
+              m.commands_after, m.choices_before, m.choices_after, m.messages_before, m.messages_after);
   return 0;
 }
 

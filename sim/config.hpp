@@ -19,7 +19,7 @@ struct RunConfig {
   std::uint64_t seed = 1;
   std::string strategy = "random";  // "random" or "pct"
   model::Policy policy;
-  std::uint32_t clients = 3;            // 1..16
+  std::uint32_t clients = 3;            // 1..1000 (the swarm draws 2-16)
   std::uint32_t users = 1;              // clients log in as user1..userN, round-robin
   std::uint32_t shared_mailboxes = 1;   // shared/box1.. visible to every user
   std::uint32_t initial_messages = 5;   // APPENDed to each workload mailbox before the run
