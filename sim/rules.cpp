@@ -133,9 +133,8 @@ const std::vector<RuleInfo>& rules() {
       {"NTF-9", "M", "RFC 5465 §5.4, §5.5",
        "When the server notifies the client of a mailbox name change, it generates an unsolicited LIST "
        "response"},
-      {"NTF-10", "S", "RFC 5465 §5.2",
-       "A FETCH response SHOULD NOT be generated for a new message created by the client on this particular "
-       "connection"},
+      {"NTF-10", "S", "RFC 5465 §5 (and §5.2 for FETCH of new messages)",
+       "The server SHOULD omit notifying the client if the event is caused by this client"},
       {"NTF-11", "M", "RFC 5465 §5.8; RFC 3501 §5.2",
        "the server MUST send an untagged NOTIFICATIONOVERFLOW ... and behave as if a NOTIFY NONE command had "
        "just been received"},
