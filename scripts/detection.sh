@@ -75,17 +75,26 @@ fuzz_args=()
 case ",$strategies," in *,fuzz,*) fuzz_args=(--fuzz-binary "$fuzz_binary") ;; esac
 
 mkdir -p corpus/bugs build
-# The kept traces of the measured bugs are this run's: a bug not detected now loses its old trace.
-for name in ${bugs//,/ }; do rm -f "corpus/bugs/$name.trace"; done
+# This run's minimized traces go to build/detection-traces; each replaces the kept one in corpus/bugs/ when there
+# is none yet or it has fewer client lines (an earlier, longer minimization must not undo a shorter one). Every
+# kept trace is verified below, so a trace that no longer reproduces shows in the table.
+fresh=build/detection-traces
+rm -rf "$fresh" && mkdir -p "$fresh"
+client_lines() { grep -cE '^ +[0-9.]+ C[0-9]+: ' "$1" || true; }
 json=build/detection.json
 table=build/detection-table.md
 command=(bench-detect --bugs "$bugs" --strategies "$strategies" --seeds "$seeds" --budget-seconds "$budget"
-         --jobs "$jobs" --minimize-runs "$minimize_runs" --json "$json" --markdown "$table" --out corpus/bugs
+         --jobs "$jobs" --minimize-runs "$minimize_runs" --json "$json" --markdown "$table" --out "$fresh"
          "${fuzz_args[@]}")
 echo "detection.sh: imaplab ${command[*]}" >&2
 status=0
 "$imaplab" "${command[@]}" || status=$?
 if [ "$status" -gt 1 ]; then exit "$status"; fi
+for trace in "$fresh"/*.trace; do
+  [ -e "$trace" ] || continue
+  kept=corpus/bugs/$(basename "$trace")
+  if [ ! -e "$kept" ] || [ "$(client_lines "$trace")" -lt "$(client_lines "$kept")" ]; then cp "$trace" "$kept"; fi
+done
 
 # Each kept trace must fail with its bug on and pass with it off.
 verify() {

@@ -45,10 +45,12 @@ bool may_deselect(const Ctx& ctx, const ClientState& b) {
 }
 
 // Whether `b` surely still had the deleted instance `d` of its selected mailbox open at this moment: it
-// selected it (same UIDVALIDITY) before the DELETE was sent and nothing since could have closed it.
+// selected it (same UIDVALIDITY) before the DELETE was sent and nothing since could have closed it. The deleting
+// session does not count: in RFC 2180 §3.2's example the reference count "becomes 0" when client #2 closes,
+// while client #1, which deleted FOO with FOO selected, has not closed it.
 bool holds_ghost(const Ctx& ctx, const ClientState& b, const ClientState& author, const std::string& name,
                  const CrossState::Deleted& d) {
-  if (b.id == author.id || !b.connected || b.bye || b.user != author.user || !b.view_usable()) return false;
+  if (b.id == author.id || b.id == d.by || !b.connected || b.bye || b.user != author.user || !b.view_usable()) return false;
   if (b.view.mailbox != name || d.uidvalidity == 0 || b.view.uidvalidity != d.uidvalidity) return false;
   if (b.view.selected_at >= d.sent || may_deselect(ctx, b)) return false;
   return ctx.oracle->session_of(b.id).has_value();  // the server did not end the session on its own

@@ -339,6 +339,7 @@ struct CrossState {
     std::uint64_t names_sent = 0;  // names_sent then: unchanged since means the name was not re-created
     EventIndex sent = 0;           // the DELETE/RENAME itself (MBX-2 ghost, MBX-3 inplace)
     std::uint32_t uidvalidity = 0; // of the mailbox under that name at the send (0: unknown)
+    ClientId by = 0;               // the client that sent it
   };
   std::map<std::string, Deleted> deleted;     // scoped name -> its latest clean DELETE (MBX-1)
   std::map<std::string, Deleted> renamed;     // scoped name -> its latest clean RENAME away (MBX-4)

@@ -287,7 +287,7 @@ void name_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, bool ok
     const NameProbe d = std::move(c.delete_probe);
     c.delete_probe = {};
     if (ok && d.names_sent == ctx.cross.names_sent) {
-      ctx.cross.deleted[scoped(c, d.name)] = {index, d.names_sent, d.sent, d.uidvalidity};
+      ctx.cross.deleted[scoped(c, d.name)] = {index, d.names_sent, d.sent, d.uidvalidity, c.id};
     }
   }
   if (c.rename_probe.active && c.rename_probe.sent == f.sent) {

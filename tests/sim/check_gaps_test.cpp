@@ -44,6 +44,16 @@ TEST(CheckGaps, Mbx2GhostNameStaysTakenWhileHeld) {
   EXPECT_EQ(freed.fired(), "");
 }
 
+TEST(CheckGaps, Mbx2GhostTheDeleterDoesNotHoldTheName) {
+  // RFC 2180 §3.2's example: the count "becomes 0" when client #2 closes, though client #1, which deleted FOO
+  // with FOO selected, never closed it. So client 2 deleting its own selected BAR leaves the name free.
+  Scene s;
+  s.client2_selects_bar();
+  s.step(2, "b2 DELETE BAR", "b2 DELETE BAR", {"S2: b2 OK done"});
+  s.step(1, "a5 CREATE BAR", "a5 CREATE BAR", {"S1: a5 OK done"});
+  EXPECT_EQ(s.fired(), "");
+}
+
 TEST(CheckGaps, Mbx3InplaceRenameKeepsHolders) {
   // RFC 2180 §3.4: client 1 renames BAR under client 2, whose selection must survive.
   for (bool dropped : {true, false}) {
