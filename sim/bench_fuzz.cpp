@@ -49,21 +49,7 @@ RunResult run_fuzz_input_planted(FuzzTarget target, const std::uint8_t* data, st
   fc.config.clients = std::max(fc.config.clients, planted_clients_min);
   fc.config.initial_messages = std::max(fc.config.initial_messages, planted_initial_messages_min);
   fc.config.commands = std::max<std::uint64_t>(fc.config.commands, planted_commands_min);
-  ByteSource input(fc.stream, fc.stream_size);
-  RunOptions options;
-  options.input = &input;
-  options.input_faults = fc.faults;
-  options.max_steps = fuzz_steps_max;
-  options.record_trace = record_trace || target == FuzzTarget::Session;  // the differential reads the trace
-  RunResult result = run_simulation(fc.config, options);
-  if (target == FuzzTarget::Session && !result.violation) {
-    if (auto v = session_differential(result.trace, result.stats.steps < fuzz_steps_max)) {
-      result.trace.outcome = v->rule;
-      result.trace.outcome_detail = v->rule + " (" + v->rfc + "): " + v->message;
-      result.violation = std::move(v);
-    }
-  }
-  return result;
+  return run_fuzz_case(target, fc, record_trace);
 }
 
 std::vector<std::string> options_file_arguments(std::string_view text) {

@@ -237,7 +237,10 @@ FuzzCase decode_fuzz_input(FuzzTarget target, const std::uint8_t* data, std::siz
 }
 
 RunResult run_fuzz_input(FuzzTarget target, const std::uint8_t* data, std::size_t size, bool record_trace) {
-  const FuzzCase fc = decode_fuzz_input(target, data, size);
+  return run_fuzz_case(target, decode_fuzz_input(target, data, size), record_trace);
+}
+
+RunResult run_fuzz_case(FuzzTarget target, const FuzzCase& fc, bool record_trace) {
   ByteSource input(fc.stream, fc.stream_size);
   RunOptions options;
   options.input = &input;

@@ -52,6 +52,8 @@ FuzzCase decode_fuzz_input(FuzzTarget target, const std::uint8_t* data, std::siz
 // Decodes and runs one input with every checker on; `session` also compares every reply with the model.
 // With `record_trace` the result's trace replays with `imaplab replay` like a hunt's.
 RunResult run_fuzz_input(FuzzTarget target, const std::uint8_t* data, std::size_t size, bool record_trace);
+// The same for an already decoded (and possibly adjusted) case; its stream must outlive the call.
+RunResult run_fuzz_case(FuzzTarget target, const FuzzCase& fc, bool record_trace);
 
 // The differential of the `session` target on a recorded one-client trace: the server's replies (client 1's
 // "S1:" lines, continuations left out) against a fresh model given the same commands. Nullopt when equal.
