@@ -21,7 +21,8 @@ void print_table() {
   Style st = style_for(stdout);
   std::printf("%s%-34s %-6s %-7s %s%s\n", st.bold(), "bug", "layer", "rule", "what goes wrong", st.reset());
   for (const auto& b : model::bug_catalogue())
-    std::printf("%-34s %-6s %-7s %s\n", b.name, b.layer, b.rule, b.description);
+    std::printf("%-34s %-6s %-7s %s%s%s%s\n", b.name, b.layer, b.rule, b.description, b.needs ? " (needs " : "",
+                b.needs ? b.needs : "", b.needs ? ")" : "");
   std::printf("\n%zu bugs. Switch one on with `imaplab hunt --bug NAME` or `imaplab serve --bug NAME`;\n"
               "measure how fast each strategy finds them with `imaplab bench-detect`.\n",
               model::bug_catalogue().size());
@@ -31,7 +32,7 @@ void print_json() {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& b : model::bug_catalogue())
     j.push_back({{"name", b.name}, {"layer", b.layer}, {"rule", b.rule}, {"rfc", rfc_of(b.rule)},
-                 {"description", b.description}});
+                 {"description", b.description}, {"needs", b.needs ? b.needs : ""}});
   std::printf("%s\n", j.dump(2).c_str());
 }
 

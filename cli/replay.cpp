@@ -2,8 +2,11 @@
 // shows its recorded outcome; shrink a failing trace while the same rule fails.
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "cli/output.hpp"
 #include "cli/subcommands.hpp"
+#include "sim/bench_fuzz.hpp"
 #include "sim/fuzz_input.hpp"
 #include "sim/minimize.hpp"
 #include "sim/world.hpp"
@@ -88,8 +91,19 @@ int run_fuzz_crash(const std::string& path, const std::string& target_name, bool
   }
   auto bytes = read_file(path);
   if (!bytes) return 2;
-  auto result = sim::run_fuzz_input(*target, reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size(),
-                                    /*record_trace=*/true);
+  // A crash of a fuzzer run with planted bugs replays with the same bugs, from the same variable.
+  model::BugSet bugs;
+  if (const char* names = std::getenv(sim::fuzz_bugs_env); names != nullptr && *names != '\0') {
+    std::string error;
+    auto parsed = model::BugSet::parse(names, &error);
+    if (!parsed) {
+      std::fprintf(stderr, "imaplab replay: %s: %s\n", sim::fuzz_bugs_env, error.c_str());
+      return 2;
+    }
+    bugs = *parsed;
+  }
+  auto result = sim::run_fuzz_input_planted(*target, reinterpret_cast<const std::uint8_t*>(bytes->data()),
+                                            bytes->size(), bugs, /*record_trace=*/true);
   if (!out.empty() && !write_file(out, result.trace.write())) return 2;
   Style st = style_for(stdout);
   if (!quiet) print_trace(stdout, result.trace, st);
@@ -140,7 +154,8 @@ void register_replay(CLI::App& app) {
   cmd->add_flag("--without-bugs", *without_bugs, "Switch the trace's planted bugs off: the run must pass");
   auto target = std::make_shared<std::string>();
   cmd->add_option("--target", *target,
-                  "The file is a crash input of this fuzz target (world, session, notify, canary)");
+                  "The file is a crash input of this fuzz target (world, session, notify, canary); the bugs planted "
+                  "in the fuzzer ($IMAPLAB_FUZZ_BUGS) are planted again");
   cmd->callback([=] {
     set_exit_code(target->empty() ? run_replay(*path, *quiet, *out, *without_bugs)
                                   : run_fuzz_crash(*path, *target, *quiet, *out));
