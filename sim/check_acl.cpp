@@ -221,10 +221,14 @@ void check_list(Ctx& ctx, const ClientState& c, const proto::ListData& l, EventI
                      "for NOTIFY (RFC 5465 §5.4: LIST with \\NonExistent).");
 }
 
-// A STATUS command of this client naming `mailbox` is in flight.
+// A STATUS command of this client naming `mailbox` is in flight, or a LIST ... RETURN (STATUS ...) (RFC 5819),
+// whose STATUS answers are asked for like the STATUS command's (a subscribed mailbox listed \NonExistent may
+// come with one).
 bool asked_status(const Ctx& ctx, const ClientState& c, const std::string& mailbox) {
   return std::any_of(c.inflight.begin(), c.inflight.end(), [&](const Inflight& f) {
-    const auto* a = std::get_if<proto::StatusArgs>(&ctx.log[f.sent].command->args);
+    const proto::Command& cmd = *ctx.log[f.sent].command;
+    if (const auto* l = std::get_if<proto::ListArgs>(&cmd.args)) return !l->return_status.empty();
+    const auto* a = std::get_if<proto::StatusArgs>(&cmd.args);
     return a != nullptr && a->mailbox == mailbox;
   });
 }

@@ -692,6 +692,7 @@ void client_disconnected(Ctx& ctx, ClientState& c, EventIndex) {
                   [&](const Inflight& f) { return changes_messages(command_at(ctx, f.sent).kind); })) {
     c.change_lost = true;
   }
+  for (const Inflight& f : c.inflight) c.orphans.push_back(f.sent);
   reset_session(c);
   c.connected = false;
 }

@@ -213,6 +213,9 @@ struct ClientState {
   std::string pending_user;  // from LOGIN or AUTHENTICATE PLAIN, until its tagged OK
   bool bye = false;
   std::deque<Inflight> inflight;
+  // Commands in flight when a connection dropped: the server may still run what it had received, and no answer
+  // will ever say when, so they count as in flight for the rest of the run (any_in_flight).
+  std::vector<EventIndex> orphans;
   std::uint32_t seq_sensitive = 0;   // such commands in flight
   std::uint32_t selects = 0;         // SELECT/EXAMINE in flight: the view is in transition
   std::uint32_t notifies = 0;        // NOTIFY in flight: the old and the new set may both apply

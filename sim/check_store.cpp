@@ -133,12 +133,15 @@ std::string flag_list(const std::vector<std::string>& flags) {
   return "(" + out + ")";
 }
 
-// Whether any client has a command of the kind `pred` accepts in flight.
+// Whether any client has a command of the kind `pred` accepts in flight (or had one when its connection dropped).
 template <class Pred>
 bool any_in_flight(const Ctx& ctx, Pred pred) {
   for (const auto& [id, other] : ctx.clients) {
     for (const Inflight& f : other.inflight) {
       if (ctx.log[f.sent].command && pred(*ctx.log[f.sent].command)) return true;
+    }
+    for (const EventIndex sent : other.orphans) {
+      if (ctx.log[sent].command && pred(*ctx.log[sent].command)) return true;
     }
   }
   return false;
@@ -161,15 +164,23 @@ std::string destination(const proto::Command& cmd) {
   return {};
 }
 
-// Whether a command may create a mailbox under `parent` + "/" (CREATE of such a name, RENAME onto one).
+// Whether `name` is `ancestor` + "/" + something.
+bool is_under(const std::string& name, const std::string& ancestor) {
+  return !ancestor.empty() && name.size() > ancestor.size() && name.compare(0, ancestor.size(), ancestor) == 0 &&
+         name[ancestor.size()] == model::delimiter;
+}
+
+// Whether a command may create a mailbox under `parent` + "/": a CREATE of such a name, a RENAME onto one, or
+// a RENAME onto `parent` or one of its ancestors, which brings the renamed mailbox's children along
+// (RFC 3501 §6.3.5: "the inferior hierarchical names MUST also be renamed").
 bool creates_under(const proto::Command& cmd, const std::string& parent) {
-  std::string name;
   if (const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args); m && cmd.kind == CommandKind::Create) {
-    name = m->mailbox;
+    return is_under(m->mailbox, parent);
   }
-  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args); r && cmd.kind == CommandKind::Rename) name = r->to;
-  return !name.empty() && name.size() > parent.size() && name.compare(0, parent.size(), parent) == 0 &&
-         name[parent.size()] == model::delimiter;
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args); r && cmd.kind == CommandKind::Rename) {
+    return r->to == parent || is_under(r->to, parent) || is_under(parent, r->to);
+  }
+  return false;
 }
 
 // The store's mailbox `name` as `user` names it (defined below); without `with_uids` its `uids` stay empty.

@@ -101,6 +101,11 @@ TEST(CheckChanges, Cpy1FailedCopyLeavesTheDestination) {
   concurrent.feed({"C2: b1 APPEND FOO {3+}\r\nabc"});
   concurrent.step(1, "a5 COPY 1:2 FOO", "a5 COPY 1 FOO", {"S1: a5 NO [EXPUNGEISSUED] failed"});
   EXPECT_EQ(concurrent.fired(), "");
+  // So does an APPEND whose client dropped its connection before the answer: the server may still run it.
+  Scene dropped;
+  dropped.feed({"C2: b1 APPEND FOO {3+}\r\nabc", "C2: <disconnect>"});
+  dropped.step(1, "a5 COPY 1:2 FOO", "a5 COPY 1 FOO", {"S1: a5 NO [EXPUNGEISSUED] failed"});
+  EXPECT_EQ(dropped.fired(), "");
 }
 
 TEST(CheckChanges, Mbx5RenameInboxLeavesItEmpty) {
@@ -119,6 +124,18 @@ TEST(CheckChanges, Mbx4RenameMovesTheChildren) {
   Scene good;
   good.step(1, "a5 RENAME FOO BAR", "a5 RENAME FOO BAR", {"S1: a5 OK done"});
   EXPECT_EQ(good.fired(), "");
+}
+
+TEST(CheckChanges, Mbx4ChildrenBroughtBackByAnotherRenameAreNotLeftBehind) {
+  // Client 1's RENAME FOO BAR runs first; before its OK arrives, client 2 renames Z (with child Z/kid) onto FOO,
+  // so FOO/kid exists again, and that is not a child RENAME FOO left behind.
+  Scene s;
+  s.feed({"C1: a5 RENAME FOO BAR"});
+  s.oracle.run(1, "a5 RENAME FOO BAR");
+  s.step(2, "b1 CREATE Z/kid", "b1 CREATE Z/kid", {"S2: b1 OK done"});
+  s.step(2, "b2 RENAME Z FOO", "b2 RENAME Z FOO", {"S2: b2 OK done"});
+  s.feed({"S1: a5 OK done"});
+  EXPECT_EQ(s.fired(), "");
 }
 
 TEST(CheckChanges, Mbx4ChildOfARenamedMailboxIsGone) {
