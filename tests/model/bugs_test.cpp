@@ -403,16 +403,21 @@ TEST(BugZoo, NotifyOwnChangeNeedsAnotherWriter) {
   }
 }
 
+// alice creates shared/team, which only she and bob (lrswi) may read; bob watches it with NOTIFY.
+void bob_watches_team(Harness& h, SessionId alice, SessionId bob) {
+  h.send(alice, "a0 CREATE shared/team");
+  h.send(alice, "a1 SETACL shared/team bob lrswi");
+  h.send(alice, "a1b DELETEACL shared/team anyone");  // inherited from "shared": everyone may read it
+  EXPECT_EQ(last(h.send(bob, "b0 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))")).rfind("b0 OK", 0),
+            0u);
+}
+
 TEST(BugZoo, NotifyAfterRevoke) {
   // bob watches shared/team; alice takes his 'l' and 'r' away, then a new message arrives there.
   for (bool on : {false, true}) {
     Harness h = make(Bug::NotifyAfterRevoke, on);
     const SessionId alice = h.login("alice"), bob = h.login("bob");
-    h.send(alice, "a0 CREATE shared/team");
-    h.send(alice, "a1 SETACL shared/team bob lrswi");
-    h.send(alice, "a1b DELETEACL shared/team anyone");  // inherited from "shared": everyone may read it
-    EXPECT_EQ(last(h.send(bob, "b0 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))")).rfind("b0 OK", 0),
-              0u);
+    bob_watches_team(h, alice, bob);
     h.append(alice, "shared/team", message);
     EXPECT_TRUE(has_line(h.unsolicited(bob), "* STATUS shared/team"));  // watched while he may read it
     EXPECT_EQ(last(h.send(alice, "a2 SETACL shared/team bob -lr")).rfind("a2 OK", 0), 0u);
@@ -428,10 +433,7 @@ TEST(BugZoo, NotifyAfterRevokeQueuedBeforeTheRevoke) {
   for (bool on : {false, true}) {
     Harness h = make(Bug::NotifyAfterRevoke, on);
     const SessionId alice = h.login("alice"), bob = h.login("bob");
-    h.send(alice, "a0 CREATE shared/team");
-    h.send(alice, "a1 SETACL shared/team bob lrswi");
-    h.send(alice, "a1b DELETEACL shared/team anyone");  // inherited from "shared": everyone may read it
-    h.send(bob, "b0 NOTIFY SET (MAILBOXES shared/team (MessageNew MessageExpunge))");
+    bob_watches_team(h, alice, bob);
     h.append(alice, "shared/team", message);
     h.send(alice, "a2 DELETEACL shared/team bob");
     const Lines told = h.unsolicited(bob);
