@@ -614,7 +614,11 @@ void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
       if (ok) synced(ctx, c, f);
       break;
     case CommandKind::Fetch:
-      if (st.condition == proto::Condition::No && f.uid_set_misses_view) {
+      // The view at the send can lag the server's: an EXISTS already on its way when the command left tells
+      // the server's session of UIDs the client had not yet heard of. So only a NO with no EXISTS received
+      // while the command was in flight is judged.
+      if (st.condition == proto::Condition::No && f.uid_set_misses_view &&
+          (c.last_exists == no_event || c.last_exists < f.sent)) {
         ctx.rep.report("SEQ-11", {index}, {f.sent},
                        "UID FETCH named only UIDs that are not in the mailbox, yet was answered NO; non-existent "
                        "UIDs are ignored and the command still succeeds.");

@@ -134,6 +134,12 @@ TEST(CheckClient, Seq11UidFetchCarriesUidAndIgnoresMissingUids) {
   EXPECT_EQ(fired(plus(known, {"C1: a4 UID FETCH 100:200 FLAGS", "S1: a4 OK done"})), "");
   // A UID that exists may be refused under a policy (RFC 2180 §4.1.2): not this rule's business.
   EXPECT_EQ(fired(plus(known, {"C1: a4 UID FETCH 5 FLAGS", "S1: a4 NO expunged"})), "");
+  // An EXISTS on its way when the command left told the server's session of UID 100 before the command ran;
+  // another client's EXPUNGE then makes it a ghost the policy may refuse (corpus/regressions
+  // checker-seq11-exists-in-flight.trace).
+  EXPECT_EQ(fired(plus(known, {"C1: a4 UID FETCH 100 FLAGS", "S1: * 4 EXISTS", "S1: * 4 FETCH (UID 100 FLAGS ())",
+                               "S1: * 4 EXPUNGE", "S1: a4 NO [EXPUNGEISSUED] expunged"})),
+            "");
 }
 
 TEST(CheckClient, Seq12DependentPipelinedCommandsInOrder) {
