@@ -21,6 +21,10 @@ using proto::SequenceSet;
 constexpr double out_of_range_chance = 0.02;      // a sequence set past the end (the server answers BAD/NO)
 constexpr double wide_set_chance = 0.25;          // "1:*" / "n:*" (cheap attributes only)
 constexpr std::uint32_t range_span_max = 8;       // messages in one generated range
+// A wide set ends at "*" and starts within this many messages of the end, as a syncing client's "UID FETCH n:*"
+// of what is new does: on a small mailbox it is "1:*", on a 1,000-message one it does not answer a thousand
+// messages for every such command (races need messages others touch, not more of them).
+constexpr std::uint32_t wide_span_max = 64;
 constexpr std::uint32_t out_of_range_slack = 5;   // how far past the end an out-of-range number lies
 constexpr int search_depth_max = 2;               // nesting of NOT / OR / parenthesized keys
 constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes, "c<id>-tmp<k>"
@@ -331,8 +335,9 @@ SequenceSet Workload::msn_set(std::size_t count, bool wide, Rng& rng) const {
     return rng.chance(0.5) ? single(past, past) : single(std::max<std::uint32_t>(n, 1), past);
   }
   if (wide) {
-    return rng.chance(0.5) ? single(1, proto::seq_star)
-                           : single(1 + static_cast<std::uint32_t>(rng.below(n)), proto::seq_star);
+    const std::uint32_t floor = n > wide_span_max ? n - wide_span_max : 0;
+    return rng.chance(0.5) ? single(floor + 1, proto::seq_star)
+                           : single(floor + 1 + static_cast<std::uint32_t>(rng.below(n - floor)), proto::seq_star);
   }
   SequenceSet set;
   const std::uint64_t elements = rng.chance(0.7) ? 1 : 2 + rng.below(2);
@@ -353,8 +358,10 @@ SequenceSet Workload::msn_set(std::size_t count, bool wide, Rng& rng) const {
 SequenceSet Workload::uid_set(const WorkloadView& v, bool wide, Rng& rng) const {
   const std::vector<std::uint32_t>& uids = *v.uids;
   if (wide || uids.empty()) {
-    if (uids.empty() || uids.back() == 0 || rng.chance(0.5)) return single(1, proto::seq_star);
-    return single(std::max<std::uint32_t>(uids[rng.below(uids.size())], 1), proto::seq_star);
+    const std::size_t floor = uids.size() > wide_span_max ? uids.size() - wide_span_max : 0;
+    const std::uint32_t first = std::max<std::uint32_t>(floor > 0 ? uids[floor] : 1, 1);  // 0: UID not known
+    if (uids.empty() || uids.back() == 0 || rng.chance(0.5)) return single(first, proto::seq_star);
+    return single(std::max<std::uint32_t>(uids[floor + rng.below(uids.size() - floor)], 1), proto::seq_star);
   }
   SequenceSet set;
   const std::uint64_t elements = rng.chance(0.7) ? 1 : 2 + rng.below(2);
