@@ -94,20 +94,32 @@ void print_table(const sim::BenchReport& r) {
               r.wall_seconds);
   std::printf("%-34s %-7s %-8s %9s %11s %10s %10s  %s\n", "bug", "rule", "strategy", "detected", "median", "commands",
               "minimized", "any violation");
+  std::uint32_t drift = 0;
   for (const auto& row : r.rows) {
     bool none = row.bug == sim::no_bug_name;
+    drift += row.drift + (row.minimized_drift ? 1 : 0);
+    std::string detected = fmt::format("{}/{}", row.detected, row.trials);
+    if (row.drift) detected += fmt::format(" ({} drift)", row.drift);
+    std::string minimized = row.minimized_commands ? std::to_string(*row.minimized_commands)
+                            : row.minimized_drift  ? "drift"
+                                                   : "-";
     std::string any = fmt::format("{}/{}", row.detected_any, row.trials);
     for (const auto& [rule, n] : row.rules) any += fmt::format(" {}x{}", rule, n);
     std::printf("%s%-34s %-7s %-8s %9s %11s %10s %10s  %s%s\n", none && row.violations ? st.red() : "",
                 row.bug.c_str(), none ? "-" : row.rule.c_str(), row.strategy.c_str(),
-                none ? "-" : fmt::format("{}/{}", row.detected, row.trials).c_str(),
+                none ? "-" : detected.c_str(),
                 none ? "-" : seconds_cell(row.median_seconds).c_str(),
                 none ? "-" : count_cell(row.median_commands).c_str(),
-                row.minimized_commands ? std::to_string(*row.minimized_commands).c_str() : "-", any.c_str(),
+                minimized.c_str(), any.c_str(),
                 st.reset());
   }
   std::printf("\nfalse alarms (violations of the correct server): %llu\n",
               static_cast<unsigned long long>(r.false_alarms()));
+  // Drift: a detecting run or minimized trace that fails the bug's rule with the bug switched off as well. It
+  // is not counted as a detection; the checker or the server has a problem of its own there.
+  if (drift)
+    std::printf("%sdrift%s (a detection that fails with the bug off too, not counted): %u\n", st.red(), st.reset(),
+                drift);
 }
 
 // Each bug's shortest minimized detecting trace over the strategies, as DIR/NAME.trace.

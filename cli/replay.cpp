@@ -117,6 +117,28 @@ int run_fuzz_crash(const std::string& path, const std::string& target_name, bool
   return 0;
 }
 
+// The sizes before and after, one per line, and how the planted bugs were held to be the cause.
+void print_minimized(const std::string& path, const std::string& out, const sim::Trace& input,
+                     const sim::MinimizeResult& m) {
+  std::printf("minimized %s -> %s (rule %s) with %u replays\n", path.c_str(), out.c_str(),
+              input.outcome.value_or("?").c_str(), m.runs);
+  std::printf("  %-18s %8s %8s\n", "", "before", "after");
+  std::printf("  %-18s %8u %8u\n", "clients", m.clients_before, m.clients_after);
+  std::printf("  %-18s %8zu %8zu\n", "commands", m.commands_before, m.commands_after);
+  std::printf("  %-18s %8zu %8zu\n", "scheduler choices", m.choices_before, m.choices_after);
+  std::printf("  %-18s %8u %8u\n", "initial messages", m.messages_before, m.messages_after);
+  const std::string bugs = input.config.bugs.to_string();
+  if (m.cause_checked)
+    std::printf("  planted bugs %s: every step kept also passes with them off (%u of the replays with them off; "
+                "%u candidates refused that failed without them too)\n",
+                bugs.c_str(), m.runs_without_bugs, m.refused_without_bugs);
+  else if (m.input_fails_without_bugs)
+    std::fprintf(stderr,
+                 "imaplab minimize: warning: %s fails with its planted bugs (%s) off too, so they are not its cause "
+                 "(a checker mistake or a bug of the server itself?); minimized by its rule alone\n",
+                 path.c_str(), bugs.c_str());
+}
+
 int run_minimize(const std::string& path, const std::string& out, std::uint32_t max_runs) {
   auto trace = load_trace(path);
   if (!trace) return 2;
@@ -133,10 +155,7 @@ int run_minimize(const std::string& path, const std::string& out, std::uint32_t 
     return 1;
   }
   if (!write_file(out, m.trace.write())) return 2;
-  std::printf("minimized %s -> %s with %u replays: clients %u -> %u, commands %zu -> %zu, choices %zu -> %zu, "
-              "initial messages %u -> %u\n",
-              path.c_str(), out.c_str(), m.runs, m.clients_before, m.clients_after, m.commands_before,
-              m.commands_after, m.choices_before, m.choices_after, m.messages_before, m.messages_after);
+  print_minimized(path, out, *trace, m);
   return 0;
 }
 
@@ -166,7 +185,8 @@ void register_minimize(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto runs = std::make_shared<std::uint32_t>(2000);
-  auto* cmd = app.add_subcommand("minimize", "Shrink a failing trace while the same rule still fails");
+  auto* cmd = app.add_subcommand("minimize", "Shrink a failing trace while the same rule still fails (with planted "
+                                 "bugs: and passes with them off)");
   cmd->add_option("trace", *path, "Failing trace file")->required();
   cmd->add_option("-o,--out", *out, "Where to write the minimized trace")->required();
   cmd->add_option("--max-runs", *runs, "Replays tried at most")->capture_default_str();

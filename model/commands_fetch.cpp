@@ -82,14 +82,21 @@ void cmd_fetch(Ctx& ctx) {
   if (all_gone && policy != Policy::Fetch::Ghost)
     return (void)ctx.no("Messages have been expunged (RFC 2180 section 4.1)", make_code("EXPUNGEISSUED"));
   const bool implies_seen = std::any_of(atts.begin(), atts.end(), sets_seen);
+  // The attributes plus FLAGS, for a message whose \Seen this FETCH sets; built once, only when needed.
+  std::vector<proto::FetchAtt> with_flags;
+  if (implies_seen && !has_att(atts, Kind::Flags)) {
+    with_flags = atts;
+    with_flags.push_back(att_of(Kind::Flags));
+  }
+  ctx.out.responses.reserve(ctx.out.responses.size() + targets->size() + 1);
   for (const Target& t : *targets) {
     if (t.expunged && policy == Policy::Fetch::No) continue;
     if (t.expunged && policy != Policy::Fetch::Ghost) {
       ctx.untagged(proto::FetchData{t.msn, nil_atts(t.uid, atts)});
       continue;
     }
-    std::vector<proto::FetchAtt> these = atts;
-    if (implies_seen && mark_seen(ctx, *mb, t) && !has_att(these, Kind::Flags)) these.push_back(att_of(Kind::Flags));
+    const bool seen_now = implies_seen && mark_seen(ctx, *mb, t);
+    const auto& these = seen_now && !with_flags.empty() ? with_flags : atts;
     ctx.untagged(proto::FetchData{t.msn, message_atts(ctx.s, t.uid, *t.message, these)});
   }
   if (expunged > 0 && policy == Policy::Fetch::No)

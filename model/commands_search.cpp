@@ -37,23 +37,26 @@ void cmd_search(Ctx& ctx) {
   proto::SearchData result;
   std::uint64_t highest = 0;
   std::uint32_t msn = 0;
+  MessageCursor messages(*mb);
+  const auto max_msn = static_cast<std::uint32_t>(v.uids.size());
+  const std::uint32_t max_uid = v.uids.max();
   v.uids.for_each(0, v.uids.size(), [&](std::uint32_t uid) {
     ++msn;
-    const auto it = mb->messages.find(uid);
-    if (v.expunged.count(uid) != 0 || it == mb->messages.end()) return true;
+    const Message* m = messages.find(uid);
+    if (v.expunged.count(uid) != 0 || m == nullptr) return true;
     SearchSubject subject;
     subject.msn = msn;
     subject.uid = uid;
-    subject.max_msn = static_cast<std::uint32_t>(v.uids.size());
-    subject.max_uid = v.uids.max();
-    subject.flags = &it->second.flags;
+    subject.max_msn = max_msn;
+    subject.max_uid = max_uid;
+    subject.flags = &m->flags;
     subject.recent = is_recent(ctx.s, uid);
-    subject.modseq = it->second.modseq;
-    subject.internal_date = it->second.internal_date;
-    subject.content = it->second.content.get();
+    subject.modseq = m->modseq;
+    subject.internal_date = m->internal_date;
+    subject.content = m->content.get();
     if (search_matches(a->keys, subject)) {
       result.numbers.push_back(ctx.cmd.uid ? uid : msn);
-      highest = std::max(highest, it->second.modseq);
+      highest = std::max(highest, m->modseq);
     }
     return true;
   });

@@ -44,30 +44,28 @@ proto::MsgAtt section_att(const proto::FetchAtt& att, const std::string& data) {
   return a;
 }
 
-proto::MsgAtt one_att(const Session& s, std::uint32_t uid, const Message& m, const proto::FetchAtt& att) {
+// RFC822.HEADER and RFC822.TEXT: BODY[HEADER] and BODY[TEXT] of the top-level message.
+std::string text_of(const MessageContent& c, proto::Section::Text text) {
+  return c.section(text_section(text)).value_or("");
+}
+
+// Fills `a`, a default MsgAtt already in its vector, so the attribute is never moved (a MsgAtt is ~250 bytes).
+void fill_att(proto::MsgAtt& a, const Session& s, std::uint32_t uid, const Message& m, const proto::FetchAtt& att) {
   const MessageContent& c = *m.content;
   switch (att.kind) {
-    case Kind::Envelope: return value_att(AttKind::Envelope, c.envelope());
-    case Kind::Flags: return flags_att(visible_flags(s, uid, m));
-    case Kind::InternalDate: {
-      proto::MsgAtt a;
-      a.kind = AttKind::InternalDate;
-      a.date = m.internal_date;
-      return a;
-    }
-    case Kind::Rfc822: return data_att(AttKind::Rfc822, c.bytes());
-    case Kind::Rfc822Header:
-      return data_att(AttKind::Rfc822Header, c.section(text_section(proto::Section::Text::Header)).value_or(""));
-    case Kind::Rfc822Size: return number_att(AttKind::Rfc822Size, c.size());
-    case Kind::Rfc822Text:
-      return data_att(AttKind::Rfc822Text, c.section(text_section(proto::Section::Text::Text)).value_or(""));
-    case Kind::Body: return value_att(AttKind::Body, c.body_structure(false));
-    case Kind::BodyStructure: return value_att(AttKind::BodyStructure, c.body_structure(true));
-    case Kind::Uid: return number_att(AttKind::Uid, uid);
-    case Kind::BodySection: return section_att(att, c.section(att.section).value_or(""));
-    case Kind::ModSeq: return number_att(AttKind::ModSeq, m.modseq);
+    case Kind::Envelope: a.kind = AttKind::Envelope; a.value = c.envelope(); return;
+    case Kind::Flags: a.kind = AttKind::Flags; a.flags = visible_flags(s, uid, m); return;
+    case Kind::InternalDate: a.kind = AttKind::InternalDate; a.date = m.internal_date; return;
+    case Kind::Rfc822: a.kind = AttKind::Rfc822; a.data = c.bytes(); return;
+    case Kind::Rfc822Header: a.kind = AttKind::Rfc822Header; a.data = text_of(c, proto::Section::Text::Header); return;
+    case Kind::Rfc822Size: a.kind = AttKind::Rfc822Size; a.number = c.size(); return;
+    case Kind::Rfc822Text: a.kind = AttKind::Rfc822Text; a.data = text_of(c, proto::Section::Text::Text); return;
+    case Kind::Body: a.kind = AttKind::Body; a.value = c.body_structure(false); return;
+    case Kind::BodyStructure: a.kind = AttKind::BodyStructure; a.value = c.body_structure(true); return;
+    case Kind::Uid: a.kind = AttKind::Uid; a.number = uid; return;
+    case Kind::BodySection: a = section_att(att, c.section(att.section).value_or("")); return;
+    case Kind::ModSeq: a.kind = AttKind::ModSeq; a.number = m.modseq; return;
   }
-  return flags_att({});
 }
 
 proto::SValue nil_envelope() {
@@ -128,7 +126,7 @@ std::vector<proto::MsgAtt> message_atts(const Session& s, std::uint32_t uid, con
   std::vector<proto::MsgAtt> out;
   out.reserve(atts.size());
   if (!m.content) return nil_atts(uid, atts);
-  for (const auto& att : atts) out.push_back(one_att(s, uid, m, att));
+  for (const auto& att : atts) fill_att(out.emplace_back(), s, uid, m, att);
   return out;
 }
 

@@ -5,6 +5,9 @@
 namespace imaplab::model {
 namespace {
 
+// Room for the walk's stack of to_vector: a treap of a million UIDs is about 50 deep (a capacity, no limit).
+constexpr std::size_t walk_stack_reserve_nodes = 64;
+
 // splitmix64 finalizer: a fixed, well-mixed priority per UID (no randomness source, DESIGN.md rule 3).
 std::uint32_t priority_of(std::uint32_t uid) {
   std::uint64_t z = uid + 0x9e3779b97f4a7c15ull;
@@ -86,9 +89,21 @@ bool UidTree::contains(std::uint32_t uid) const {
   return false;
 }
 
+// One descent: count what lies below on the way to `uid`.
 std::optional<std::size_t> UidTree::index_of(std::uint32_t uid) const {
-  if (!contains(uid)) return std::nullopt;
-  return count_less(uid);
+  std::size_t count = 0;
+  const Node* n = root_.get();
+  while (n != nullptr) {
+    if (n->uid < uid) {
+      count += size_of(n->left) + 1;
+      n = n->right.get();
+    } else if (n->uid == uid) {
+      return count + size_of(n->left);
+    } else {
+      n = n->left.get();
+    }
+  }
+  return std::nullopt;
 }
 
 std::uint32_t UidTree::max() const {
@@ -98,11 +113,23 @@ std::uint32_t UidTree::max() const {
   return n->uid;
 }
 
+// The classic one-pass treap insert: copy the path down to where the new node's priority puts it, and split
+// the subtree found there around it. The shape is the same as split-then-merge would give (a treap's shape
+// is a function of its keys and priorities) with about half the new nodes.
+UidTree::Ptr UidTree::insert_into(const Ptr& t, std::uint32_t uid, std::uint32_t priority) {
+  // Ties go as merge() breaks them: the smaller UID above.
+  if (!t || priority > t->priority || (priority == t->priority && uid < t->uid)) {
+    Ptr less, rest;
+    split(t, uid, less, rest);
+    return make(uid, priority, std::move(less), std::move(rest));
+  }
+  if (uid < t->uid) return make(t->uid, t->priority, insert_into(t->left, uid, priority), t->right);
+  return make(t->uid, t->priority, t->left, insert_into(t->right, uid, priority));
+}
+
 void UidTree::insert(std::uint32_t uid) {
   if (contains(uid)) return;
-  Ptr less, rest;
-  split(root_, uid, less, rest);
-  root_ = merge(merge(less, make(uid, priority_of(uid), nullptr, nullptr)), rest);
+  root_ = insert_into(root_, uid, priority_of(uid));
 }
 
 // Copies the path down to `uid` and replaces its node by the merge of its children.
@@ -117,13 +144,20 @@ void UidTree::erase(std::uint32_t uid) {
   root_ = erase_from(root_, uid);
 }
 
+// An in-order walk with an explicit stack: no position bookkeeping, as the whole tree is wanted.
 std::vector<std::uint32_t> UidTree::to_vector() const {
   std::vector<std::uint32_t> out;
   out.reserve(size());
-  for_each(0, size(), [&](std::uint32_t uid) {
-    out.push_back(uid);
-    return true;
-  });
+  std::vector<const Node*> stack;
+  stack.reserve(walk_stack_reserve_nodes);
+  const Node* n = root_.get();
+  while (n != nullptr || !stack.empty()) {
+    for (; n != nullptr; n = n->left.get()) stack.push_back(n);
+    n = stack.back();
+    stack.pop_back();
+    out.push_back(n->uid);
+    n = n->right.get();
+  }
   return out;
 }
 

@@ -55,6 +55,7 @@ class UidTree {
   static void split(const Ptr& t, std::uint32_t uid, Ptr& less, Ptr& rest);
   static Ptr merge(const Ptr& a, const Ptr& b);
   static Ptr erase_from(const Ptr& t, std::uint32_t uid);
+  static Ptr insert_into(const Ptr& t, std::uint32_t uid, std::uint32_t priority);
 
   template <class F>
   static bool visit(const Node* n, std::size_t first, std::size_t last, std::size_t base, F& f) {

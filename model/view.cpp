@@ -3,6 +3,7 @@
 #include "model/view.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include "model/fetch.hpp"
 
@@ -10,6 +11,12 @@ namespace imaplab::model {
 namespace {
 
 using Interval = std::pair<std::size_t, std::size_t>;  // positions [first, last)
+
+// A flag update's FETCH carries UID, FLAGS and MODSEQ at most.
+constexpr std::size_t flag_fetch_atts_max = 3;
+// Besides one response per expunge and flag change, a flush may add FLAGS, EXISTS, RECENT and the
+// completion that add_updates puts back after it (a capacity, no limit).
+constexpr std::size_t flush_extra_responses = 4;
 
 std::vector<Interval> merge_intervals(std::vector<Interval> v) {
   std::sort(v.begin(), v.end());
@@ -114,15 +121,17 @@ void send_new_fetches(const Mailbox& mb, Session& s, const std::vector<std::uint
 }
 
 void send_flags(const Mailbox& mb, Session& s, bool with_uid, std::vector<proto::Response>& out) {
+  MessageCursor messages(mb);
   for (std::uint32_t uid : s.view.flag_changes) {
     if (s.view.expunged.count(uid) != 0) continue;
-    const auto it = mb.messages.find(uid);
+    const Message* m = messages.find(uid);
     const auto index = s.view.uids.index_of(uid);
-    if (it == mb.messages.end() || !index) continue;
+    if (m == nullptr || !index) continue;
     std::vector<proto::MsgAtt> atts;
+    atts.reserve(flag_fetch_atts_max);
     if (with_uid) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, uid));
-    atts.push_back(flags_att(visible_flags(s, uid, it->second)));
-    if (s.condstore) atts.push_back(number_att(proto::MsgAtt::Kind::ModSeq, it->second.modseq));
+    atts.push_back(flags_att(visible_flags(s, uid, *m)));
+    if (s.condstore) atts.push_back(number_att(proto::MsgAtt::Kind::ModSeq, m->modseq));
     out.push_back(fetch_response(static_cast<std::uint32_t>(*index + 1), std::move(atts)));
     if (!s.view.stale_flags.empty()) s.view.stale_flags.erase(uid);  // flag-overwrite: now told
   }
@@ -160,17 +169,22 @@ std::optional<std::vector<Target>> resolve_set(const State& st, const Session& s
     intervals = std::move(*msn);
   }
   std::vector<Target> out;
+  std::size_t count = 0;
+  for (const auto& [first, last] : intervals) count += last - first;
+  out.reserve(count);
+  MessageCursor messages(*mb);
   for (const auto& [first, last] : intervals) {
     std::size_t position = first;
     numbering.for_each(first, last, [&](std::uint32_t u) {
       Target t;
       t.msn = static_cast<std::uint32_t>(++position);
       t.uid = u;
+      const Message* live = messages.find(u);
       if (const auto e = s.view.expunged.find(u); e != s.view.expunged.end()) {
         t.expunged = true;
         t.message = &e->second;
-      } else if (const auto m = mb->messages.find(u); m != mb->messages.end()) {
-        t.message = &m->second;
+      } else if (live != nullptr) {
+        t.message = live;
       } else {
         t.expunged = true;  // not reachable while the invariants hold; treated as expunged, never a crash
       }
@@ -187,10 +201,15 @@ bool is_recent(const Session& s, std::uint32_t uid) {
 }
 
 std::vector<std::string> visible_flags(const Session& s, std::uint32_t uid, const Message& m) {
-  std::vector<std::string> flags = m.flags;
-  if (is_recent(s, uid)) {
-    flags.insert(std::upper_bound(flags.begin(), flags.end(), std::string("\\Recent")), "\\Recent");
-  }
+  if (!is_recent(s, uid)) return m.flags;
+  // Built at its final size in one pass (a copy followed by an insert would allocate twice).
+  constexpr std::string_view recent = "\\Recent";
+  std::vector<std::string> flags;
+  flags.reserve(m.flags.size() + 1);
+  const auto at = std::upper_bound(m.flags.begin(), m.flags.end(), recent);
+  flags.assign(m.flags.begin(), at);
+  flags.emplace_back(recent);
+  flags.insert(flags.end(), at, m.flags.end());
   return flags;
 }
 
@@ -203,6 +222,8 @@ std::size_t recent_count(const Session& s) {
 void flush(State& st, Session& s, const FlushOptions& o, std::vector<proto::Response>& out) {
   Mailbox* mb = selected(st, s);
   if (mb == nullptr) return;
+  // Room for what is known to be due, so the responses are not moved again as the vector grows.
+  out.reserve(out.size() + s.view.expunged.size() + s.view.flag_changes.size() + flush_extra_responses);
   if (o.flags) send_keywords(*mb, s, out);
   const bool expunged = o.expunges && send_expunges(s, bug_on(st, Bug::ExpungePastCount), out);
   std::vector<std::uint32_t> added;

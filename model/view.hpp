@@ -16,6 +16,23 @@ struct Target {
   bool expunged = false;             // expunged by another session, not yet told (RFC 2180 §4)
 };
 
+// Looks up live messages by ascending UID: each lookup starts after the message the last one found, so a walk
+// over a view costs a step per message, and a search of the map only where the view and the mailbox part.
+class MessageCursor {
+ public:
+  explicit MessageCursor(const Mailbox& mb) : messages_(mb.messages), next_(messages_.begin()) {}
+  // The live message with this UID, or null.
+  const Message* find(std::uint32_t uid) {
+    if (next_ == messages_.end() || next_->first != uid) next_ = messages_.lower_bound(uid);
+    if (next_ == messages_.end() || next_->first != uid) return nullptr;
+    return &(next_++)->second;
+  }
+
+ private:
+  const std::map<std::uint32_t, Message>& messages_;
+  std::map<std::uint32_t, Message>::const_iterator next_;
+};
+
 // The messages a set addresses, ascending and without duplicates. For MSNs, nullopt when a number is beyond
 // the client's count (or the view is empty); UIDs that do not exist are ignored (RFC 3501 §6.4.8).
 std::optional<std::vector<Target>> resolve_set(const State& st, const Session& s, const proto::SequenceSet& set,

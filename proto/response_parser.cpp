@@ -16,8 +16,6 @@ using detail::Lexer;
 using detail::Nest;
 using detail::to_upper;
 
-// Room for the attributes of a typical FETCH response, so its vector is allocated once (a capacity, no limit).
-constexpr std::size_t fetch_atts_reserve = 4;
 
 // Reads "(" item *(SP item) ")" with the list_items_max limit; `read` consumes one item.
 template <typename Read>
@@ -46,9 +44,11 @@ std::optional<StatusItem> status_item(std::string_view name) {
 // Recursive descent over one complete response.
 class ResponseReader {
  public:
-  // `stack` is scratch space kept by the parser across responses; whatever it holds is dropped.
-  ResponseReader(std::string_view message, std::vector<SValue>& stack) : lx_(message), stack_(stack) {
+  // `stack` and `atts` are scratch space kept by the parser across responses; whatever they hold is dropped.
+  ResponseReader(std::string_view message, std::vector<SValue>& stack, std::vector<MsgAtt>& atts)
+      : lx_(message), stack_(stack), atts_(atts) {
     stack_.clear();
+    atts_.clear();
   }
 
   Response read() {
@@ -199,8 +199,11 @@ class ResponseReader {
     FetchData f;
     f.number = number;
     lx_.sp();
-    f.atts.reserve(fetch_atts_reserve);
-    paren_list(lx_, false, [&] { msg_att(f.atts.emplace_back()); });
+    // The attributes collect in the reused scratch vector and then move to one allocation of their exact
+    // count: a FETCH response is kept as long as the checkers' log, so its size is paid for all run long.
+    paren_list(lx_, false, [&] { msg_att(atts_.emplace_back()); });
+    f.atts.assign(std::make_move_iterator(atts_.begin()), std::make_move_iterator(atts_.end()));
+    atts_.clear();
     return f;
   }
 
@@ -478,6 +481,7 @@ class ResponseReader {
   // Items of the lists svalue() is reading, innermost last. Left partly filled when a SyntaxError unwinds;
   // the next reader clears it.
   std::vector<SValue>& stack_;
+  std::vector<MsgAtt>& atts_;  // the msg-atts of the FETCH response being read
 };
 
 }  // namespace
@@ -485,6 +489,7 @@ class ResponseReader {
 struct ResponseParser::Impl {
   detail::Framer framer{detail::Framer::Peer::Server};
   std::vector<SValue> svalue_stack;  // reused by every ResponseReader, so its allocation is kept
+  std::vector<MsgAtt> fetch_atts;    // likewise
 };
 
 ResponseParser::ResponseParser() : impl_(std::make_unique<Impl>()) {}
@@ -503,7 +508,7 @@ ResponseFeedResult ResponseParser::feed(std::string_view bytes) {
       return {frame.consumed, ParseError{std::move(frame.tag), std::move(frame.error)}};
     case detail::FrameKind::Message: break;
   }
-  ResponseReader reader(frame.bytes, impl_->svalue_stack);
+  ResponseReader reader(frame.bytes, impl_->svalue_stack, impl_->fetch_atts);
   try {
     return {frame.consumed, reader.read()};
   } catch (const detail::SyntaxError& e) {

@@ -973,6 +973,11 @@ std::vector<std::string> write_command_parts(const Command& command, LiteralStyl
 std::string write_response(const Response& response) {
   std::string buf;
   buf.reserve(response_reserve_bytes);
+  append_response(buf, response);
+  return buf;
+}
+
+void append_response(std::string& buf, const Response& response) {
   Out out(buf, LiteralStyle::Synchronizing, /*response=*/true);
   if (std::holds_alternative<ContinuationData>(response.body)) {
     out.raw("+ ");
@@ -984,7 +989,6 @@ std::string write_response(const Response& response) {
   }
   std::visit(ResponseBodyWriter{out}, response.body);
   out.crlf();
-  return buf;
 }
 
 }  // namespace imaplab::proto

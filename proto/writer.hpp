@@ -24,6 +24,8 @@ std::vector<std::string> write_command_parts(const Command& command, LiteralStyl
 
 // One response, CRLF-terminated.
 std::string write_response(const Response& response);
+// The same bytes appended to `out`, for a caller that collects many responses in one buffer.
+void append_response(std::string& out, const Response& response);
 
 // Modified UTF-7 mailbox names (RFC 3501 §5.1.3). decode returns nullopt for invalid encodings.
 std::string encode_mailbox(const std::string& utf8);

@@ -90,9 +90,18 @@ echo "detection.sh: imaplab ${command[*]}" >&2
 status=0
 "$imaplab" "${command[@]}" || status=$?
 if [ "$status" -gt 1 ]; then exit "$status"; fi
+# A fresh trace is kept only when its bug is the cause: it fails with the bug on and passes with it off (the
+# minimizer and bench-detect check this already; this is what `ctest -L zoo` will replay).
+causes() {
+  "$imaplab" replay --quiet "$1" >/dev/null 2>&1 && "$imaplab" replay --quiet --without-bugs "$1" >/dev/null 2>&1
+}
 for trace in "$fresh"/*.trace; do
   [ -e "$trace" ] || continue
   kept=corpus/bugs/$(basename "$trace")
+  if ! causes "$trace"; then
+    echo "detection.sh: $trace does not fail with its bug on and pass with it off; not kept" >&2
+    continue
+  fi
   if [ ! -e "$kept" ] || [ "$(client_lines "$trace")" -lt "$(client_lines "$kept")" ]; then cp "$trace" "$kept"; fi
 done
 
@@ -121,11 +130,14 @@ missing=$(tr ',' '\n' <<<"$all_names" | grep -vxF -f <(tr ',' '\n' <<<"$bugs") |
     echo "commands the target's own count over every execution, seed corpus included." ;;
   esac
   echo
-  echo "- **detected**: trials that saw the bug's rule fail, of all trials."
+  echo "- **detected**: trials that saw the bug's rule fail, of all trials. A detection counts only when the bug is"
+  echo "  its cause: its run, replayed with the bug off, passes; otherwise the trial shows as \`(N drift)\` and does"
+  echo "  not count (a checker mistake or a bug of the correct server, worth a look)."
   echo "- **median time / commands**: over all trials, a trial that did not detect counting as never (\`> budget\`"
   echo "  when fewer than half detected); commands are client commands of every run up to the detecting one."
   echo "- **minimized trace**: client commands of the first detection (lowest seed index) after \`imaplab minimize\`"
-  echo "  style delta debugging, and before it."
+  echo "  style delta debugging (every step kept fails with the bug on and passes with it off; \`drift\` if the"
+  echo "  result failed with the bug off after all, and then it is not kept), and before it."
   echo "- **any violation**: trials that saw any violation, and the violations per rule over all runs."
   echo
   echo "## Results"
@@ -155,7 +167,9 @@ missing=$(tr ',' '\n' <<<"$all_names" | grep -vxF -f <(tr ',' '\n' <<<"$bugs") |
   echo "- JSON (\`imaplab bench-detect --json\`): {strategies, seeds, base_seed, budget_seconds, clock, jobs, wall_seconds,"
   echo "  false_alarms, rows: [{bug, layer, rule, strategy, trials, detected, fraction, median_seconds, median_commands,"
   echo "  detected_any, fraction_any, median_seconds_any, median_commands_any, runs, commands, violations, rules: {RULE: n},"
-  echo "  trace_commands, minimized_commands}]}, null where a value does not exist (a median beyond the budget)"
+  echo "  trace_commands, minimized_commands, drift, minimized_drift}]}, null where a value does not exist (a median"
+  echo "  beyond the budget); drift: trials whose detecting run failed with the bug off too, minimized_drift: true when"
+  echo "  the minimized trace did"
   echo "- the JSON report of the same run: \`$json\`, and the table alone: \`$table\` (not kept in the repository)"
 } >docs/detection.md
 echo "detection.sh: wrote docs/detection.md and corpus/bugs/ (exit $status: 1 means false alarms)" >&2

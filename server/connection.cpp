@@ -293,8 +293,8 @@ void Connection::track_state(const proto::Command& command, const model::Outcome
 void Connection::run_outcome(model::Outcome outcome) {
   buggify_outcome(outcome);
   next_ = outcome.next;
-  pending_.assign(std::make_move_iterator(outcome.responses.begin()),
-                  std::make_move_iterator(outcome.responses.end()));
+  pending_ = std::move(outcome.responses);  // kept whole; pending_next_ walks it batch by batch
+  pending_next_ = 0;
   queue_output_batch();
 }
 
@@ -307,15 +307,14 @@ void Connection::queue_output_batch() {
   // BUGGIFY: one response per batch, so a long answer gives every other connection many chances to run.
   const std::size_t batch_bytes =
       host_.buggify().fires(FaultSite::ShortOutputBatch) ? 1 : host_.limits().output_batch_bytes;
-  while (!pending_.empty() && queued < batch_bytes) {
-    std::string bytes = proto::write_response(pending_.front());
-    pending_.pop_front();
-    queued += bytes.size();
-    output_.append(std::move(bytes));
+  while (pending_next_ < pending_.size() && queued < batch_bytes) {
+    queued += output_.append_response(pending_[pending_next_++]);
   }
   flush();
   if (closed()) return;
-  if (pending_.empty()) {
+  if (pending_next_ == pending_.size()) {
+    pending_.clear();
+    pending_next_ = 0;
     finish_command();
   } else if (output_.bytes() > host_.limits().output_soft_bytes) {
     batch_waiting_ = true;
@@ -548,9 +547,7 @@ void Connection::sync_between_batches() {
 
 // ---- Output ----
 
-void Connection::write_response(const proto::Response& response) {
-  output_.append(proto::write_response(response));
-}
+void Connection::write_response(const proto::Response& response) { output_.append_response(response); }
 
 void Connection::flush() {
   if (closed()) return;
@@ -675,6 +672,7 @@ void Connection::drop_output_and_bye(const std::string& text) {
 void Connection::bye_and_close(const std::string& text) {
   if (closed()) return;
   pending_.clear();
+  pending_next_ = 0;
   if (session_open_) {
     write_response(host_.model().bye(session_, text));
   } else {

@@ -4,11 +4,11 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/model.hpp"
 #include "proto/command_parser.hpp"
@@ -150,7 +150,8 @@ class Connection {
   std::optional<proto::Command> running_;
   Phase raw_phase_ = Phase::Reading;  // AuthData or Idling: what the raw line in progress answers
   model::Outcome::Next next_ = model::Outcome::Next::Continue;
-  std::deque<proto::Response> pending_;  // the running command's responses not yet queued as bytes
+  std::vector<proto::Response> pending_;  // the running command's responses; from pending_next_ not yet queued
+  std::size_t pending_next_ = 0;
   bool batch_waiting_ = false;           // an output batch waits for the queue to drain below soft
   bool batch_posted_ = false;
 

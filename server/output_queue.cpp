@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "proto/writer.hpp"
+
 namespace imaplab::server {
 namespace {
 // Small responses are coalesced into one chunk up to this size, so one transport write carries many.
@@ -17,6 +19,22 @@ void OutputQueue::append(std::string bytes) {
     return;
   }
   chunks_.push_back(std::move(bytes));
+}
+
+std::size_t OutputQueue::append_response(const proto::Response& response) {
+  if (chunks_.empty()) chunks_.emplace_back();
+  std::string& back = chunks_.back();
+  const std::size_t before = back.size();
+  proto::append_response(back, response);
+  const std::size_t size = back.size() - before;
+  bytes_ += size;
+  // Over the coalescing size the response starts a chunk of its own, exactly where append() would put it.
+  if (before > 0 && back.size() > coalesce_chunk_bytes) {
+    std::string own(back, before);
+    back.resize(before);
+    chunks_.push_back(std::move(own));
+  }
+  return size;
 }
 
 std::size_t OutputQueue::flush_to(Transport& transport) {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "proto/response.hpp"
 #include "server/env.hpp"
 
 namespace imaplab::server {
@@ -13,6 +14,9 @@ namespace imaplab::server {
 class OutputQueue {
  public:
   void append(std::string bytes);
+  // Serializes one response straight into the queue (no string of its own) and returns its size in bytes.
+  // The chunks come out as append(proto::write_response(response)) would make them.
+  std::size_t append_response(const proto::Response& response);
   // Offers the queued bytes to the transport until it accepts less than offered or the queue is empty.
   // Returns the number of bytes it accepted.
   std::size_t flush_to(Transport& transport);

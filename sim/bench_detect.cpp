@@ -15,6 +15,7 @@
 
 #include "sim/hunt.hpp"
 #include "sim/minimize.hpp"
+#include "sim/world.hpp"
 
 namespace imaplab::sim {
 namespace {
@@ -54,19 +55,35 @@ std::string row_bug_name(const std::optional<model::Bug>& bug) {
   return bug ? model::bug_info(*bug).name : no_bug_name;
 }
 
-// Minimizes the detecting trace of the row's lowest-seed detection (deterministic, whatever ran first).
-void minimize_first_detection(BenchRow& row, const std::vector<TrialResult>& trials, std::uint32_t max_runs) {
-  for (const auto& t : trials) {
-    if (!t.trace || !t.trace->outcome) continue;
+// The trace, read back from its text as ctest reads it, fails with its planted bugs switched off too.
+bool fails_without_bugs(const Trace& trace) {
+  std::optional<Trace> off = Trace::parse(trace.write());
+  if (!off) return true;  // a trace that does not read back is no trace to keep
+  off->config.bugs = model::BugSet{};
+  return replay(*off, /*record_trace=*/false).violation.has_value();
+}
+
+// Minimizes the detecting trace of the row's lowest-seed detection (deterministic, whatever ran first) into
+// the row's trace fields. The minimizer keeps a step only when the bug is still its cause; the result is
+// checked once more as ctest will replay it, and when it fails with the bug off that trial's detection is
+// drift and does not count.
+void minimize_first_detection(BenchRow& row, std::vector<TrialResult>& trials, std::uint32_t max_runs) {
+  for (auto& t : trials) {
+    if (!t.trace || !t.trace->outcome || t.drift) continue;
     if (!row.rule.empty() && *t.trace->outcome != row.rule) continue;
     row.trace_commands = t.trace->command_count();
     MinimizeOptions mo;
     mo.max_runs = max_runs;
     MinimizeResult m = minimize(*t.trace, mo);
-    if (m.reproduced) {
-      row.minimized_commands = m.commands_after;
-      row.minimized = m.trace;
+    if (!m.reproduced) return;
+    if (!row.rule.empty() && (m.input_fails_without_bugs || fails_without_bugs(m.trace))) {
+      row.minimized_drift = true;
+      t.drift = true;
+      t.target.reset();
+      return;
     }
+    row.minimized_commands = m.commands_after;
+    row.minimized = m.trace;
     return;
   }
 }
@@ -108,7 +125,8 @@ std::string json_row(const BenchRow& r) {
          ", \"median_commands_any\": " + json_optional(r.median_commands_any) + ", \"runs\": " + std::to_string(r.runs) +
          ", \"commands\": " + std::to_string(r.commands) + ", \"violations\": " + std::to_string(r.violations) +
          ", \"rules\": " + rules + ", \"trace_commands\": " + json_optional(r.trace_commands) +
-         ", \"minimized_commands\": " + json_optional(r.minimized_commands) + "}";
+         ", \"minimized_commands\": " + json_optional(r.minimized_commands) + ", \"drift\": " + std::to_string(r.drift) +
+         ", \"minimized_drift\": " + (r.minimized_drift ? "true" : "false") + "}";
 }
 
 std::string cell_seconds(const std::optional<double>& s) {
@@ -123,6 +141,13 @@ std::string cell_count(const std::optional<double>& n) {
 }
 
 }  // namespace
+
+void refuse_drift(TrialResult& trial) {
+  if (!trial.target || !trial.trace || trial.trace->config.bugs.empty()) return;
+  if (!fails_without_bugs(*trial.trace)) return;
+  trial.drift = true;
+  trial.target.reset();
+}
 
 TrialResult hunt_trial(const TrialSpec& spec) {
   HuntOptions o;
@@ -190,6 +215,7 @@ BenchRow summarize_row(const std::optional<model::Bug>& bug, const std::string& 
   for (const auto& t : trials) {
     row.detected += t.target ? 1 : 0;
     row.detected_any += t.any ? 1 : 0;
+    row.drift += t.drift ? 1 : 0;
     secs.push_back(t.target ? std::optional<double>(t.target->seconds) : std::nullopt);
     cmds.push_back(t.target ? std::optional<double>(static_cast<double>(t.target->commands)) : std::nullopt);
     secs_any.push_back(t.any ? std::optional<double>(t.any->seconds) : std::nullopt);
@@ -240,13 +266,17 @@ BenchReport bench_detect(const BenchOptions& options) {
     TrialSpec spec{row.bug, row.strategy, options.base_seed, static_cast<std::uint32_t>(i % seeds), seeds,
                    options.budget_seconds, options.max_runs, options.cpu_seconds};
     TrialResult result = row.engine(spec);
+    if (row.bug) refuse_drift(result);  // after the engine, outside the timed trial
     std::lock_guard lock(mutex);
     row.trials[i % seeds] = std::move(result);
     const TrialResult& t = row.trials[i % seeds];
     if (options.progress)
       options.progress(std::to_string(++done) + "/" + std::to_string(total) + " " + row_bug_name(row.bug) + " " +
                        row.strategy + " seed " + std::to_string(i % seeds) + ": " +
-                       (t.target ? "detected " + t.target->rule : t.any ? "saw " + t.any->rule : "nothing") +
+                       (t.target  ? "detected " + t.target->rule
+                        : t.drift ? std::string("drift: fails with the bug off too")
+                        : t.any   ? "saw " + t.any->rule
+                                  : "nothing") +
                        " after " + std::to_string(t.runs) + " runs");
   });
 
@@ -257,10 +287,20 @@ BenchReport bench_detect(const BenchOptions& options) {
   report.budget_seconds = options.budget_seconds;
   report.cpu_seconds = options.cpu_seconds;
   report.jobs = options.jobs;
-  for (const auto& p : plan) report.rows.push_back(summarize_row(p.bug, p.strategy, p.trials));
+  // Minimized first, so that a first detection whose minimized trace drifted is not counted in the row.
+  std::vector<BenchRow> first(plan.size());
   parallel_for(plan.size(), options.jobs, [&](std::size_t i) {
-    minimize_first_detection(report.rows[i], plan[i].trials, options.minimize_runs);
+    if (plan[i].bug) first[i].rule = model::bug_info(*plan[i].bug).rule;
+    minimize_first_detection(first[i], plan[i].trials, options.minimize_runs);
   });
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    BenchRow row = summarize_row(plan[i].bug, plan[i].strategy, plan[i].trials);
+    row.trace_commands = first[i].trace_commands;
+    row.minimized_commands = first[i].minimized_commands;
+    row.minimized = std::move(first[i].minimized);
+    row.minimized_drift = first[i].minimized_drift;
+    report.rows.push_back(std::move(row));
+  }
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
@@ -286,9 +326,12 @@ std::string to_markdown(const BenchReport& report) {
     std::string detected = r.bug == no_bug_name
                                ? "-"
                                : std::to_string(r.detected) + "/" + std::to_string(r.trials);
+    if (r.drift) detected += " (" + std::to_string(r.drift) + " drift)";
     std::string any = std::to_string(r.detected_any) + "/" + std::to_string(r.trials);
     for (const auto& [rule, n] : r.rules) any += " " + rule + "×" + std::to_string(n);
-    std::string minimized = r.minimized_commands ? std::to_string(*r.minimized_commands) + " commands" : "-";
+    std::string minimized = r.minimized_commands ? std::to_string(*r.minimized_commands) + " commands"
+                            : r.minimized_drift  ? "drift"
+                                                 : "-";
     if (r.minimized_commands && r.trace_commands)
       minimized += " (from " + std::to_string(*r.trace_commands) + ")";
     out += "| " + r.bug + " | " + (r.layer.empty() ? "-" : r.layer) + " | " + (r.rule.empty() ? "-" : r.rule) +

@@ -43,6 +43,9 @@ struct TrialResult {
   std::optional<Detection> target;  // the first violation of the bug's rule
   std::optional<Detection> any;     // the first violation of any rule (the same as target when that came first)
   std::optional<Trace> trace;       // the detecting run (of the bug's rule; for "none", of any rule)
+  // The detecting run failed with the bug switched off too, so the bug was not its cause: bench_detect
+  // clears `target` and counts the trial as drift, not as a detection.
+  bool drift = false;
   std::uint64_t runs = 0, commands = 0, violations = 0;
   double seconds = 0;
   std::map<std::string, std::uint64_t> rules;  // rule -> violations
@@ -79,6 +82,7 @@ struct BenchRow {
   std::uint32_t trials = 0;
   std::uint32_t detected = 0;      // trials that saw the bug's rule fail
   std::uint32_t detected_any = 0;  // trials that saw any violation
+  std::uint32_t drift = 0;         // trials whose detecting run failed with the bug off too (not detected)
   // Medians over all trials, a trial that did not detect counting as infinitely slow: nullopt when fewer
   // than half the trials detected (the median is then beyond the budget).
   std::optional<double> median_seconds, median_commands;
@@ -87,7 +91,9 @@ struct BenchRow {
   std::map<std::string, std::uint64_t> rules;  // rule -> violations, over all trials
   std::optional<std::size_t> trace_commands;      // the first detection (lowest seed index) before minimizing
   std::optional<std::size_t> minimized_commands;  // ... and after
-  std::optional<Trace> minimized;                 // that minimized trace, when it replays with the rule failing
+  std::optional<Trace> minimized;  // that minimized trace, when it fails the rule and passes with the bug off
+  // The minimized trace failed with the bug off too: it was not kept, and its trial counts as drift.
+  bool minimized_drift = false;
 
   double fraction() const { return trials ? static_cast<double>(detected) / trials : 0.0; }
   double fraction_any() const { return trials ? static_cast<double>(detected_any) / trials : 0.0; }
@@ -105,8 +111,13 @@ struct BenchReport {
   std::uint64_t false_alarms() const;  // violations in the "none" rows
 };
 
-// Runs every trial, then minimizes each row's first detection.
+// Runs every trial, then minimizes each row's first detection. A detection counts only when the bug is its
+// cause: its run, and the row's minimized trace, pass with the bug switched off.
 BenchReport bench_detect(const BenchOptions& options);
+
+// Clears a trial's detection when its detecting run fails with the bug switched off too (sets `drift`). A
+// trial without a trace (a fuzz crash that did not fail again) keeps its detection unchecked.
+void refuse_drift(TrialResult& trial);
 
 // The arithmetic of one row, from its trials in seed order (no minimization): exposed for tests.
 BenchRow summarize_row(const std::optional<model::Bug>& bug, const std::string& strategy,

@@ -127,7 +127,6 @@ void reset_session(ClientState& c) {
   c.store_probe = {};
   c.snapshot = {};
   c.flags_due.clear();
-  c.flags_told_at.clear();
   c.synced_sent = c.own_change_sent = no_event;
   ++c.watch_epoch;
 }
@@ -166,11 +165,11 @@ void on_expunge(Ctx& ctx, ClientState& c, const proto::Response& r, std::uint32_
     return;
   }
   if (!c.view.valid) {
-    flags_told(c, 0, true, index);
+    flags_told(c, 0, true);
     return;
   }
   View& v = c.view;
-  flags_told(c, msn >= 1 && msn <= v.count() ? v.entries[msn - 1].uid : 0, true, index);
+  flags_told(c, msn >= 1 && msn <= v.count() ? v.entries[msn - 1].uid : 0, true);
   if (msn == 0 || msn > v.count()) {
     ctx.rep.report("SEQ-3", {index}, {v.selected_at},
                    "EXPUNGE of message " + n(msn) + " but the client's view has " + n(v.count()) +
@@ -303,7 +302,10 @@ void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::F
       }
     }
   }
-  if (uid != 0 && find_att(f, proto::MsgAtt::Kind::Flags) != nullptr) flags_told(c, uid, false, index);
+  if (uid != 0 && find_att(f, proto::MsgAtt::Kind::Flags) != nullptr) {
+    e.flags_told = static_cast<std::uint32_t>(index);
+    flags_told(c, uid, false);
+  }
   if (uid != 0 && v.uidvalidity != 0) {
     cross_fetch(ctx, c, uid, f, index);
     store_fetch(ctx, c, uid, f, index);
@@ -315,7 +317,7 @@ void on_vanished(Ctx& ctx, ClientState& c, const proto::Response& r, const proto
   if (d.earlier) return;
   check_expunge_timing(ctx, c, r, index, true);
   gaps_renumbered(c);
-  flags_told(c, 0, true, index);
+  flags_told(c, 0, true);
   if (!c.view_usable()) return;
   if (!c.view.fully_known()) {
     c.view.valid = false;  // which numbers went away is unknowable without the UIDs
@@ -479,7 +481,6 @@ void finish_select(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
   c.select_progress = {};
   c.view.reset();
   c.flags_due.clear();
-  c.flags_told_at.clear();
   ++c.watch_epoch;
   if (st.condition != proto::Condition::Ok) return;  // RFC 3501 §6.3.1: a failed SELECT leaves none selected
   const auto& args = std::get<proto::MailboxArgs>(cmd.args);
@@ -591,8 +592,7 @@ void complete_kind(Ctx& ctx, ClientState& c, const proto::Command& cmd, const pr
       if (ok) {
         c.view.reset();
         c.flags_due.clear();
-        c.flags_told_at.clear();
-        ++c.watch_epoch;
+              ++c.watch_epoch;
       }
       break;
     case CommandKind::Notify: complete_notify(ctx, c, cmd, ok, f, index); break;

@@ -72,16 +72,17 @@ void check_same_content(Ctx& ctx, const MessageKey& key, const proto::FetchData&
   }
   if (!size && !hash) return;
   auto& seen = ctx.cross.content[key];
-  const std::string what = "UID " + n(std::get<2>(key)) + " in " + where(std::get<0>(key), std::get<1>(key));
+  // Written only for a report: most FETCH responses agree with what was seen.
+  const auto what = [&] { return "UID " + n(std::get<2>(key)) + " in " + where(std::get<0>(key), std::get<1>(key)); };
   if (size && seen.size && *seen.size != *size) {
     ctx.rep.report("SEQ-10", {index}, {seen.size_at},
-                   what + " is " + n(*size) + " octets here but was " + n(*seen.size) + " octets before: the "
+                   what() + " is " + n(*size) + " octets here but was " + n(*seen.size) + " octets before: the "
                    "same mailbox, UIDVALIDITY and UID must always name the same message.");
     return;
   }
   if (hash && seen.hash && *seen.hash != *hash) {
     ctx.rep.report("SEQ-10", {index}, {seen.hash_at},
-                   what + " has different content here than before: the same mailbox, UIDVALIDITY and UID "
+                   what() + " has different content here than before: the same mailbox, UIDVALIDITY and UID "
                    "must always name the same message.");
     return;
   }

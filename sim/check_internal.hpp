@@ -40,11 +40,13 @@ class Reporter {
 };
 
 // One message in a client's view: its UID when the client learned it (0: not yet), the largest UID the
-// client knew when an EXISTS announced it (SEQ-8), and the event that taught either.
+// client knew when an EXISTS announced it (SEQ-8), the event that taught either, and the latest FETCH with
+// FLAGS about it (FLG-2; 0: none, as event 0 is never a response).
 struct ViewEntry {
   std::uint32_t uid = 0;
   std::uint32_t floor = 0;
-  std::uint32_t cause = 0;  // event index (truncated; logs stay far below 2^32 events)
+  std::uint32_t cause = 0;        // event index (truncated; logs stay far below 2^32 events)
+  std::uint32_t flags_told = 0;   // event index, likewise
 };
 
 // The selected mailbox as this client was told it (RFC 3501 §2.3.1.1, §2.3.1.2).
@@ -241,7 +243,6 @@ struct ClientState {
   std::vector<NameDue> names_due;      // NTF-9
   std::deque<std::pair<EventIndex, std::string>> lists_seen;  // NTF-9: recent LIST names (and OLDNAMEs)
   std::vector<FlagDue> flags_due;      // FLG-2: other sessions' flag changes not yet reported
-  std::map<std::uint32_t, EventIndex> flags_told_at;  // FLG-2: UID -> latest FETCH with FLAGS in this view
   // NTF-10: the send index of the latest NOOP/CHECK that completed (every change committed before it has
   // been reported by its OK), and of this client's first change-making command after it.
   EventIndex synced_sent = no_event;
@@ -432,8 +433,9 @@ void oracle_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
 void oracle_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                       const Inflight& f, EventIndex index);
 void store_probe_fetch(ClientState& c, std::uint32_t msn, const proto::FetchData& fetch);
-// FLG-2: a FETCH with FLAGS, or an expunge, told the client about `uid` (0: some UID it cannot name).
-void flags_told(ClientState& c, std::uint32_t uid, bool expunged, EventIndex index);
+// FLG-2: a FETCH with FLAGS, or an expunge, told the client about `uid` (0: some UID it cannot name). The
+// caller notes a FETCH in the message's ViewEntry::flags_told.
+void flags_told(ClientState& c, std::uint32_t uid, bool expunged);
 // FLG-2 at the completion of the client's NOOP/CHECK.
 void check_flags_due(Ctx& ctx, ClientState& c, const Inflight& f, EventIndex index);
 // The store's mailbox `name` as client `c` names it, when the oracle surely resolves it to that mailbox.
@@ -468,6 +470,9 @@ void check_names_due(Ctx& ctx, std::uint64_t now_us);
 // check_acl.cpp: ACC-2, fed every event before the per-client tracker sees it (so a tagged reply still finds
 // its command in flight).
 void acl_observe(Ctx& ctx, ClientState& c, EventIndex index);
+
+// checker.cpp: an event checked with an oracle keeps, of its response, only the text a violation may quote.
+void compact_response(Event& event);
 
 // Small shared helpers.
 // Commands that may change a mailbox's messages or flags (anything but pure reads and session commands).

@@ -327,8 +327,9 @@ void check_store_fetches(Ctx& ctx, const proto::StoreArgs& a, const StoreProbe& 
   }
 }
 
-bool view_knows(const View& v, std::uint32_t uid) {
-  return std::any_of(v.entries.begin(), v.entries.end(), [&](const ViewEntry& e) { return e.uid == uid; });
+const ViewEntry* view_entry(const View& v, std::uint32_t uid) {
+  const auto it = std::find_if(v.entries.begin(), v.entries.end(), [&](const ViewEntry& e) { return e.uid == uid; });
+  return it == v.entries.end() ? nullptr : &*it;
 }
 
 // FLG-2: every other session that has the mailbox selected is now due a FETCH for each changed message.
@@ -338,10 +339,10 @@ void add_flags_due(Ctx& ctx, const ClientState& author, const StoreProbe& p, con
     if (id == author.id || !b.connected || b.bye || !b.view_usable() || b.notify.used || b.notifies > 0) continue;
     if (b.view.mailbox != p.mailbox || b.view.uidvalidity != p.uidvalidity || b.view.selected_at >= p.sent) continue;
     for (std::size_t i = 0; i < p.named.size(); ++i) {
-      if (!changed[i] || b.flags_due.size() >= flags_due_max || !view_knows(b.view, p.named[i])) continue;
+      if (!changed[i] || b.flags_due.size() >= flags_due_max) continue;
+      const ViewEntry* known = view_entry(b.view, p.named[i]);
       // Told already: the change may have been reported before this STORE's reply arrived.
-      const auto told = b.flags_told_at.find(p.named[i]);
-      if (told != b.flags_told_at.end() && told->second > p.sent) continue;
+      if (known == nullptr || known->flags_told > p.sent) continue;
       b.flags_due.push_back(FlagDue{p.named[i], p.before[i], p.sent, index});
     }
   }
@@ -476,22 +477,33 @@ void finish_snapshot(Ctx& ctx, ClientState& c, const proto::Command& cmd, const 
   const SnapshotProbe p = std::move(c.snapshot);
   c.snapshot = {};
   const bool ok = st.condition == proto::Condition::Ok;
-  const auto now = oracle_mailbox(ctx, c, p.mailbox);
+  // The mailbox's UIDs are copied out of the store only where a check reads them (a copy per command is
+  // what this probe costs most).
+  const auto now = [&] { return oracle_mailbox(ctx, c, p.mailbox); };
   switch (cmd.kind) {
     case CommandKind::Append:
     case CommandKind::Copy:
     case CommandKind::Move:
-      if (!ok && now) check_failed_copy(ctx, c, cmd, p, *now, index);
+      if (!ok) {
+        if (const auto after = now()) check_failed_copy(ctx, c, cmd, p, *after, index);
+      }
       break;
     case CommandKind::Rename: {
       const auto& a = std::get<proto::RenameArgs>(cmd.args);
-      if (ok && iequal(a.from, "INBOX") && now) check_inbox_renamed(ctx, p, *now, index);
+      if (ok && iequal(a.from, "INBOX")) {
+        if (const auto after = now()) check_inbox_renamed(ctx, p, *after, index);
+      }
       if (ok && !iequal(a.from, "INBOX")) check_children_moved(ctx, c, a, p, index);
       break;
     }
-    default:
-      if (ok && now) check_expunge_modseq(ctx, cmd, p, *now, index);
+    default: {
+      if (!ok) break;
+      // MOD-3 can only fail when HIGHESTMODSEQ did not rise in the same mailbox: the header says so cheaply.
+      const auto head = users_mailbox(ctx, c.user, p.mailbox, false);
+      if (!head || head->uidvalidity != p.before.uidvalidity || head->highestmodseq > p.before.highestmodseq) break;
+      if (const auto after = now()) check_expunge_modseq(ctx, cmd, p, *after, index);
       break;
+    }
   }
 }
 
@@ -533,13 +545,12 @@ void store_probe_fetch(ClientState& c, std::uint32_t msn, const proto::FetchData
   if (uid != 0) p.fetched.push_back(uid);
 }
 
-void flags_told(ClientState& c, std::uint32_t uid, bool expunged, EventIndex index) {
+void flags_told(ClientState& c, std::uint32_t uid, bool expunged) {
   if (expunged) c.store_probe.renumbered = true;
   if (uid == 0) {
     if (expunged) c.flags_due.clear();  // which message went away is unknown: drop what cannot be judged
     return;
   }
-  if (!expunged) c.flags_told_at[uid] = index;
   std::erase_if(c.flags_due, [&](const FlagDue& d) { return d.uid == uid; });
 }
 

@@ -52,6 +52,8 @@ class Checker {
   std::optional<Violation> quiescent(std::uint64_t now_us, const StoreOracle* oracle);
   std::uint64_t notify_bound_us() const;
 
+  // Every event observed. Events checked with an oracle (the simulator, which records its own trace) are
+  // kept compact: a response is dropped after its checks and `bytes` keeps only its first line, for quoting.
   const std::vector<Event>& events() const;
   const std::vector<Violation>& warnings() const;  // S-rule findings that were not fatal
 

@@ -2,6 +2,7 @@
 #include "sim/minimize.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -203,7 +204,7 @@ class Minimizer {
     result.choices_before = best_.choices.size();
     result.clients_before = best_.config.clients;
     result.messages_before = best_.config.initial_messages;
-    result.reproduced = !rule_.empty() && adopt_if_fails(Candidate(best_));
+    result.reproduced = reproduce_input(result);
     if (result.reproduced) {
       bool progress = true;
       while ((progress || choices_unfinished_) && !out_of_runs()) {
@@ -220,6 +221,9 @@ class Minimizer {
       result.trace = run_candidate(best_).trace;
     }
     result.runs = runs_;
+    result.cause_checked = check_cause_;
+    result.runs_without_bugs = runs_without_bugs_;
+    result.refused_without_bugs = refused_without_bugs_;
     result.commands_after = best_.commands();
     result.choices_after = best_.choices.size();
     result.clients_after = best_.config.clients;
@@ -228,27 +232,65 @@ class Minimizer {
   }
 
  private:
-  bool out_of_runs() const { return runs_ >= options_.max_runs; }
+  // A candidate costs two replays when its planted bugs are checked as the cause: one is kept in reserve, so
+  // that no candidate is adopted unchecked for want of budget.
+  bool out_of_runs() const { return runs_ + (check_cause_ ? 1 : 0) >= options_.max_runs; }
+
+  // The input must fail with its rule. With planted bugs it must also pass with them off; when it does not,
+  // they are not its cause (a checker's mistake, or a bug of the server itself): it is then minimized by its
+  // rule alone, like a finding without planted bugs, and the result says so.
+  bool reproduce_input(MinimizeResult& result) {
+    if (rule_.empty()) return false;
+    check_cause_ = !best_.config.bugs.empty();
+    if (adopt_if_fails(Candidate(best_))) return true;
+    if (refused_without_bugs_ == 0) return false;
+    result.input_fails_without_bugs = true;
+    check_cause_ = false;
+    tried_.clear();
+    return adopt_if_fails(Candidate(best_));
+  }
 
   // Records the trace too: the best run's record maps its choices to commands, and recording costs a few
   // percent of a replay (measured on 300-command hunts), less than re-running each adopted candidate.
-  RunResult run_candidate(const Candidate& c) {
+  RunResult run_candidate(const Candidate& c, bool record_trace = true) {
     ++runs_;
     RunOptions options;
+    options.record_trace = record_trace;
     options.choices = c.choices;
     options.scripts = c.scripts;
-    return run_simulation(c.config, options);
+    return options_.run ? options_.run(c.config, options) : run_simulation(c.config, options);
   }
 
-  // Runs the candidate; when it fails with the same rule it becomes the new best, its scripts cut to the
-  // commands the run sent (the run stops at the violation). The candidate's own choices are kept (not the
-  // run's full record): past its list the replay follows the canonical order, which adapts to later removals.
+  // The recorded run of a failing candidate, replayed with its planted bugs off, shows a violation too (of
+  // any rule: the correct server must pass the schedule). It replays the record, the trace that would be
+  // kept, exactly as `imaplab replay --without-bugs` does. Candidates that differ only in choices the run
+  // skipped record the same run, so the answers are memoized by the record.
+  bool fails_without_bugs(const Trace& recorded) {
+    Candidate off{recorded.config, recorded.scripts(), recorded.choices()};
+    off.config.bugs = model::BugSet{};
+    const std::uint64_t key = fingerprint(off);
+    auto known = without_bugs_.find(key);
+    bool fails = known != without_bugs_.end() ? known->second : false;
+    if (known == without_bugs_.end()) {
+      ++runs_without_bugs_;
+      fails = run_candidate(off, /*record_trace=*/false).violation.has_value();
+      without_bugs_.emplace(key, fails);
+    }
+    if (fails) ++refused_without_bugs_;
+    return fails;
+  }
+
+  // Runs the candidate; when it fails with the same rule (and, with planted bugs, passes with them off) it
+  // becomes the new best, its scripts cut to the commands the run sent (the run stops at the violation). The
+  // candidate's own choices are kept (not the run's full record): past its list the replay follows the
+  // canonical order, which adapts to later removals. The check with the bugs off runs only for candidates
+  // that fail, and a refused candidate is remembered like one that passed.
   bool adopt_if_fails(Candidate c) {
     if (out_of_runs()) return false;
     const std::uint64_t key = fingerprint(c);
     if (tried_.count(key)) return false;
     RunResult r = run_candidate(c);
-    if (!r.violation || r.violation->rule != rule_) {
+    if (!r.violation || r.violation->rule != rule_ || (check_cause_ && fails_without_bugs(r.trace))) {
       tried_.insert(key);
       return false;
     }
@@ -524,7 +566,10 @@ class Minimizer {
   Trace best_trace_;  // the best candidate's recorded run
   ScheduleMap map_;   // how that run used best_'s choices
   std::uint32_t runs_ = 0;
-  std::set<std::uint64_t> tried_;       // fingerprints of candidates that did not fail with the rule
+  std::set<std::uint64_t> tried_;       // fingerprints of candidates not kept (passed, or failed without bugs)
+  bool check_cause_ = false;            // planted bugs: a kept candidate must pass with them off
+  std::map<std::uint64_t, bool> without_bugs_;  // fingerprint of a record with the bugs off -> it failed
+  std::uint32_t runs_without_bugs_ = 0, refused_without_bugs_ = 0;
   std::size_t choice_granularity_ = 2;  // ddmin_choices' n, kept across rounds
   bool choices_unfinished_ = false;     // ddmin_choices stopped at its share of the budget
 };

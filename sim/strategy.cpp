@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <map>
 
 namespace imaplab::sim {
 
@@ -91,7 +90,7 @@ class PctStrategy final : public Strategy {
     ++step_;
     while (next_change_ < change_points_.size() && change_points_[next_change_] <= step_) {
       // Lower the running thread below every initial priority; later change points go lower still.
-      priorities_[best->client] = options_.pct_depth - next_change_;
+      priorities_[best->client] = options_.pct_depth - next_change_;  // >= 2: never "not drawn"
       ++next_change_;
     }
     return with_segment(*best, rng_, options_.segment_chance);
@@ -99,19 +98,21 @@ class PctStrategy final : public Strategy {
   bool offer_drop() override { return options_.drop_chance > 0 && rng_.chance(options_.drop_chance); }
 
  private:
+  // A thread's priority is drawn when the thread is first seen ready, in the order of the ready list.
   std::uint64_t priority(std::uint32_t thread) {
     if (thread == 0) return 0;  // timers
-    auto it = priorities_.find(thread);
-    if (it == priorities_.end()) {
-      // Initial priorities lie above every change-point priority (which are 1..d).
-      it = priorities_.emplace(thread, options_.pct_depth + 1 + rng_.below(1u << 30)).first;
-    }
-    return it->second;
+    if (thread >= priorities_.size()) priorities_.resize(thread + 1, not_drawn);
+    std::uint64_t& p = priorities_[thread];
+    // Initial priorities lie above every change-point priority (which are 1..d).
+    if (p == not_drawn) p = options_.pct_depth + 1 + rng_.below(1u << 30);
+    return p;
   }
 
   Rng rng_;
   StrategyOptions options_;
-  std::map<std::uint32_t, std::uint64_t> priorities_;
+  // By client id (a vector: pick() asks once per ready item, and runs have up to 1,000 clients).
+  static constexpr std::uint64_t not_drawn = 0;
+  std::vector<std::uint64_t> priorities_;
   std::vector<std::uint64_t> change_points_;
   std::size_t next_change_ = 0;
   std::uint64_t step_ = 0;

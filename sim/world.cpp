@@ -2,10 +2,12 @@
 // clients, and the step loop in which the strategy chooses what runs next.
 #include "sim/world.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "proto/command_parser.hpp"
@@ -89,14 +91,14 @@ class World final : public server::Clock, public server::Random, public server::
       if (options.input) clients_.back()->rng.attach(options.input);
       if (options.scripts && id <= options.scripts->size()) clients_.back()->agent.script((*options.scripts)[id - 1]);
     }
+    dirty_flag_.assign(clients_.size(), false);
     result_.trace.config = config;
   }
 
   RunResult run() {
     for (ClientId id = 1; id <= clients_.size(); ++id) connect(id);
-    std::vector<Choice> ready;
     while (!result_.violation && result_.stats.steps < options_.max_steps) {
-      collect_ready(ready);
+      const std::vector<Choice>& ready = collect_ready();
       if (ready.empty()) {
         if (budget_spent() || timers_.empty()) {
           check_quiescent_liveness();
@@ -106,6 +108,8 @@ class World final : public server::Clock, public server::Random, public server::
         continue;
       }
       Choice choice = strategy_->pick(ready);
+      release_ready();
+      mark_dirty(choice.client);
       record_choice(choice);
       execute(choice);
       ++result_.stats.steps;
@@ -138,6 +142,8 @@ class World final : public server::Clock, public server::Random, public server::
   // server::Executor: work runs in order per connection; the strategy interleaves connections.
   void post(server::AwaitPoint, server::ConnectionId connection, std::function<void()> work) override {
     tasks_[connection].push_back(std::move(work));
+    auto owner = connection_clients_.find(connection);
+    if (owner != connection_clients_.end()) mark_dirty(owner->second);  // on_accept's own posts: see connect()
   }
   // server::Log
   void line(std::string_view) override {}
@@ -169,10 +175,17 @@ class World final : public server::Clock, public server::Random, public server::
     std::size_t n = std::min(room, bytes.size());
     c.down.append(bytes.substr(0, n));
     if (n < bytes.size()) c.blocked = true;
+    mark_dirty(id);
     return n;
   }
-  void transport_pause(ClientId id, bool paused) { client(id).reading_paused = paused; }
-  void transport_close(ClientId id) { client(id).server_closed = true; }
+  void transport_pause(ClientId id, bool paused) {
+    client(id).reading_paused = paused;
+    mark_dirty(id);
+  }
+  void transport_close(ClientId id) {
+    client(id).server_closed = true;
+    mark_dirty(id);
+  }
 
  private:
   SimClient& client(ClientId id) { return *clients_[id - 1]; }
@@ -196,6 +209,8 @@ class World final : public server::Clock, public server::Random, public server::
     observe_event(Event{now_us_, id, Event::Dir::Connected, {}, {}, {}, {}});
     c.connection = server_->on_accept(*c.transport, "C" + std::to_string(id));
     c.tasks = &tasks_[c.connection];  // map nodes stay put: no lookup per step
+    connection_clients_.emplace(c.connection, id);
+    mark_dirty(id);
   }
 
   void disconnect(ClientId id) {
@@ -204,26 +219,98 @@ class World final : public server::Clock, public server::Random, public server::
     c.connected = false;
     c.up.clear();
     c.down.clear();
+    mark_dirty(id);
     observe_event(Event{now_us_, id, Event::Dir::Disconnected, {}, {}, {}, {}});
   }
 
-  // Every piece of work that could run now, in a canonical order (by client, then kind).
-  void collect_ready(std::vector<Choice>& ready) {
-    ready.clear();
-    bool drops = strategy_->offer_drop();
-    for (ClientId id = 1; id <= clients_.size(); ++id) {
-      SimClient& c = client(id);
-      // Server work runs even after the client left: the server finishes what it started.
-      if (c.tasks != nullptr && !c.tasks->empty()) ready.push_back({Choice::Kind::Server, id, 0});
-      if (!c.connected) continue;
-      if (!c.server_closed && !budget_spent() && c.agent.wants_to_send())
-        ready.push_back({Choice::Kind::Client, id, 0});
-      if (!c.up.empty() && !c.reading_paused && !c.server_closed)
-        ready.push_back({Choice::Kind::Upload, id, static_cast<std::uint32_t>(c.up.size())});
-      if (!c.down.empty()) ready.push_back({Choice::Kind::Download, id, static_cast<std::uint32_t>(c.down.size())});
-      if (drops && !c.server_closed) ready.push_back({Choice::Kind::Drop, id, 0});
+  // Every piece of work that could run now, in a canonical order (by client, then kind), the Timer last.
+  // The per-client items are kept up to date incrementally (refresh_ready): a client's items change only
+  // when its pipes, its server work queue, its agent or the command budget change, and every such change
+  // marks the client dirty. A step with Drop items offered (rare) builds the list whole, as it always did.
+  const std::vector<Choice>& collect_ready() {
+    const bool drops = strategy_->offer_drop();
+    refresh_ready();
+    std::vector<Choice>* ready = &ready_;
+    if (drops) {
+      collect_ready_whole(scratch_, true);
+      ready = &scratch_;
+    } else {
+      verify_ready();
     }
-    if (!timers_.empty() && timers_.begin()->first.first * 1000 <= now_us_) ready.push_back({Choice::Kind::Timer, 0, 0});
+    timer_due_ = !timers_.empty() && timers_.begin()->first.first * 1000 <= now_us_;
+    if (timer_due_) ready->push_back({Choice::Kind::Timer, 0, 0});
+    return *ready;
+  }
+
+  // Takes the Timer item appended by collect_ready off again, so ready_ holds client items only.
+  void release_ready() {
+    if (timer_due_ && !ready_.empty() && ready_.back().kind == Choice::Kind::Timer) ready_.pop_back();
+    timer_due_ = false;
+  }
+
+  // The old way, kept as the reference: every client's items, and Drop items when offered.
+  void collect_ready_whole(std::vector<Choice>& ready, bool drops) {
+    ready.clear();
+    for (ClientId id = 1; id <= clients_.size(); ++id) {
+      append_client_items(id, ready);
+      const SimClient& c = client(id);
+      if (drops && c.connected && !c.server_closed) ready.push_back({Choice::Kind::Drop, id, 0});
+    }
+  }
+
+  // The items of one client, in canonical kind order (Server, Client, Upload, Download).
+  void append_client_items(ClientId id, std::vector<Choice>& out) {
+    SimClient& c = client(id);
+    // Server work runs even after the client left: the server finishes what it started.
+    if (c.tasks != nullptr && !c.tasks->empty()) out.push_back({Choice::Kind::Server, id, 0});
+    if (!c.connected) return;
+    if (!c.server_closed && !budget_spent() && c.agent.wants_to_send()) out.push_back({Choice::Kind::Client, id, 0});
+    if (!c.up.empty() && !c.reading_paused && !c.server_closed)
+      out.push_back({Choice::Kind::Upload, id, static_cast<std::uint32_t>(c.up.size())});
+    if (!c.down.empty()) out.push_back({Choice::Kind::Download, id, static_cast<std::uint32_t>(c.down.size())});
+  }
+
+  void mark_dirty(ClientId id) {
+    if (id == 0 || id > clients_.size() || dirty_flag_[id - 1]) return;
+    dirty_flag_[id - 1] = true;
+    dirty_.push_back(id);
+  }
+
+  // Replaces the items of each dirty client in ready_ (sorted by client) with its items now.
+  void refresh_ready() {
+    if (budget_spent() != budget_was_spent_) {
+      budget_was_spent_ = budget_spent();  // every Client item goes at once
+      for (ClientId id = 1; id <= clients_.size(); ++id) mark_dirty(id);
+    }
+    for (ClientId id : dirty_) {
+      dirty_flag_[id - 1] = false;
+      fresh_.clear();
+      append_client_items(id, fresh_);
+      auto by_client = [](const Choice& c, ClientId k) { return c.client < k; };
+      auto first = std::lower_bound(ready_.begin(), ready_.end(), id, by_client);
+      auto last = first;
+      while (last != ready_.end() && last->client == id) ++last;
+      const auto old_count = static_cast<std::size_t>(last - first);
+      const std::size_t shared = std::min(old_count, fresh_.size());
+      first = std::copy(fresh_.begin(), fresh_.begin() + static_cast<std::ptrdiff_t>(shared), first);
+      if (old_count > shared) {
+        ready_.erase(first, last);
+      } else {
+        ready_.insert(first, fresh_.begin() + static_cast<std::ptrdiff_t>(shared), fresh_.end());
+      }
+    }
+    dirty_.clear();
+  }
+
+  // Debug builds check the incremental list against the whole one at every step: a missed mark_dirty would
+  // change a choice, and with it every transcript after it.
+  void verify_ready() {
+#ifndef NDEBUG
+    collect_ready_whole(scratch_, false);
+    if (scratch_ != ready_)
+      throw std::logic_error("sim/world: incremental ready list differs from the whole one at step " +
+                             std::to_string(result_.stats.steps));
+#endif
   }
 
   void execute(const Choice& choice) {
@@ -349,6 +436,14 @@ class World final : public server::Clock, public server::Random, public server::
   std::unique_ptr<server::Server> server_;
   std::vector<std::unique_ptr<SimClient>> clients_;
   std::map<server::ConnectionId, std::deque<std::function<void()>>> tasks_;
+  std::map<server::ConnectionId, ClientId> connection_clients_;
+  // The ready list (sim/strategy.hpp) kept between steps: the client items of ready_, the clients whose
+  // items may have changed since, and the budget's state when ready_ was last brought up to date.
+  std::vector<Choice> ready_, fresh_, scratch_;
+  std::vector<ClientId> dirty_;
+  std::vector<bool> dirty_flag_;
+  bool budget_was_spent_ = false;
+  bool timer_due_ = false;
   std::map<std::pair<server::TimeMs, server::TimerId>, std::function<void()>> timers_;
   std::map<server::TimerId, server::TimeMs> timer_keys_;
   server::TimerId next_timer_ = 1;

@@ -515,5 +515,18 @@ TEST(WriterResponses, FetchAttributes) {
             "RFC822 \"\" BODYSTRUCTURE ())\r\n");
 }
 
+// append_response writes the bytes write_response returns after whatever the buffer already holds.
+TEST(WriteResponse, AppendKeepsWhatTheBufferHolds) {
+  MsgAtt flags;
+  flags.kind = MsgAtt::Kind::Flags;
+  flags.flags = {"\\Seen"};
+  const Response fetch = untagged(FetchData{3, {flags}});
+  std::string buf = "* 2 EXISTS\r\n";
+  append_response(buf, fetch);
+  append_response(buf, fetch);
+  EXPECT_EQ(buf, "* 2 EXISTS\r\n" + write_response(fetch) + write_response(fetch));
+  EXPECT_EQ(write_response(fetch), "* 3 FETCH (FLAGS (\\Seen))\r\n");
+}
+
 }  // namespace
 }  // namespace imaplab::proto

@@ -1,10 +1,14 @@
 // Tests of the bug zoo's detection benchmark (sim/bench_detect.hpp): the median and fraction arithmetic, the
-// engine extension point, the JSON shape, and that a planted bug is found by a tiny run-bounded bench.
+// engine extension point, the JSON shape, drift (a detection that fails with the bug off too), and that a
+// planted bug is found by a tiny run-bounded bench.
 #include "sim/bench_detect.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+
+#include "sim/minimize.hpp"
+#include "sim/world.hpp"
 
 namespace imaplab::sim {
 namespace {
@@ -170,6 +174,54 @@ TEST(BenchDetectPlanted, RecentTwiceIsFoundAndMinimized) {
   EXPECT_EQ(row.minimized->outcome, "FLG-4");
   EXPECT_EQ(row.minimized->config.bugs.to_string(), "recent-twice");
   EXPECT_LE(*row.minimized_commands, *row.trace_commands);
+  // The bug is the cause: the detection and the minimized trace pass with it switched off.
+  EXPECT_EQ(row.drift, 0u);
+  EXPECT_FALSE(row.minimized_drift);
+  Trace off = *Trace::parse(row.minimized->write());
+  off.config.bugs = model::BugSet{};
+  EXPECT_FALSE(replay(off, false).violation) << row.minimized->write();
+}
+
+// A trial whose detecting run fails with the bug off too is drift: not a detection, and shown as such.
+TEST(BenchDetectDrift, DriftIsNotADetectionAndIsReported) {
+  TrialResult drifted = missed(3);
+  drifted.drift = true;
+  drifted.any = Detection{"FLG-4", 0.5, 40, 3, 11};
+  drifted.violations = 1;
+  drifted.rules["FLG-4"] = 1;
+  BenchReport report;
+  report.rows.push_back(summarize_row(model::Bug::RecentTwice, "random", {detected(1.0, 10, "FLG-4"), drifted}));
+  report.rows.back().minimized_drift = true;
+  const BenchRow& row = report.rows.back();
+  EXPECT_EQ(row.detected, 1u);
+  EXPECT_EQ(row.drift, 1u);
+  EXPECT_EQ(row.detected_any, 2u);
+  auto j = nlohmann::json::parse(to_json(report));
+  EXPECT_EQ(j["rows"][0]["drift"], 1);
+  EXPECT_EQ(j["rows"][0]["minimized_drift"], true);
+  std::string md = to_markdown(report);
+  EXPECT_NE(md.find("| recent-twice | model | FLG-4 | random | 1/2 (1 drift) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| drift |"), std::string::npos) << md;
+}
+
+// A real detection (the bug's own run, which passes with the bug off) is kept; a trial without a trace to
+// check (a fuzz crash that did not fail again) keeps its detection unchecked.
+TEST(BenchDetectDrift, RealDetectionIsKept) {
+  TrialSpec spec;
+  spec.bug = model::Bug::RecentTwice;
+  spec.strategy = "random";
+  spec.budget_seconds = 0;
+  spec.max_runs = 100;
+  TrialResult t = hunt_trial(spec);
+  ASSERT_TRUE(t.target) << "runs " << t.runs;
+  ASSERT_TRUE(t.trace);
+  refuse_drift(t);
+  EXPECT_TRUE(t.target);
+  EXPECT_FALSE(t.drift);
+  TrialResult untraced = detected(1.0, 10, "FLG-4");
+  refuse_drift(untraced);
+  EXPECT_TRUE(untraced.target);
+  EXPECT_FALSE(untraced.drift);
 }
 
 // FLG-2 is a SHOULD rule, normally only a warning; with its bug planted the run makes it fatal, so the bench
