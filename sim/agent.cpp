@@ -684,6 +684,8 @@ void ClientAgent::script(std::vector<proto::Command> commands) {
   impl_->script_next = 0;
 }
 
+bool ClientAgent::idling() const { return impl_->live() && impl_->idle == Impl::Idle::Idling; }
+
 bool ClientAgent::finished() const { return impl_->finished(); }
 
 std::uint64_t ClientAgent::commands_sent() const { return impl_->commands_sent; }

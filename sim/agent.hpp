@@ -133,6 +133,9 @@ class ClientAgent {
   // Replay: instead of generating, send exactly these commands (in order) when allowed to send.
   void script(std::vector<proto::Command> commands);
 
+  // In IDLE (RFC 2177): the "+" came and DONE is not sent yet. next() then sends DONE whenever called, so a
+  // caller may end the IDLE on a timer of its own (the simulator's IDLE patience, sim/world.cpp).
+  bool idling() const;
   bool finished() const;       // logged out or done with its script
   std::uint64_t commands_sent() const;
 

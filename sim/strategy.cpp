@@ -138,6 +138,9 @@ class ReplayStrategy final : public Strategy {
   bool offer_drop() override {
     return next_ < choices_.size() && choices_[next_].kind == Choice::Kind::Drop;
   }
+  bool wants_timer() const override {
+    return next_ < choices_.size() && choices_[next_].kind == Choice::Kind::Timer;
+  }
 
  private:
   std::vector<Choice> choices_;

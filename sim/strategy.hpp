@@ -46,6 +46,9 @@ class Strategy {
   virtual Choice pick(const std::vector<Choice>& ready) = 0;
   // Whether Drop items may be offered to this strategy at this step.
   virtual bool offer_drop() { return false; }
+  // Replay: the next recorded choice is "T", so the world lets virtual time jump to the earliest timer even
+  // though a scripted client could still act (a script may end IDLE at any time; the recorded run waited).
+  virtual bool wants_timer() const { return false; }
 };
 
 std::unique_ptr<Strategy> make_random_strategy(std::uint64_t seed, StrategyOptions options);

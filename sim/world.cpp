@@ -22,6 +22,31 @@ namespace {
 
 class World;
 
+// IDLE patience: a generated client in IDLE that hears nothing sends DONE after a patience drawn in this range,
+// as real clients re-issue IDLE (RFC 2177 §3: "clients ... re-issue it at least every 29 minutes"). Without
+// it, once every client idles and nobody changes anything, a run stalls until the server's 30-minute
+// autologout (RFC 3501 §5.4). The floor lies far above the NOTIFY bound (notify_bound_for), so a push that
+// is owed is always judged (NTF-2, NTF-9) before the watcher gives up waiting for it.
+constexpr server::TimeMs idle_patience_min_ms = 60'000;
+constexpr server::TimeMs idle_patience_max_ms = 600'000;
+
+// The NOTIFY bound at scale. A push reaches its watcher through a few scheduler hops (the watcher's server
+// work, its delivery); under the random strategy each hop waits until its item is picked among all ready
+// items, on average one step per ready item, and each client contributes at most four items (S, C, U, D).
+// The checkers' base bound (CheckerOptions, 2 s) is calibrated for the hunts' 2-16 clients; each client
+// beyond those adds the mean wait of `push_hops_max` hops for its items, times a tail factor.
+constexpr std::uint32_t notify_bound_base_clients = 16;
+constexpr std::uint64_t push_hops_max = 4;
+constexpr std::uint64_t ready_items_per_client_max = 4;
+constexpr std::uint64_t hop_wait_tail_factor = 8;
+
+std::uint64_t notify_bound_for(const RunConfig& config, const RunOptions& options) {
+  const std::uint64_t base_us = CheckerOptions{}.notify_bound_us;
+  if (config.clients <= notify_bound_base_clients) return base_us;
+  const std::uint64_t per_client_us = push_hops_max * ready_items_per_client_max * hop_wait_tail_factor * options.step_us;
+  return base_us + per_client_us * (config.clients - notify_bound_base_clients);
+}
+
 // A planted bug whose rule is a SHOULD (S) rule would only ever show as a warning; a run with such a bug on
 // makes S rules fatal, so hunts, replays and minimization of its traces stop at it (the bugs are in the
 // trace header, so a replay decides the same way).
@@ -62,6 +87,9 @@ struct SimClient {
   bool server_closed = false;  // the server called close(); deliver what is in `down`, then disconnect
   bool reading_paused = false;
   bool blocked = false;        // the server's last write was cut short by the window
+  server::TimerId patience_timer = 0;  // IDLE patience running (0: none)
+  bool patience_spent = false;         // it ran out: DONE may be sent
+  std::uint32_t idles = 0;             // IDLEs entered, for the patience draw
 };
 
 class World final : public server::Clock, public server::Random, public server::Executor, public server::Log,
@@ -69,7 +97,9 @@ class World final : public server::Clock, public server::Random, public server::
  public:
   World(const RunConfig& config, const RunOptions& options)
       : config_(config), options_(options), random_(config.seed ^ 0xB0661F1ull),
-        checker_(CheckerOptions{.policy = config.policy, .should_is_fatal = should_is_fatal_for(config.bugs)}) {
+        checker_(CheckerOptions{.policy = config.policy,
+                                .notify_bound_us = notify_bound_for(config, options),
+                                .should_is_fatal = should_is_fatal_for(config.bugs)}) {
     if (options.choices) {
       strategy_ = make_replay_strategy(*options.choices);
     } else if (options.input) {
@@ -219,6 +249,7 @@ class World final : public server::Clock, public server::Random, public server::
     c.connected = false;
     c.up.clear();
     c.down.clear();
+    stop_patience(id);
     mark_dirty(id);
     observe_event(Event{now_us_, id, Event::Dir::Disconnected, {}, {}, {}, {}});
   }
@@ -237,6 +268,7 @@ class World final : public server::Clock, public server::Random, public server::
     } else {
       verify_ready();
     }
+    if (!timers_.empty() && strategy_->wants_timer()) now_us_ = std::max(now_us_, timers_.begin()->first.first * 1000);
     timer_due_ = !timers_.empty() && timers_.begin()->first.first * 1000 <= now_us_;
     if (timer_due_) ready->push_back({Choice::Kind::Timer, 0, 0});
     return *ready;
@@ -264,7 +296,8 @@ class World final : public server::Clock, public server::Random, public server::
     // Server work runs even after the client left: the server finishes what it started.
     if (c.tasks != nullptr && !c.tasks->empty()) out.push_back({Choice::Kind::Server, id, 0});
     if (!c.connected) return;
-    if (!c.server_closed && !budget_spent() && c.agent.wants_to_send()) out.push_back({Choice::Kind::Client, id, 0});
+    if (!c.server_closed && !budget_spent() && (c.agent.wants_to_send() || (c.patience_spent && c.agent.idling())))
+      out.push_back({Choice::Kind::Client, id, 0});
     if (!c.up.empty() && !c.reading_paused && !c.server_closed)
       out.push_back({Choice::Kind::Upload, id, static_cast<std::uint32_t>(c.up.size())});
     if (!c.down.empty()) out.push_back({Choice::Kind::Download, id, static_cast<std::uint32_t>(c.down.size())});
@@ -279,8 +312,11 @@ class World final : public server::Clock, public server::Random, public server::
   // Replaces the items of each dirty client in ready_ (sorted by client) with its items now.
   void refresh_ready() {
     if (budget_spent() != budget_was_spent_) {
-      budget_was_spent_ = budget_spent();  // every Client item goes at once
-      for (ClientId id = 1; id <= clients_.size(); ++id) mark_dirty(id);
+      budget_was_spent_ = budget_spent();  // every Client item goes at once, and with them any IDLE patience
+      for (ClientId id = 1; id <= clients_.size(); ++id) {
+        mark_dirty(id);
+        stop_patience(id);
+      }
     }
     for (ClientId id : dirty_) {
       dirty_flag_[id - 1] = false;
@@ -334,6 +370,7 @@ class World final : public server::Clock, public server::Random, public server::
   void client_send(ClientId id) {
     SimClient& c = client(id);
     auto out = c.agent.next(c.rng);
+    follow_idle(id);
     if (!out) return;
     c.up += out->bytes;
     if (out->command) ++result_.stats.commands;
@@ -354,6 +391,7 @@ class World final : public server::Clock, public server::Random, public server::
     std::string bytes = c.down.substr(0, n);
     c.down.erase(0, n);
     auto responses = c.agent.receive(bytes);
+    follow_idle(id);
     for (auto& r : responses) {
       ++result_.stats.responses;
       // The wire form is for the trace; without one the checkers write it only to quote a violating line.
@@ -368,6 +406,33 @@ class World final : public server::Clock, public server::Random, public server::
       server_->on_writable(c.connection);
     }
     if (c.down.empty() && c.server_closed) disconnect(id);
+  }
+
+  // Starts the IDLE patience when the client has just entered IDLE, and stops it when it has left. The draw
+  // uses no Rng of the run (a hash of seed, client and IDLE count), so runs in which no patience runs out
+  // choose exactly what they chose without it; a replay schedules the same timers at the same times.
+  void follow_idle(ClientId id) {
+    SimClient& c = client(id);
+    if (!c.agent.idling()) {
+      stop_patience(id);
+      return;
+    }
+    if (c.patience_timer != 0 || c.patience_spent || budget_spent()) return;
+    Rng draw(config_.seed ^ (0x9E3779B97F4A7C15ull * id) ^ (std::uint64_t{++c.idles} << 40));
+    const server::TimeMs patience = idle_patience_min_ms + draw.below(idle_patience_max_ms - idle_patience_min_ms + 1);
+    c.patience_timer = schedule_at(now_ms() + patience, [this, id] {
+      SimClient& w = client(id);
+      w.patience_timer = 0;
+      w.patience_spent = true;
+      mark_dirty(id);
+    });
+  }
+
+  void stop_patience(ClientId id) {
+    SimClient& c = client(id);
+    if (c.patience_timer != 0) cancel(c.patience_timer);
+    c.patience_timer = 0;
+    c.patience_spent = false;
   }
 
   void fire_timer() {
