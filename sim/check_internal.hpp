@@ -471,7 +471,7 @@ void check_names_due(Ctx& ctx, std::uint64_t now_us);
 // its command in flight).
 void acl_observe(Ctx& ctx, ClientState& c, EventIndex index);
 
-// checker.cpp: an event checked with an oracle keeps, of its response, only the text a violation may quote.
+// checker.cpp: an old event checked with an oracle keeps, of its response, only the text a violation may quote.
 void compact_response(Event& event);
 
 // Small shared helpers.

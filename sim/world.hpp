@@ -25,6 +25,9 @@ struct RunOptions {
   // Fuzzing: these bytes drive the scheduler (make_byte_strategy) and every client's Rng (docs/fuzzing.md).
   ByteSource* input = nullptr;
   bool input_faults = false;  // with `input`: connection drops may be chosen
+  // Tests: check the scheduler's incremental ready list against one built over all clients at every step
+  // (std::logic_error on a difference). Debug builds always check.
+  bool verify_ready_list = false;
 };
 
 struct RunStats {

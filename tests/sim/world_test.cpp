@@ -52,6 +52,60 @@ TEST(World, DifferentSeedsDiffer) {
   EXPECT_NE(a.trace.write(), b.trace.write());
 }
 
+// The scheduler keeps its ready list incrementally; it must equal the list built over all clients at every
+// step, under every strategy, with drops, segmentation and many clients (verify_ready_list throws otherwise).
+TEST(World, IncrementalReadyListEqualsWholeList) {
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    auto config = RunConfig::swarm(seed * 31);
+    config.commands = 150;
+    config.clients = 10 + static_cast<std::uint32_t>(seed * 7 % 40);
+    config.strategy = seed % 2 ? "pct" : "random";
+    config.strategy_options.drop_chance = 0.01;
+    RunOptions options;
+    options.verify_ready_list = true;
+    RunResult r;
+    ASSERT_NO_THROW(r = run_simulation(config, options)) << "seed " << seed;
+    EXPECT_GT(r.stats.commands, 0u);
+  }
+  for (std::uint8_t fill : {std::uint8_t{0x37}, std::uint8_t{0xff}}) {  // the fuzzing strategy, with drops
+    std::vector<std::uint8_t> bytes(3000);
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 131 % 251) ^ fill;
+    ByteSource input(bytes.data(), bytes.size());
+    RunOptions options;
+    options.input = &input;
+    options.input_faults = true;
+    options.verify_ready_list = true;
+    EXPECT_NO_THROW(run_simulation(small_config(5), options));
+  }
+}
+
+// Swarm seed 59 with 300 commands: every client ends up in IDLE with nothing changing. Without the IDLE
+// patience the run stopped at the server's autologout after 11 commands; now a client's patience runs out,
+// it sends DONE and the run does its 300 commands. Its trace replays byte for byte (the recorded "T" of the
+// patience timer lets virtual time jump in the replay too).
+TEST(World, IdlePatienceEndsAStallOfIdleClients) {
+  auto config = RunConfig::swarm(59);
+  config.commands = 300;
+  auto r = run_simulation(config);
+  ASSERT_FALSE(r.violation) << r.violation->rule << " " << r.violation->message;
+  EXPECT_EQ(r.stats.commands, 300u);
+  const std::string text = r.trace.write();
+  EXPECT_EQ(text.find("Autologout"), std::string::npos);
+  EXPECT_NE(text.find("DONE"), std::string::npos);
+  std::string error;
+  auto parsed = Trace::parse(text, &error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(replay(*parsed).trace.write(), text);
+}
+
+TEST(Strategy, ReplayAsksForTheTimerWhenTheRecordedChoiceIsT) {
+  auto s = make_replay_strategy({{Choice::Kind::Timer, 0, 0}, {Choice::Kind::Client, 1, 0}});
+  EXPECT_TRUE(s->wants_timer());
+  EXPECT_EQ(s->pick({{Choice::Kind::Client, 1, 0}, {Choice::Kind::Timer, 0, 0}}), (Choice{Choice::Kind::Timer, 0, 0}));
+  EXPECT_FALSE(s->wants_timer());
+  EXPECT_FALSE(make_random_strategy(1, {})->wants_timer());
+}
+
 TEST(Trace, EscapeRoundTrip) {
   std::string bytes = "a APPEND INBOX {5+}\r\nx\\y\x01\xff\r\n";
   EXPECT_EQ(unescape_bytes(escape_bytes(bytes)), bytes);
