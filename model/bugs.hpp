@@ -39,6 +39,28 @@ enum class Bug : std::uint8_t {
   ExpungeBetweenFetchBatches,  // server: SEQ-2
   IdleDoneDropsUpdates,  // server: NTF-1
   NotifyAfterRevoke,  // model: ACC-2
+  UidExpungeIgnoresSet,  // model: EXP-4
+  CloseExpungesReadOnly,  // model: EXP-4
+  UndeleteStillExpunged,  // model: EXP-4
+  UnchangedSinceInclusive,  // model: MOD-5
+  StoreFetchStaleFlags,  // model: SEQ-9
+  PartialOffByOne,  // model: SEQ-9
+  RenameNoNameList,  // model: NTF-9
+  NotifySubtreePrefix,  // model: NTF-8
+  NotifyPersonalShared,  // model: NTF-8
+  UnsubscribeKept,  // model: MBX-6
+  CopyIgnoresInsertRight,  // model: ACC-3
+  ExpungeIgnoresExpungeRight,  // model: ACC-3
+  CloseUnselected,  // model: ACC-4
+  DeleteTakesChildren,  // model: MBX-1
+  CopyDropsFlags,  // model: CPY-5
+  CopyResetsInternalDate,  // model: CPY-5
+  ExamineClaimsRecent,  // model: FLG-4
+  NeverRecent,  // model: FLG-4
+  UidSearchReturnsMsns,  // model: SRC-1
+  SearchSinceExclusive,  // model: SRC-1
+  StatusMessagesSkipDeleted,  // model: STA-1
+  SelectUnseenOffByOne,  // model: STA-2
 };
 
 struct BugInfo {

@@ -58,6 +58,9 @@ Copied copy_messages(Ctx& ctx, Mailbox& destination, const std::vector<Target>& 
     if (t.message == nullptr || !t.message->content) continue;
     Message m = *t.message;
     m.flags = permitted_flags(rights, m.flags);  // RFC 4314 §4: flags without the right are lost on COPY
+    // Bug zoo copy-drops-flags / copy-resets-internal-date: the copy loses what RFC 3501 §6.4.7 preserves (CPY-5).
+    if (bug_on(ctx.st, Bug::CopyDropsFlags)) m.flags.clear();
+    if (bug_on(ctx.st, Bug::CopyResetsInternalDate)) m.internal_date = ctx.st.now;
     const std::uint32_t uid = add_message(destination, std::move(m));
     message_added(ctx.st, ctx.sid, destination, uid);
     out.source.push_back(t.uid);
@@ -79,7 +82,9 @@ void copy_or_move(Ctx& ctx, bool move) {
   if (a == nullptr || source == nullptr) return (void)ctx.bad("COPY needs a selected mailbox and arguments");
   const auto targets = resolve_set(ctx.st, ctx.s, a->set, ctx.cmd.uid);
   if (!targets) return (void)ctx.no("No such message");
-  Mailbox* destination = lookup(ctx, a->mailbox, "i", Missing::TryCreate);
+  // Bug zoo copy-ignores-insert-right: the destination's 'i' right (RFC 4314 §4) goes unchecked (ACC-3).
+  const char* needed = bug_on(ctx.st, Bug::CopyIgnoresInsertRight) ? "" : "i";
+  Mailbox* destination = lookup(ctx, a->mailbox, needed, Missing::TryCreate);
   if (destination == nullptr || !may_copy(ctx, *source, *targets, move)) return;
   if (targets->empty()) return (void)ctx.ok("No messages to copy");
   const Copied copied = copy_messages(ctx, *destination, *targets, move);

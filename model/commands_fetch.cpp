@@ -62,6 +62,14 @@ void add_untold(const Mailbox& mb, const Session& s, std::vector<Target>& target
   }
 }
 
+// Bug zoo partial-off-by-one: BODY[...]<o.l> answers the data from octet o+1 (one octet short) while still
+// claiming origin o (RFC 3501 §6.4.5).
+void shift_partials(std::vector<proto::MsgAtt>& atts) {
+  for (auto& a : atts) {
+    if (a.kind == proto::MsgAtt::Kind::BodySection && a.origin && a.data && a.data->size() > 1) a.data->erase(0, 1);
+  }
+}
+
 }  // namespace
 
 void cmd_fetch(Ctx& ctx) {
@@ -97,7 +105,9 @@ void cmd_fetch(Ctx& ctx) {
     }
     const bool seen_now = implies_seen && mark_seen(ctx, *mb, t);
     const auto& these = seen_now && !with_flags.empty() ? with_flags : atts;
-    ctx.untagged(proto::FetchData{t.msn, message_atts(ctx.s, t.uid, *t.message, these)});
+    std::vector<proto::MsgAtt> answer = message_atts(ctx.s, t.uid, *t.message, these);
+    if (bug_on(ctx.st, Bug::PartialOffByOne)) shift_partials(answer);
+    ctx.untagged(proto::FetchData{t.msn, std::move(answer)});
   }
   if (expunged > 0 && policy == Policy::Fetch::No)
     return (void)ctx.no("Some of the requested messages no longer exist (RFC 2180 section 4.1.2)",

@@ -71,6 +71,22 @@ bool apply_delete_policy(Ctx& ctx, const Mailbox& mb) {
   return true;
 }
 
+// Bug zoo delete-takes-children: removes every inferior name of `parent` as if each were DELETEd too, the
+// opposite of RFC 3501 §6.3.4 ("does not remove inferior hierarchical names").
+void delete_inferiors(Ctx& ctx, const MailboxKey& parent) {
+  const std::string prefix = parent.name + delimiter;
+  auto it = ctx.st.names.lower_bound(MailboxKey{parent.owner, prefix});
+  while (it != ctx.st.names.end() && it->first.owner == parent.owner && it->first.name.rfind(prefix, 0) == 0) {
+    const MailboxId id = it->second;
+    if (Mailbox* child = mailbox_by_id(ctx.st, id)) {
+      child->deleted = true;
+      child->deleted_by = ctx.sid;
+    }
+    it = ctx.st.names.erase(it);
+    release_if_unheld(ctx.st, id);
+  }
+}
+
 }  // namespace
 
 void cmd_create(Ctx& ctx) {
@@ -114,10 +130,13 @@ void cmd_delete(Ctx& ctx) {
   const MailboxKey deleted_key = mb->key;
   const std::vector<std::string> saw = users_who_see(ctx.st, *mb);
   ctx.st.names.erase(deleted_key);
+  // Bug zoo delete-takes-children: the inferior names go too, and no \Noselect placeholder stays (MBX-1).
+  const bool take_children = children && bug_on(ctx.st, Bug::DeleteTakesChildren);
+  if (take_children) delete_inferiors(ctx, deleted_key);
   mb->deleted = true;
   mb->deleted_by = ctx.sid;
   release_if_unheld(ctx.st, mb->id);  // a ghost (RFC 2180 §3.2) stays while held; mb is not used after
-  if (children) {
+  if (children && !take_children) {
     const std::string owner = deleted_key.owner.empty() ? shared_owner(ctx.st) : deleted_key.owner;
     Mailbox& placeholder =
         create_mailbox(ctx.st, deleted_key, owner, initial_acl(ctx.st, deleted_key, ctx.s.user));
@@ -142,7 +161,8 @@ void cmd_unsubscribe(Ctx& ctx) {
   if (a == nullptr) return (void)ctx.bad("UNSUBSCRIBE needs a mailbox name");
   const std::string name = normalize_name(a->mailbox);
   auto& subs = ctx.st.subscriptions[ctx.s.user];
-  if (subs.erase(name) == 0) return (void)ctx.no("Not subscribed", make_code("NONEXISTENT"));
+  const std::size_t removed = bug_on(ctx.st, Bug::UnsubscribeKept) ? subs.count(name) : subs.erase(name);
+  if (removed == 0) return (void)ctx.no("Not subscribed", make_code("NONEXISTENT"));
   notify_subscription(ctx.st, ctx.sid, ctx.s.user, name);
   ctx.ok("UNSUBSCRIBE completed");
 }
@@ -186,7 +206,9 @@ proto::StatusData status_data(const State& st, const Session& s, const Mailbox& 
   for (auto item : items) {
     std::uint64_t v = 0;
     switch (item) {
-      case proto::StatusItem::Messages: v = mb.messages.size(); break;
+      case proto::StatusItem::Messages:
+        v = mb.messages.size() - (bug_on(st, Bug::StatusMessagesSkipDeleted) ? mb.deleted_flag.size() : 0);
+        break;
       case proto::StatusItem::Recent: v = s.selected == mb.id ? recent_count(s) : unclaimed_recent(mb); break;
       case proto::StatusItem::UidNext: v = mb.uidnext; break;
       case proto::StatusItem::UidValidity: v = mb.uidvalidity; break;

@@ -117,7 +117,7 @@ void rename_tree(Ctx& ctx, const std::vector<MailboxId>& boxes, const MailboxKey
       if (s.selected == id) s.renamed[old_key.name] = new_key.name;
     }
   }
-  notify_mailbox_name(ctx.st, ctx.sid, NameChange::Renamed, to, from, {});
+  if (!bug_on(ctx.st, Bug::RenameNoNameList)) notify_mailbox_name(ctx.st, ctx.sid, NameChange::Renamed, to, from, {});
 }
 
 }  // namespace

@@ -54,8 +54,9 @@ void cmd_search(Ctx& ctx) {
     subject.modseq = m->modseq;
     subject.internal_date = m->internal_date;
     subject.content = m->content.get();
+    subject.since_exclusive = bug_on(ctx.st, Bug::SearchSinceExclusive);
     if (search_matches(a->keys, subject)) {
-      result.numbers.push_back(ctx.cmd.uid ? uid : msn);
+      result.numbers.push_back(ctx.cmd.uid && !bug_on(ctx.st, Bug::UidSearchReturnsMsns) ? uid : msn);
       highest = std::max(highest, m->modseq);
     }
     return true;

@@ -22,7 +22,8 @@ void select_responses(Ctx& ctx, const Mailbox& mb) {
   ctx.untagged(proto::NumberData{proto::NumberData::Kind::Exists, static_cast<std::uint32_t>(v.uids.size())});
   ctx.untagged(proto::NumberData{proto::NumberData::Kind::Recent, static_cast<std::uint32_t>(v.recent_told)});
   if (!mb.unseen.empty()) {
-    const auto first = static_cast<std::uint32_t>(v.uids.count_less(*mb.unseen.begin()) + 1);
+    const auto first = static_cast<std::uint32_t>(v.uids.count_less(*mb.unseen.begin()) +
+                                                  (bug_on(ctx.st, Bug::SelectUnseenOffByOne) ? 0 : 1));
     ctx.untagged_ok(number_code("UNSEEN", first), "First unseen");
   }
   ctx.untagged_ok(number_code("UIDVALIDITY", mb.uidvalidity), "UIDs valid");
@@ -68,7 +69,8 @@ void cmd_select(Ctx& ctx) {
 // RFC 3501 §6.4.2: a silent expunge, skipped when read-only or without the 'e' right (RFC 4314 §4).
 void cmd_close(Ctx& ctx) {
   Mailbox* mb = ctx.selected_mailbox();
-  if (mb != nullptr && !ctx.s.read_only && has_rights(ctx.st, ctx.s.user, *mb, "e") && !expunge_refused(ctx, *mb)) {
+  const bool writable = !ctx.s.read_only || bug_on(ctx.st, Bug::CloseExpungesReadOnly);
+  if (mb != nullptr && writable && has_rights(ctx.st, ctx.s.user, *mb, "e") && !expunge_refused(ctx, *mb)) {
     expunge_uids(ctx.st, ctx.sid, *mb, deleted_uids(*mb));
   }
   close_view(ctx.st, ctx.s);
@@ -84,11 +86,13 @@ void cmd_expunge(Ctx& ctx) {
   Mailbox* mb = ctx.selected_mailbox();
   if (mb == nullptr) return (void)ctx.bad("No mailbox selected");
   if (ctx.s.read_only) return (void)ctx.no("Mailbox is read-only (RFC 3501 section 6.3.2)");
-  if (!has_rights(ctx.st, ctx.s.user, *mb, "e")) return (void)ctx.no("Permission denied", make_code("NOPERM"));
+  // Bug zoo expunge-ignores-expunge-right: the 'e' right (RFC 4314 §4) goes unchecked (ACC-3).
+  const bool may = bug_on(ctx.st, Bug::ExpungeIgnoresExpungeRight) || has_rights(ctx.st, ctx.s.user, *mb, "e");
+  if (!may) return (void)ctx.no("Permission denied", make_code("NOPERM"));
   if (expunge_refused(ctx, *mb))
     return (void)ctx.no("Mailbox is in use by another session (RFC 2180 section 4.1.4)", make_code("INUSE"));
   std::vector<std::uint32_t> uids = deleted_uids(*mb);
-  if (ctx.cmd.kind == proto::CommandKind::UidExpunge) {
+  if (ctx.cmd.kind == proto::CommandKind::UidExpunge && !bug_on(ctx.st, Bug::UidExpungeIgnoresSet)) {
     const auto* a = ctx.args<proto::SetArgs>();
     if (a == nullptr) return (void)ctx.bad("UID EXPUNGE needs a UID set");
     const std::uint32_t star = ctx.s.view.uids.max();

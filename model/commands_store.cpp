@@ -1,6 +1,7 @@
 // STORE and UID STORE (RFC 3501 §6.4.6; UNCHANGEDSINCE RFC 4551 §3.2) with RFC 2180 §4.2's rules for
 // messages another session expunged, and RFC 4314 §4's per-flag rights.
 #include <algorithm>
+#include <optional>
 
 #include "model/acl.hpp"
 #include "model/commands.hpp"
@@ -52,19 +53,26 @@ struct StoreRun {
 
 void store_one(Ctx& ctx, Mailbox& mb, const Target& t, const proto::StoreArgs& a,
                const std::vector<std::string>& flags, const std::string& rights, StoreRun& run) {
-  if (a.unchanged_since && t.message->modseq > *a.unchanged_since) {
+  const bool inclusive = bug_on(ctx.st, Bug::UnchangedSinceInclusive);  // bug zoo: RFC 4551 §3.2 says "greater"
+  if (a.unchanged_since &&
+      (t.message->modseq > *a.unchanged_since || (inclusive && t.message->modseq == *a.unchanged_since))) {
     run.modified.push_back(ctx.cmd.uid ? t.uid : t.msn);
     return;
   }
   flags_changing(ctx.st, ctx.sid, mb, t.uid, t.message->flags);
   std::vector<std::string> stale;
   const bool from_stale = bug_on(ctx.st, Bug::FlagOverwrite) && take_stale_flags(ctx, t.uid, stale);
+  // Bug zoo: undelete-still-expunged keeps the deleted index entry; store-fetch-stale-flags answers old flags.
+  const bool keep_deleted_mark = bug_on(ctx.st, Bug::UndeleteStillExpunged) && mb.deleted_flag.count(t.uid) != 0;
+  std::optional<Message> stale_answer;
+  if (bug_on(ctx.st, Bug::StoreFetchStaleFlags)) stale_answer = *t.message;
   if (set_flags(mb, t.uid, new_flags(from_stale ? stale : t.message->flags, a, flags, rights)))
     flags_changed(ctx.st, ctx.sid, mb, t.uid);
+  if (keep_deleted_mark) mb.deleted_flag.insert(t.uid);
   if (a.silent) return;
   std::vector<proto::MsgAtt> atts;
   if (ctx.cmd.uid) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, t.uid));
-  atts.push_back(flags_att(visible_flags(ctx.s, t.uid, *t.message)));
+  atts.push_back(flags_att(visible_flags(ctx.s, t.uid, stale_answer ? *stale_answer : *t.message)));
   if (ctx.s.condstore) atts.push_back(number_att(proto::MsgAtt::Kind::ModSeq, t.message->modseq));
   ctx.untagged(proto::FetchData{t.msn, std::move(atts)});
 }

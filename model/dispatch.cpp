@@ -151,7 +151,10 @@ Outcome run_command(State& st, SessionId sid, const proto::Command& command) {
   if (entry == nullptr) return tagged_bad(command.tag, "Unknown command");
   if (command.uid != entry->uid_form && (command.uid || command.kind == CommandKind::UidExpunge))
     return tagged_bad(command.tag, "No UID form of this command (RFC 3501 section 6.4.8)");
-  if (const char* error = state_error(s, entry->allowed)) return tagged_bad(command.tag, error);
+  // Bug zoo close-unselected: CLOSE passes the state check in the Authenticated state (ACC-4).
+  const bool lax = command.kind == CommandKind::Close && s.state == SessionState::Authenticated &&
+                   bug_on(st, Bug::CloseUnselected);
+  if (const char* error = lax ? nullptr : state_error(s, entry->allowed)) return tagged_bad(command.tag, error);
   Ctx ctx{st, sid, s, command, {}};
   entry->handler(ctx);
   if (ctx.out.next == Outcome::Next::Continue) add_updates(ctx, updates_for(command));

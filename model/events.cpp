@@ -43,6 +43,7 @@ SessionId previous_writer(const State& st, SessionId actor, MailboxId box) {
 }  // namespace
 
 void message_added(State& st, SessionId actor, Mailbox& mb, std::uint32_t uid) {
+  if (bug_on(st, Bug::NeverRecent)) mb.recent_floor = mb.uidnext;  // bug zoo never-recent (FLG-4)
   claim_recent(st, mb);
   if (auto it = st.sessions.find(actor); it != st.sessions.end() && it->second.selected == mb.id) {
     it->second.view.own_new.insert(uid);

@@ -58,6 +58,7 @@ struct SearchSubject {
   std::uint64_t modseq = 0;
   proto::DateTime internal_date;
   const MessageContent* content = nullptr;
+  bool since_exclusive = false;  // bug zoo: Bug::SearchSinceExclusive
 };
 
 // True when the message matches every key (RFC 3501 §6.4.4; string matches are case-insensitive

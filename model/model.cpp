@@ -160,6 +160,32 @@ std::optional<std::vector<std::string>> Model::flags(const std::string& mailbox,
   return it->second.flags;
 }
 
+std::optional<proto::DateTime> Model::internal_date(const std::string& mailbox, std::uint32_t uid) const {
+  const Mailbox* mb = find_by_plain_name(*state_, mailbox);
+  if (mb == nullptr) return std::nullopt;
+  const auto it = mb->messages.find(uid);
+  if (it == mb->messages.end()) return std::nullopt;
+  return it->second.internal_date;
+}
+
+std::optional<std::uint64_t> Model::modseq(const std::string& mailbox, std::uint32_t uid) const {
+  const Mailbox* mb = find_by_plain_name(*state_, mailbox);
+  if (mb == nullptr) return std::nullopt;
+  const auto it = mb->messages.find(uid);
+  if (it == mb->messages.end()) return std::nullopt;
+  return it->second.modseq;
+}
+
+std::vector<std::uint32_t> Model::uids_flagged(const std::string& mailbox, const std::string& flag) const {
+  std::vector<std::uint32_t> out;
+  const Mailbox* mb = find_by_plain_name(*state_, mailbox);
+  if (mb == nullptr) return out;
+  for (const auto& [uid, m] : mb->messages) {
+    if (std::binary_search(m.flags.begin(), m.flags.end(), flag)) out.push_back(uid);
+  }
+  return out;
+}
+
 const std::string* Model::message_bytes(std::uint32_t uidvalidity, std::uint32_t uid) const {
   for (const auto& [id, mb] : state_->boxes) {
     if (mb.uidvalidity != uidvalidity) continue;

@@ -101,6 +101,13 @@ class Model {
   std::optional<MailboxInfo> mailbox_header(const std::string& name) const;
   // The flags of one message (sorted), or nullopt when the mailbox or UID does not exist.
   std::optional<std::vector<std::string>> flags(const std::string& mailbox, std::uint32_t uid) const;
+  // The INTERNALDATE of one message, or nullopt when the mailbox or UID does not exist (SEARCH checks, SRC-1).
+  std::optional<proto::DateTime> internal_date(const std::string& mailbox, std::uint32_t uid) const;
+  // The mod-sequence of one message (RFC 4551 §3.1), or nullopt as above (MOD-5).
+  std::optional<std::uint64_t> modseq(const std::string& mailbox, std::uint32_t uid) const;
+  // The UIDs (ascending) whose stored flags include `flag` (exact spelling, e.g. "\\Deleted"), read from the
+  // messages themselves rather than any index (EXP-4); empty when the mailbox does not exist.
+  std::vector<std::uint32_t> uids_flagged(const std::string& mailbox, const std::string& flag) const;
   // The bytes of the live message (UIDVALIDITY, UID) in any mailbox, or null. UIDVALIDITYs are unique across
   // the store, so the pair names one message whatever the user calls its mailbox.
   const std::string* message_bytes(std::uint32_t uidvalidity, std::uint32_t uid) const;

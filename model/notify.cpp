@@ -32,9 +32,10 @@ bool group_has(const proto::NotifyEventGroup& g, EK kind) {
   return std::any_of(g.events->begin(), g.events->end(), [&](const auto& e) { return canonical(e.kind) == kind; });
 }
 
-bool in_subtree(const MailboxKey& key, const MailboxKey& root) {
+bool in_subtree(const State& st, const MailboxKey& key, const MailboxKey& root) {
+  const bool prefix_only = bug_on(st, Bug::NotifySubtreePrefix);
   return key.owner == root.owner &&
-         (key.name == root.name || key.name.rfind(root.name + delimiter, 0) == 0);
+         (key.name == root.name || key.name.rfind(prefix_only ? root.name : root.name + delimiter, 0) == 0);
 }
 
 bool filter_matches(const State& st, const std::string& user, const proto::NotifyFilter& f, const MailboxKey& key,
@@ -43,7 +44,7 @@ bool filter_matches(const State& st, const std::string& user, const proto::Notif
     case FK::Selected:
     case FK::SelectedDelayed: return false;
     case FK::Inboxes:  // RFC 5465 §6.3: treated as "personal"
-    case FK::Personal: return key.owner == user;
+    case FK::Personal: return key.owner == user || (bug_on(st, Bug::NotifyPersonalShared) && key.owner.empty());
     case FK::Subscribed:
       return (key.owner == user || key.owner.empty()) && (subscription_event || is_subscribed(st, user, key.name));
     case FK::Subtree:
@@ -51,7 +52,7 @@ bool filter_matches(const State& st, const std::string& user, const proto::Notif
       for (const auto& name : f.mailboxes) {
         const auto k = key_for(user, name);
         if (!k) continue;
-        if (f.kind == FK::Mailboxes ? *k == key : in_subtree(key, *k)) return true;
+        if (f.kind == FK::Mailboxes ? *k == key : in_subtree(st, key, *k)) return true;
       }
       return false;
   }

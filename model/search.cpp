@@ -89,7 +89,7 @@ bool date_key(const proto::SearchKey& key, const SearchSubject& s, bool& result)
   switch (key.kind) {
     case Kind::Before: result = internal < d; return true;
     case Kind::On: result = internal == d; return true;
-    case Kind::Since: result = internal >= d; return true;
+    case Kind::Since: result = s.since_exclusive ? d < internal : internal >= d; return true;
     case Kind::SentBefore: result = sent_matches(s, [&](const proto::Date& x) { return x < d; }); return true;
     case Kind::SentOn: result = sent_matches(s, [&](const proto::Date& x) { return x == d; }); return true;
     case Kind::SentSince: result = sent_matches(s, [&](const proto::Date& x) { return x >= d; }); return true;

@@ -262,7 +262,9 @@ void open_view(State& st, Session& s, Mailbox& mb, bool read_only) {
   s.view.uids = mb.live;
   s.view.told_max_uid = mb.uidnext - 1;
   s.view.keywords_told = mb.keywords.size();
-  if (!read_only && mb.recent_floor < mb.uidnext) {
+  // Bug zoo examine-claims-recent: EXAMINE takes the \Recent messages too (FLG-4; RFC 3501 §6.3.2).
+  const bool claims = !read_only || bug_on(st, Bug::ExamineClaimsRecent);
+  if (claims && mb.recent_floor < mb.uidnext) {
     s.view.recent.emplace_back(mb.recent_floor, mb.uidnext);
     mb.recent_floor = mb.uidnext;
   }

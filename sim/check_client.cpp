@@ -126,6 +126,7 @@ void reset_session(ClientState& c) {
   c.rename_probe = {};
   c.store_probe = {};
   c.snapshot = {};
+  c.quiet = {};
   c.flags_due.clear();
   c.synced_sent = c.own_change_sent = no_event;
   ++c.watch_epoch;
@@ -331,6 +332,7 @@ void on_vanished(Ctx& ctx, ClientState& c, const proto::Response& r, const proto
 
 void on_search(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex index) {
   policy_search_hits(c, s);
+  search_data(ctx, c, s, index);
   const Inflight* search = c.find_inflight(CommandKind::Search, false, ctx.log);
   if (search == nullptr || c.find_inflight(CommandKind::Search, true, ctx.log) != nullptr) return;
   if (!c.view_usable()) return;
@@ -348,6 +350,7 @@ void on_status_data(Ctx& ctx, ClientState& c, const proto::Response& r, const pr
                     EventIndex index) {
   if (c.notifies > 0) check_notify_status(ctx, c, s, index);
   own_change_status(ctx, c, s, index);
+  search_status_data(ctx, c, s, index);
   if (unsolicited_moment(c)) {
     check_unsolicited(ctx, c, r, index);
   } else if (!c.notify.active && c.notifies == 0 && c.find_inflight(CommandKind::Status, false, ctx.log) == nullptr &&
@@ -383,6 +386,7 @@ void on_status_data(Ctx& ctx, ClientState& c, const proto::Response& r, const pr
 
 void on_list(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
   gaps_listed(c, std::get<proto::ListData>(r.body), index);
+  watch_listed(ctx, c, std::get<proto::ListData>(r.body), index);
   if (unsolicited_moment(c)) {
     check_unsolicited(ctx, c, r, index);
   } else if (!c.notify.active && c.notifies == 0 && c.find_inflight(CommandKind::List, false, ctx.log) == nullptr &&
@@ -437,6 +441,7 @@ void on_untagged_status(Ctx& ctx, ClientState& c, const proto::StatusResponse& s
   }
   if (!s.code) return;
   const proto::ResponseCode& code = *s.code;
+  if (c.selects > 0) search_select_code(c, code);
   if (code.name == "UIDVALIDITY" && c.selects > 0 && code.number) {
     c.select_progress.uidvalidity = static_cast<std::uint32_t>(*code.number);
   } else if (code.name == "NOTIFICATIONOVERFLOW") {
@@ -670,7 +675,9 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   complete_uidplus(ctx, c, cmd, *st, f, index);
   policy_completed(ctx, c, cmd, *st, f, index);
   oracle_completed(ctx, c, cmd, *st, f, index);
+  if (!ctx.rep.stopped()) search_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) gaps_completed(ctx, c, cmd, *st, f, index);
+  if (!ctx.rep.stopped()) watch_completed(ctx, c, cmd, *st, index);
   if (changes_messages(cmd.kind)) c.last_change_done = index;
 }
 
@@ -696,6 +703,7 @@ void client_disconnected(Ctx& ctx, ClientState& c, EventIndex) {
                   [&](const Inflight& f) { return changes_messages(command_at(ctx, f.sent).kind); })) {
     c.change_lost = true;
   }
+  watch_disconnected(ctx, c);
   for (const Inflight& f : c.inflight) c.orphans.push_back(f.sent);
   reset_session(c);
   c.connected = false;
@@ -712,6 +720,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   const proto::Command& cmd = *e.command;
   policy_sent(ctx, c, cmd, index);
   oracle_sent(ctx, c, cmd, index);
+  search_sent(ctx, c, cmd, index);
   gaps_sent(ctx, c, cmd, index);
   own_change_sent(ctx, c, cmd, index);
   if (changes_messages(cmd.kind) && c.synced_sent != no_event && c.own_change_sent == no_event) {

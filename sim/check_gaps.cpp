@@ -130,6 +130,8 @@ void finish_star_probe(Ctx& ctx, ClientState& c, const proto::StatusResponse& st
                      "in use (RFC 3501 §6.4.8, §9), which the session's view reached before this command.");
 }
 
+}  // namespace
+
 // NTF-9: whether a MailboxName filter covers `name` (RFC 5465 §6: personal, subtree, mailboxes). INBOXES and
 // SUBSCRIBED depend on state the checker does not follow, so they cover nothing here.
 bool filter_covers(const proto::NotifyFilter& f, const std::string& name) {
@@ -146,6 +148,8 @@ bool filter_covers(const proto::NotifyFilter& f, const std::string& name) {
     default: return false;
   }
 }
+
+namespace {
 
 bool watches_name(const ClientState& w, const std::string& name) {
   if (name.empty() || lower(name) == "inbox") return false;  // INBOX is case-insensitive and special
@@ -175,9 +179,11 @@ void names_changed(Ctx& ctx, const ClientState& author, const proto::Command& cm
     if (id == author.id || !w.connected || w.bye || w.user != author.user || w.user.empty()) continue;
     if (!w.notify.active || w.notifies > 0 || w.notify.set_at >= f.sent) continue;
     if (!watches_name(w, name) && (other.empty() || !watches_name(w, other))) continue;
-    // The LIST may come before the author's OK: the server notifies as it commits.
-    const bool told = std::any_of(w.lists_seen.begin(), w.lists_seen.end(), [&](const auto& seen) {
-      return seen.first > f.sent && (seen.second == name || (!other.empty() && seen.second == other));
+    // The LIST may come before the author's OK: the server notifies as it commits. A RENAME's LIST carries
+    // OLDNAME (RFC 5465 §5.4), which the reply to the watcher's own LIST never does: only that LIST tells it.
+    const auto& seen_list = other.empty() ? w.lists_seen : w.renames_seen;
+    const bool told = std::any_of(seen_list.begin(), seen_list.end(), [&](const auto& seen) {
+      return seen.first > f.sent && seen.second == name;
     });
     if (told) continue;
     if (w.names_due.size() >= names_due_max) continue;
@@ -207,9 +213,16 @@ void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index) 
     if (c.lists_seen.size() >= lists_seen_max) c.lists_seen.pop_front();
     c.lists_seen.emplace_back(index, *x);
   }
+  if (list.old_name) {
+    if (c.renames_seen.size() >= lists_seen_max) c.renames_seen.pop_front();
+    c.renames_seen.emplace_back(index, *list.old_name);
+  }
+  // A CREATE or DELETE is told by any LIST of the name (one in the reply to the watcher's own LIST may be the
+  // notification). A RENAME only by the LIST with OLDNAME (RFC 5465 §5.4): a solicited LIST of the new name
+  // does not tell the watcher that the old one is gone.
   std::erase_if(c.names_due, [&](const NameDue& d) {
-    const auto named = [&](const std::string& x) { return !x.empty() && (list.mailbox == x || list.old_name == x); };
-    return named(d.name) || named(d.other);
+    if (!d.other.empty()) return list.old_name == d.name;
+    return list.mailbox == d.name || list.old_name == d.name;
   });
 }
 

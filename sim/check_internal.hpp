@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -92,6 +94,7 @@ struct NotifySet {
   bool other_message_events = false;  // some non-selected filter watches message events (STATUS)
   bool mailbox_events = false;        // MailboxName / SubscriptionChange and aliases (LIST)
   std::vector<proto::NotifyFilter> name_filters;  // non-selected filters watching MailboxName (NTF-9)
+  std::vector<proto::NotifyFilter> status_filters;  // non-selected filters watching message events (NTF-8)
   EventIndex set_at = no_event;
   bool any_selected() const { return selected_new || selected_expunge || selected_flags; }
 };
@@ -143,6 +146,7 @@ struct StoreProbe {
   std::vector<std::vector<std::string>> before;   // their flags then (normalized), parallel to `named`
   std::vector<std::uint32_t> session_view;        // the session's MSN -> UID at the send
   std::vector<std::uint32_t> fetched;             // UIDs a FETCH with FLAGS reported during the STORE
+  std::vector<std::vector<std::string>> fetched_flags;  // the FLAGS each reported (normalized), parallel
   bool renumbered = false;                        // an EXPUNGE/VANISHED arrived during it
   bool writers_quiet = false;                     // no other flag-changing command in flight at the send
   std::uint64_t writers_sent = 0;                 // CrossState::flag_writers_sent right after the send
@@ -196,6 +200,29 @@ struct OwnChange {
   std::uint32_t uidnext_before = 0;                // Status: the mailbox's UIDNEXT at the send
 };
 
+// EXP-4 (check_expunge.cpp): an EXPUNGE, UID EXPUNGE or CLOSE sent while nothing else could add, remove or
+// re-flag messages: the mailbox's UIDs then, and which of them it may remove (\Deleted, in the UID set).
+struct ExpungeProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  bool read_only = false;
+  std::vector<std::uint32_t> before;    // the mailbox's UIDs at the send, ascending
+  std::vector<std::uint32_t> expected;  // of those, the ones it removes: \Deleted (and in the set), ascending
+};
+
+// MOD-5 (check_expunge.cpp): a STORE (UNCHANGEDSINCE n) sent while nothing else could change the messages it
+// names: their UIDs, message numbers and mod-sequences at the send.
+struct CondStoreProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  std::vector<std::uint32_t> uids, msns;
+  std::vector<std::uint64_t> modseqs;
+};
+
 struct SnapshotProbe {
   bool active = false;
   EventIndex sent = 0;
@@ -204,6 +231,17 @@ struct SnapshotProbe {
   bool adders_quiet = false;       // no other command that adds messages to it was in flight at the send
   std::uint64_t adders_sent = 0;   // CrossState::adders_sent for it right after the send
   bool names_quiet = false;        // RENAME: no CREATE/RENAME of a name under the old one was in flight
+};
+
+// SRC-1, STA-1, STA-2 (check_search.cpp): a SEARCH, STATUS, LIST or SELECT/EXAMINE sent alone (nothing else of
+// this client in flight, no IDLE or NOTIFY) while no command that may change the store was in flight anywhere.
+// While CrossState::store_changes_sent stays as it was right after the send, the store now is the store the
+// server answered from.
+struct QuietProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::uint64_t changes_sent = 0;
+  std::optional<std::uint32_t> unseen, uidnext;  // SELECT/EXAMINE: [UNSEEN n], [UIDNEXT n] as told
 };
 
 struct ClientState {
@@ -240,8 +278,12 @@ struct ClientState {
   StoreProbe store_probe;              // FLG-1, FLG-2, FLG-3
   SnapshotProbe snapshot;              // CPY-1, MBX-4, MBX-5, MOD-3
   StarProbe star_probe;                // SEQ-15
+  ExpungeProbe expunge_probe;          // EXP-4
+  CondStoreProbe cond_store_probe;     // MOD-5
+  QuietProbe quiet;                    // SRC-1, STA-1, STA-2
   std::vector<NameDue> names_due;      // NTF-9
   std::deque<std::pair<EventIndex, std::string>> lists_seen;  // NTF-9: recent LIST names (and OLDNAMEs)
+  std::deque<std::pair<EventIndex, std::string>> renames_seen;  // NTF-9: OLDNAMEs of recent LIST notifications
   std::vector<FlagDue> flags_due;      // FLG-2: other sessions' flag changes not yet reported
   // NTF-10: the send index of the latest NOOP/CHECK that completed (every change committed before it has
   // been reported by its OK), and of this client's first change-making command after it.
@@ -318,8 +360,21 @@ struct AclState {
   bool lost = false;  // a client left with such a change in flight: it may run at any time, so no more facts
 };
 
+struct AccessState;  // check_access.cpp (ACC-4, CPY-5, MBX-1 children, FLG-4 "at least one")
+
+// MBX-6 (check_watch.cpp): one user's subscription list as its (UN)SUBSCRIBE replies built it (RFC 3501 §6.3.6,
+// §6.3.7); subscriptions are per user, shared by all the user's sessions.
+struct Subscriptions {
+  std::set<std::string> names;
+  EventIndex last_done = 0;  // the latest (UN)SUBSCRIBE reply: an LSUB sent before it may have run earlier
+  bool unknown = false;      // a client left with one in flight: the server may run it at any time
+};
+
 struct CrossState {
   AclState acl;  // ACC-2
+  std::map<std::string, Subscriptions> subscriptions;  // MBX-6, by user
+  std::shared_ptr<AccessState> access;  // made on first use by check_access.cpp
+  std::uint64_t store_changes_sent = 0;  // commands sent that may change messages, flags or names (SRC-1, STA-1/2)
   bool names_due_any = false;  // some client may owe NTF-9 names: check_names_due scans the clients only then
   std::map<MailboxKey, MonotoneFloor> uidnext, highestmodseq;
   std::map<std::string, MonotoneFloor> uidvalidity;
@@ -455,6 +510,12 @@ void own_change_status(Ctx& ctx, ClientState& c, const proto::StatusData& status
 bool ancestor_renamed(const Ctx& ctx, const std::string& name);
 void mark_renamed_away(Ctx& ctx, const std::string& name);
 
+// check_expunge.cpp: EXP-4 (which messages EXPUNGE / UID EXPUNGE / CLOSE removed) and MOD-5 (STORE
+// UNCHANGEDSINCE), through the oracle. Called from oracle_sent / oracle_completed.
+void expunge_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
+void expunge_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                       const Inflight& f, EventIndex index);
+
 // check_gaps.cpp: MBX-2 under delete=ghost (CREATE over a held ghost), MBX-3 under rename=inplace (holders keep
 // working), NTF-1 at DONE (via store_checkpoint), SEQ-15 (`*` answers the client's last message).
 void gaps_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
@@ -466,12 +527,37 @@ void gaps_renumbered(ClientState& c);
 // NTF-9: a LIST arrived (discharges owed name changes); the periodic deadline check over all clients.
 void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index);
 void check_names_due(Ctx& ctx, std::uint64_t now_us);
+// NTF-8: whether a non-selected NOTIFY filter surely covers `name` (personal, subtree, mailboxes).
+bool filter_covers(const proto::NotifyFilter& f, const std::string& name);
+
+// check_watch.cpp: NTF-8 (which mailboxes a NOTIFY set may send STATUS for) and MBX-6 (subscriptions).
+// Whether some non-selected filter watching message events may cover `mailbox` (SUBSCRIBED always may).
+bool status_covered(const NotifySet& ns, const std::string& mailbox);
+// MBX-6: a (UN)SUBSCRIBE completed; an LSUB or LIST response arrived; a client left (before its in-flight
+// commands are forgotten).
+void watch_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                     EventIndex index);
+void watch_listed(Ctx& ctx, const ClientState& c, const proto::ListData& list, EventIndex index);
+void watch_disconnected(Ctx& ctx, const ClientState& c);
 
 // check_acl.cpp: ACC-2, fed every event before the per-client tracker sees it (so a tagged reply still finds
 // its command in flight).
 void acl_observe(Ctx& ctx, ClientState& c, EventIndex index);
+// check_access.cpp: ACC-4, CPY-5, MBX-1 (inferiors kept), FLG-4 (at least one), fed like acl_observe.
+void access_observe(Ctx& ctx, ClientState& c, EventIndex index);
 
-// checker.cpp: an old event checked with an oracle keeps, of its response, only the text a violation may quote.
+// check_search.cpp: SRC-1 (SEARCH answers), STA-1 (STATUS values), STA-2 (SELECT/EXAMINE data) against the store
+// while nothing could change it. Called for every command sent (before it joins `inflight`), for SEARCH and
+// STATUS data, for untagged OK codes during SELECT/EXAMINE, and for every tagged reply (after its command left
+// `inflight`).
+void search_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
+void search_data(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex index);
+void search_status_data(Ctx& ctx, ClientState& c, const proto::StatusData& s, EventIndex index);
+void search_select_code(ClientState& c, const proto::ResponseCode& code);
+void search_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                      const Inflight& f, EventIndex index);
+
+// checker.cpp: an event may keep, of its response, only the text a violation may quote (Reporter::line).
 void compact_response(Event& event);
 
 // Small shared helpers.

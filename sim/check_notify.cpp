@@ -63,6 +63,9 @@ NotifySet notify_set_from(const proto::NotifyArgs& args, EventIndex at) {
       if (is_message_event(e.kind)) s.other_message_events = true;
       if (is_mailbox_event(e.kind)) s.mailbox_events = true;
     }
+    if (std::any_of(ev.begin(), ev.end(), [](const auto& e) { return is_message_event(e.kind); })) {
+      s.status_filters.push_back(g.filter);
+    }
     if (has(ev, NotifyEventKind::MailboxName)) s.name_filters.push_back(g.filter);
   }
   return s;
@@ -126,6 +129,10 @@ bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r,
     rule = "NTF-6", why = "a NOTIFY FlagChange FETCH must carry UID and FLAGS";
   } else if (status && !ns.other_message_events) {
     rule = rule_for(idle, "NTF-8"), why = "STATUS arrived unsolicited but NOTIFY asked for no message events on other mailboxes";
+  } else if (status && !status_covered(ns, std::get<proto::StatusData>(r.body).mailbox)) {
+    rule = "NTF-8", why = "STATUS arrived unsolicited for \"" +
+        std::get<proto::StatusData>(r.body).mailbox + "\", which no filter watching message events covers "
+        "(RFC 5465 §5.2, §6: personal is the user's own namespace, a subtree is the name and the names below it)";
   } else if (list && !ns.mailbox_events) {
     rule = rule_for(idle, "NTF-9"), why = "LIST arrived unsolicited but NOTIFY asked for no mailbox events";
   }

@@ -327,6 +327,26 @@ void check_store_fetches(Ctx& ctx, const proto::StoreArgs& a, const StoreProbe& 
   }
 }
 
+// SEQ-9 (right flags): the last FETCH FLAGS of each message during the STORE (RFC 3501 §6.4.6 "the server
+// SHOULD return an untagged FETCH response with the updated value") equals the store after it; only called
+// when no other flag writer ran, so the store's flags at the reply are the ones the STORE left.
+void check_store_fetch_flags(Ctx& ctx, const StoreProbe& p,
+                             const std::vector<std::optional<std::vector<std::string>>>& after, EventIndex index) {
+  if (p.renumbered) return;
+  for (std::size_t i = 0; i < p.named.size(); ++i) {
+    if (!after[i]) continue;
+    const auto last = std::find(p.fetched.rbegin(), p.fetched.rend(), p.named[i]);
+    if (last == p.fetched.rend()) continue;
+    const auto& told = p.fetched_flags[static_cast<std::size_t>(p.fetched.rend() - last) - 1];
+    if (told == *after[i]) continue;
+    ctx.rep.report("SEQ-9", {index}, {p.sent},
+                   "the last FETCH FLAGS for UID " + std::to_string(p.named[i]) + " during this STORE said " +
+                       flag_list(told) + " but the store holds " + flag_list(*after[i]) + " after it (no other "
+                       "command changed flags meanwhile); the FETCH returns the updated value (RFC 3501 §6.4.6).");
+    return;
+  }
+}
+
 const ViewEntry* view_entry(const View& v, std::uint32_t uid) {
   const auto it = std::find_if(v.entries.begin(), v.entries.end(), [&](const ViewEntry& e) { return e.uid == uid; });
   return it == v.entries.end() ? nullptr : &*it;
@@ -368,6 +388,7 @@ void finish_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, con
     return;
   }
   check_store_fetches(ctx, a, p, changed, index);
+  if (!ctx.rep.stopped()) check_store_fetch_flags(ctx, p, after, index);
   add_flags_due(ctx, c, p, changed, index);
 }
 
@@ -519,6 +540,7 @@ void oracle_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
   if (ctx.oracle == nullptr || !c.authenticated) return;
   if (cmd.kind == CommandKind::Store) start_store_probe(ctx, c, cmd, index);
   start_snapshot(ctx, c, cmd, index);
+  expunge_sent(ctx, c, cmd, index);  // EXP-4, MOD-5 (check_expunge.cpp)
 }
 
 void oracle_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
@@ -529,20 +551,23 @@ void oracle_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const
     if (!ctx.rep.stopped()) check_required_flags(ctx, index);
   }
   if (!ctx.rep.stopped()) finish_snapshot(ctx, c, cmd, st, f, index);
+  if (!ctx.rep.stopped()) expunge_completed(ctx, c, cmd, st, f, index);  // EXP-4, MOD-5 (check_expunge.cpp)
 }
 
 void store_probe_fetch(ClientState& c, std::uint32_t msn, const proto::FetchData& fetch) {
   StoreProbe& p = c.store_probe;
   if (!p.active) return;
   std::uint32_t uid = 0;
-  bool flags = false;
+  const proto::MsgAtt* flags = nullptr;
   for (const auto& a : fetch.atts) {
     if (a.kind == proto::MsgAtt::Kind::Uid) uid = static_cast<std::uint32_t>(a.number);
-    if (a.kind == proto::MsgAtt::Kind::Flags) flags = true;
+    if (a.kind == proto::MsgAtt::Kind::Flags) flags = &a;
   }
-  if (!flags) return;
+  if (flags == nullptr) return;
   if (uid == 0 && !p.renumbered && msn >= 1 && msn <= p.session_view.size()) uid = p.session_view[msn - 1];
-  if (uid != 0) p.fetched.push_back(uid);
+  if (uid == 0) return;
+  p.fetched.push_back(uid);
+  p.fetched_flags.push_back(normalized(flags->flags));
 }
 
 void flags_told(ClientState& c, std::uint32_t uid, bool expunged) {

@@ -52,8 +52,6 @@ class Checker {
   std::optional<Violation> quiescent(std::uint64_t now_us, const StoreOracle* oracle);
   std::uint64_t notify_bound_us() const;
 
-  // Every event observed. Of events checked with an oracle (the simulator, which records its own trace), all
-  // but the latest 16,384 are compact: the response is dropped and `bytes` keeps only its first line.
   const std::vector<Event>& events() const;
   const std::vector<Violation>& warnings() const;  // S-rule findings that were not fatal
 

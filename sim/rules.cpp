@@ -92,6 +92,9 @@ const std::vector<RuleInfo>& rules() {
        "messages. / 4.4.2 The server MAY allow the COPY of messages in a multi-access mailbox that contains "
        "expunged messages."},
       {"CPY-4", "M", "RFC 6851 §3.3", "the server MUST ... move the messages ... atomically"},
+      {"CPY-5", "S", "RFC 3501 §6.4.7",
+       "The flags and internal date of the message(s) SHOULD be preserved, and the Recent flag SHOULD be set, "
+       "in the copy."},
       {"MBX-1", "M", "RFC 3501 §6.3.4; RFC 2180 §3",
        "The DELETE command permanently removes the mailbox with the given name."},
       {"MBX-2", "P", "RFC 2180 §3.1-3.3",
@@ -105,10 +108,21 @@ const std::vector<RuleInfo>& rules() {
       {"MBX-5", "M", "RFC 3501 §6.3.5",
        "Renaming INBOX is permitted, and has special behavior. It moves all messages in INBOX to a new mailbox "
        "with the given name, leaving INBOX empty."},
+      {"MBX-6", "M", "RFC 3501 §6.3.6, §6.3.7, §6.3.9; RFC 5258 §3.1",
+       "The UNSUBSCRIBE command removes the specified mailbox name from the server's set of \"active\" or "
+       "\"subscribed\" mailboxes as returned by the LSUB command."},
       {"EXP-1", "P", "RFC 2180 §4.1", "Fetching of expunged messages"},
       {"EXP-2", "P", "RFC 2180 §4.2", "Storing of expunged messages"},
       {"EXP-3", "P", "RFC 2180 §4.3",
        "If the server chooses to not return the sequence numbers of expunged messages in the SEARCH results"},
+      {"SRC-1", "M", "RFC 3501 §6.4.4, §7.2.5",
+       "The number(s) refer to those messages that match the search criteria.  For SEARCH, these are message "
+       "sequence numbers; for UID SEARCH, these are unique identifiers."},
+      {"STA-1", "M", "RFC 3501 §6.3.10",
+       "MESSAGES The number of messages in the mailbox. ... UNSEEN The number of messages which do not have the "
+       "\\Seen flag set."},
+      {"STA-2", "M", "RFC 3501 §6.3.1, §7.1",
+       "OK [UNSEEN <n>] The message sequence number of the first unseen message in the mailbox."},
       {"NTF-1", "M", "RFC 2177 §3",
        "The IDLE command is terminated by the receipt of a \"DONE\" continuation from the client"},
       {"NTF-2", "Q", "RFC 5465 §6.1.1 (lab bound)",
@@ -147,6 +161,10 @@ const std::vector<RuleInfo>& rules() {
       {"ACC-2", "M", "RFC 4314 §4; RFC 5465 §5, §5.9",
        "LIST - \"l\" right is required. ... SELECT/EXAMINE/STATUS - \"r\" right on the mailbox. / All event "
        "types described in this document require the 'l' and 'r' rights ... on all observed mailboxes."},
+      {"ACC-4", "M", "RFC 3501 §6.4, §3.2",
+       "In the selected state, commands that manipulate messages in a mailbox are permitted. ... the "
+       "following commands are valid in the selected state: CHECK, CLOSE, EXPUNGE, SEARCH, FETCH, STORE, COPY, "
+       "and UID."},
   };
   return catalogue;
 }

@@ -27,13 +27,18 @@ constexpr std::uint32_t range_span_max = 8;       // messages in one generated r
 constexpr std::uint32_t wide_span_max = 64;
 constexpr std::uint32_t out_of_range_slack = 5;   // how far past the end an out-of-range number lies
 constexpr int search_depth_max = 2;               // nesting of NOT / OR / parenthesized keys
+constexpr std::size_t appended_dates_max = 8;     // recent APPEND dates kept for SINCE/BEFORE/ON keys
+constexpr double appended_date_chance = 0.6;      // a date key takes such a date (its boundary day)
 constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes, "c<id>-tmp<k>"
 constexpr std::size_t message_header_bytes = 320; // room the generated header takes, roughly
 constexpr std::size_t message_line_chars = 72;    // body line length, below RFC 5322's 78
 constexpr std::uint32_t empty_view_divisor = 8;   // sequence-number commands on an empty view: rarer
+// ACC-4: CLOSE/UNSELECT with nothing selected now and then, which the server must refuse (RFC 3501 §6.4).
+constexpr std::uint32_t unselected_close_divisor = 4;
 // Races the checkers look for (FLG-3, MBX-4, MBX-5) need clients to meet on the same message or name.
 constexpr double hot_store_chance = 0.25;         // STORE +FLAGS of one flag on the first message
 constexpr double shared_child_chance = 0.15;      // a scratch name under a configured mailbox ("work/sub")
+constexpr double sibling_chance = 0.1;            // a scratch name extending a configured one ("work2")
 constexpr double rename_inbox_chance = 0.04;      // RENAME INBOX (RFC 3501 §6.3.5: moves its messages)
 constexpr double child_select_chance = 0.08;      // SELECT/EXAMINE of such a child
 // ACC-2 needs one user's rights on a shared mailbox to go away and come back while others work in it.
@@ -213,6 +218,7 @@ void Workload::fill_weights(const WorkloadView& v, SendWindow w, Weights& out) c
     out[Idle] = v.cap_idle ? mix_.idle : 0;
     out[Notify] = v.cap_notify ? mix_.notify : 0;
     if (selected) out[Close] = mix_.close;
+    else if (mix_.close > 0) out[Close] = std::max(mix_.close / unselected_close_divisor, 1u);
   }
   out[Append] = mix_.append;
   out[Create] = mix_.create;
@@ -532,7 +538,9 @@ SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_nu
       static constexpr std::array<K, 6> dates = {K::Since, K::Before, K::On, K::SentSince, K::SentBefore,
                                                  K::SentOn};
       SearchKey k = key(dates[rng.below(dates.size())]);
-      k.date = random_date(rng);
+      // The day of a message this agent appended hits SINCE/BEFORE/ON's boundary (RFC 3501 §6.4.4).
+      const bool boundary = !appended_dates_.empty() && rng.chance(appended_date_chance);
+      k.date = boundary ? appended_dates_[rng.below(appended_dates_.size())] : random_date(rng);
       return k;
     }
     case 9: case 10: {
@@ -669,7 +677,11 @@ Command Workload::make_append(const WorkloadView& v, Rng& rng) {
   const bool to_selected = v.phase == WorkloadView::Phase::Selected && rng.chance(0.5);
   a.mailbox = to_selected ? std::string(v.selected) : pick_mailbox(rng);
   if (rng.chance(0.3)) a.flags = some_flags(rng);
-  if (rng.chance(0.3)) a.date = random_date_time(rng);
+  if (rng.chance(0.3)) {
+    a.date = random_date_time(rng);
+    if (appended_dates_.size() >= appended_dates_max) appended_dates_.erase(appended_dates_.begin());
+    appended_dates_.push_back(a.date->date);
+  }
   a.message = make_message(rng);
   return command(CommandKind::Append, std::move(a));
 }
@@ -695,6 +707,12 @@ std::string Workload::pick_scratch(Rng& rng) const {
   // while others use it (MBX-4).
   if (delimiter_ && rng.chance(shared_child_chance)) {
     if (auto child = child_of_configured(rng)) return *child;
+  }
+  // A sibling whose name merely starts with a configured one ("work2" beside "work"): a NOTIFY SUBTREE of
+  // "work" must not cover it (RFC 5465 §6.5, NTF-8).
+  if (rng.chance(sibling_chance)) {
+    const std::string& m = mailboxes_[rng.below(mailboxes_.size())];
+    if (m != "INBOX") return current_name(m) + "2";
   }
   std::string name = scratch_[rng.below(scratch_.size())];
   if (delimiter_ && rng.chance(0.2)) {

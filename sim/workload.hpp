@@ -139,6 +139,7 @@ class Workload {
   std::vector<std::pair<std::string, std::string>> renamed_;
   std::optional<char> delimiter_;
   std::uint64_t messages_made_ = 0;
+  std::vector<proto::Date> appended_dates_;  // INTERNALDATE days this agent APPENDed (SEARCH boundaries)
   // Mailbox -> identifiers of other users its GETACL listed (learn_acl), in name order for determinism.
   std::map<std::string, std::vector<std::string>> acl_peers_;
   std::vector<std::uint32_t> weights_;  // reused by generate()

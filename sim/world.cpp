@@ -53,16 +53,10 @@ std::uint64_t notify_bound_for(const RunConfig& config, const RunOptions& option
   return base_us + per_client_us * (config.clients - notify_bound_base_clients);
 }
 
-// A planted bug whose rule is a SHOULD (S) rule would only ever show as a warning; a run with such a bug on
-// makes S rules fatal, so hunts, replays and minimization of its traces stop at it (the bugs are in the
-// trace header, so a replay decides the same way).
-bool should_is_fatal_for(const model::BugSet& bugs) {
-  for (const auto& info : model::bug_catalogue()) {
-    const RuleInfo* rule = bugs.has(info.bug) ? find_rule(info.rule) : nullptr;
-    if (rule && std::string_view(rule->strength) == "S") return true;
-  }
-  return false;
-}
+// The built-in server keeps its SHOULDs (FLG-1, FLG-2, NTF-10, CPY-5 ...), so in the simulator an S rule is
+// as fatal as a MUST: a server bug that only breaks a SHOULD is still a bug a hunt must report. (Against a real
+// server, `imaplab probe` keeps them as warnings: RFC 2119 lets a server have reasons.)
+constexpr bool should_is_fatal_in_simulation = true;
 
 // One client's connection as the server sees it: writes land in the client's download pipe, up to the
 // pipe's window (a slow reader makes the server wait for on_writable).
@@ -105,7 +99,7 @@ class World final : public server::Clock, public server::Random, public server::
       : config_(config), options_(options), random_(config.seed ^ 0xB0661F1ull),
         checker_(CheckerOptions{.policy = config.policy,
                                 .notify_bound_us = notify_bound_for(config, options),
-                                .should_is_fatal = should_is_fatal_for(config.bugs)}) {
+                                .should_is_fatal = should_is_fatal_in_simulation}) {
     if (options.choices) {
       strategy_ = make_replay_strategy(*options.choices);
     } else if (options.input) {
@@ -274,10 +268,19 @@ class World final : public server::Clock, public server::Random, public server::
     } else {
       verify_ready();
     }
-    if (!timers_.empty() && strategy_->wants_timer()) now_us_ = std::max(now_us_, timers_.begin()->first.first * 1000);
+    if (!timers_.empty() && strategy_->wants_timer() && only_idle_clients_ready())
+      now_us_ = std::max(now_us_, timers_.begin()->first.first * 1000);
     timer_due_ = !timers_.empty() && timers_.begin()->first.first * 1000 <= now_us_;
     if (timer_due_) ready->push_back({Choice::Kind::Timer, 0, 0});
     return *ready;
+  }
+
+  // Replay: nothing is ready but clients in IDLE that could send DONE. A script may end IDLE at any time, so
+  // this is where the recorded run, whose clients waited, let virtual time jump to its next timer.
+  bool only_idle_clients_ready() {
+    return std::all_of(ready_.begin(), ready_.end(), [&](const Choice& c) {
+      return c.kind == Choice::Kind::Client && client(c.client).agent.idling();
+    });
   }
 
   // Takes the Timer item appended by collect_ready off again, so ready_ holds client items only.

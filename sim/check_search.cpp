@@ -1,0 +1,248 @@
+// SRC-1, STA-1, STA-2: what SEARCH, STATUS (asked, or LIST RETURN (STATUS)) and SELECT/EXAMINE said about a
+// mailbox, compared with the true store at a moment when nothing could have changed it between the server's
+// answer and the check (RFC 2180: other sessions' changes in flight excuse any difference, so none may be).
+#include <algorithm>
+#include <cctype>
+
+#include "sim/check_internal.hpp"
+#include "sim/search_eval.hpp"
+
+namespace imaplab::sim::detail {
+namespace {
+
+using proto::CommandKind;
+
+// Each judgement walks the mailbox once (flags, dates); larger mailboxes are left unjudged.
+constexpr std::size_t quiet_messages_max = 4096;
+
+std::string n(std::uint64_t v) { return std::to_string(v); }
+
+// Commands that may change a mailbox's messages, flags or names. SELECT/EXAMINE/UNSELECT only claim \Recent,
+// which none of these rules judges.
+bool may_change_store(CommandKind k) {
+  return changes_messages(k) && k != CommandKind::Select && k != CommandKind::Examine && k != CommandKind::Unselect;
+}
+
+bool probed(CommandKind k) {
+  return k == CommandKind::Search || k == CommandKind::Status || k == CommandKind::List ||
+         k == CommandKind::Select || k == CommandKind::Examine;
+}
+
+bool change_in_flight(const Ctx& ctx) {
+  for (const auto& [id, other] : ctx.clients) {
+    for (const Inflight& f : other.inflight) {
+      if (ctx.log[f.sent].command && may_change_store(ctx.log[f.sent].command->kind)) return true;
+    }
+    for (const EventIndex sent : other.orphans) {
+      if (ctx.log[sent].command && may_change_store(ctx.log[sent].command->kind)) return true;
+    }
+  }
+  return false;
+}
+
+// The probe still stands: it is the client's only command in flight and no change was sent since.
+bool still_quiet(const Ctx& ctx, const ClientState& c) {
+  return ctx.oracle != nullptr && c.quiet.active && c.inflight.size() == 1 && c.inflight.front().sent == c.quiet.sent &&
+         c.quiet.changes_sent == ctx.cross.store_changes_sent && !c.idle && !c.notify.active && c.notifies == 0 &&
+         !c.bye;
+}
+
+bool seen(const std::vector<std::string>& flags) {
+  return std::any_of(flags.begin(), flags.end(), [](const std::string& f) {
+    return f.size() == 5 && f[0] == '\\' && std::tolower(static_cast<unsigned char>(f[1])) == 's' &&
+           std::tolower(static_cast<unsigned char>(f[2])) == 'e' && std::tolower(static_cast<unsigned char>(f[3])) == 'e' &&
+           std::tolower(static_cast<unsigned char>(f[4])) == 'n';
+  });
+}
+
+// ---- SRC-1 ----
+
+// [C] part: a UID SEARCH answer names UIDs; a number at most the largest UID the client knows must be one of
+// its view's (a fully known view is ascending in UID, RFC 3501 §2.3.1.1).
+void check_uid_answer(Ctx& ctx, const ClientState& c, const proto::SearchData& s, EventIndex index) {
+  const Inflight* search = c.find_inflight(CommandKind::Search, true, ctx.log);
+  if (search == nullptr || c.find_inflight(CommandKind::Search, false, ctx.log) != nullptr) return;
+  if (!c.view_usable() || !c.view.fully_known()) return;
+  const auto& es = c.view.entries;
+  for (const std::uint32_t uid : s.numbers) {
+    if (uid > c.view.max_uid) continue;
+    const auto it = std::lower_bound(es.begin(), es.end(), uid, [](const ViewEntry& e, std::uint32_t u) { return e.uid < u; });
+    if (it != es.end() && it->uid == uid) continue;
+    ctx.rep.report("SRC-1", {index}, {search->sent},
+                   "UID SEARCH returned " + n(uid) + ", which is no UID of the client's view of \"" + c.view.mailbox +
+                       "\" (" + n(c.view.count()) + " messages, largest UID told " + n(c.view.max_uid) +
+                       "); for UID SEARCH the numbers are unique identifiers (RFC 3501 §7.2.5, §6.4.8).");
+    return;
+  }
+}
+
+// The store's messages in the session's view, when that view is the whole mailbox; empty when not judgeable.
+std::vector<SearchCandidate> candidates(const Ctx& ctx, const ClientState& c,
+                                        std::vector<std::vector<std::string>>& flags_out) {
+  const auto session = ctx.oracle->session_of(c.id);
+  if (!session || !c.view_usable() || c.view.uidvalidity == 0) return {};
+  const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
+  if (!info || info->uidvalidity != c.view.uidvalidity || info->uids.size() > quiet_messages_max) return {};
+  if (ctx.oracle->model().session_view(*session) != info->uids) return {};
+  std::vector<SearchCandidate> out;
+  flags_out.reserve(info->uids.size());
+  for (std::size_t i = 0; i < info->uids.size(); ++i) {
+    const std::uint32_t uid = info->uids[i];
+    auto flags = ctx.oracle->model().flags(info->name, uid);
+    const auto date = ctx.oracle->model().internal_date(info->name, uid);
+    const std::string* bytes = ctx.oracle->model().message_bytes(info->uidvalidity, uid);
+    if (!flags || !date || bytes == nullptr) return {};
+    flags_out.push_back(std::move(*flags));
+    out.push_back(SearchCandidate{static_cast<std::uint32_t>(i + 1), uid, nullptr, date->date, bytes->size()});
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].flags = &flags_out[i];
+  return out;
+}
+
+// [O] part: the answer is exactly the matching messages of the store, which nothing changed meanwhile.
+void check_search_answer(Ctx& ctx, const ClientState& c, const proto::SearchData& s, EventIndex index) {
+  if (!still_quiet(ctx, c)) return;
+  const proto::Command* cmd = ctx.log[c.quiet.sent].command ? &*ctx.log[c.quiet.sent].command : nullptr;
+  const auto* args = cmd ? std::get_if<proto::SearchArgs>(&cmd->args) : nullptr;
+  if (args == nullptr || cmd->kind != CommandKind::Search || !search_evaluable(args->keys)) return;
+  std::vector<std::vector<std::string>> flags;
+  const std::vector<SearchCandidate> all = candidates(ctx, c, flags);
+  if (all.empty()) return;
+  const SearchStars stars{static_cast<std::uint32_t>(all.size()), all.back().uid};
+  std::vector<std::uint32_t> expected;
+  for (const auto& m : all) {
+    if (search_eval(args->keys, m, stars)) expected.push_back(cmd->uid ? m.uid : m.msn);
+  }
+  std::vector<std::uint32_t> got = s.numbers;
+  std::sort(got.begin(), got.end());
+  got.erase(std::unique(got.begin(), got.end()), got.end());
+  if (got == expected) return;
+  std::vector<std::uint32_t> extra, missing;
+  std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(), std::back_inserter(extra));
+  std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(), std::back_inserter(missing));
+  const std::string what = cmd->uid ? "UID " : "message ";
+  const std::string detail = !extra.empty() ? "returned " + what + n(extra.front()) + ", which does not match"
+                                            : "left out " + what + n(missing.front()) + ", which matches";
+  ctx.rep.report("SRC-1", {index}, {c.quiet.sent},
+                 std::string(cmd->uid ? "UID SEARCH" : "SEARCH") + " " + detail + " the criteria in the store of \"" +
+                     c.view.mailbox + "\" (" + n(got.size()) + " returned, " + n(expected.size()) +
+                     " match), and no command that changes messages or flags was in flight; the answer lists the "
+                     "messages that match (RFC 3501 §6.4.4, §7.2.5).");
+}
+
+// ---- STA-1 ----
+
+void status_mismatch(Ctx& ctx, const ClientState& c, const proto::StatusData& s, const char* item, std::uint64_t told,
+                     std::uint64_t truth, EventIndex index) {
+  ctx.rep.report("STA-1", {index}, {c.quiet.sent},
+                 std::string("STATUS \"") + s.mailbox + "\" said " + item + " " + n(told) + " but the store has " +
+                     n(truth) + ", and no command that changes messages, flags or names was in flight (RFC 3501 "
+                     "§6.3.10).");
+}
+
+std::optional<std::uint64_t> unseen_count(const Ctx& ctx, const model::Model::MailboxInfo& info) {
+  std::uint64_t count = 0;
+  for (const std::uint32_t uid : info.uids) {
+    const auto flags = ctx.oracle->model().flags(info.name, uid);
+    if (!flags) return std::nullopt;
+    if (!seen(*flags)) ++count;
+  }
+  return count;
+}
+
+// ---- STA-2 ----
+
+void select_mismatch(Ctx& ctx, const ClientState& c, const std::string& what, EventIndex index) {
+  ctx.rep.report("STA-2", {index}, {c.quiet.sent},
+                 "SELECT/EXAMINE \"" + c.view.mailbox + "\" " + what + ", and no command that changes messages, "
+                 "flags or names was in flight (RFC 3501 §6.3.1, §7.1).");
+}
+
+void check_select(Ctx& ctx, const ClientState& c, EventIndex index) {
+  const View& v = c.view;
+  const auto info = oracle_mailbox(ctx, c, v.mailbox);
+  const auto session = ctx.oracle->session_of(c.id);
+  if (!info || !session || info->uids.size() > quiet_messages_max) return;
+  if (v.uidvalidity != 0 && v.uidvalidity != info->uidvalidity) {
+    return select_mismatch(ctx, c, "said [UIDVALIDITY " + n(v.uidvalidity) + "] but the store has " +
+                                       n(info->uidvalidity), index);
+  }
+  if (v.valid && v.count() != info->uids.size()) {
+    return select_mismatch(ctx, c, "said " + n(v.count()) + " EXISTS but the store holds " + n(info->uids.size()) +
+                                       " messages", index);
+  }
+  if (c.quiet.uidnext && *c.quiet.uidnext != info->uidnext) {
+    return select_mismatch(ctx, c, "said [UIDNEXT " + n(*c.quiet.uidnext) + "] but the store's is " +
+                                       n(info->uidnext), index);
+  }
+  if (!c.quiet.unseen || ctx.oracle->model().session_view(*session) != info->uids) return;
+  for (std::size_t i = 0; i < info->uids.size(); ++i) {
+    const auto flags = ctx.oracle->model().flags(info->name, info->uids[i]);
+    if (!flags) return;
+    if (seen(*flags)) continue;
+    if (*c.quiet.unseen != i + 1) {
+      select_mismatch(ctx, c, "said [UNSEEN " + n(*c.quiet.unseen) + "] but the first message without \\Seen is " +
+                                  n(i + 1) + " (UID " + n(info->uids[i]) + ")", index);
+    }
+    return;
+  }
+  select_mismatch(ctx, c, "said [UNSEEN " + n(*c.quiet.unseen) + "] but every message has \\Seen", index);
+}
+
+}  // namespace
+
+void search_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  c.quiet = {};  // another command of this client: the probe no longer stands alone
+  if (may_change_store(cmd.kind)) ++ctx.cross.store_changes_sent;
+  if (ctx.oracle == nullptr || !probed(cmd.kind) || !c.authenticated || !c.inflight.empty() || c.idle ||
+      c.notify.active || c.notifies > 0 || c.bye || change_in_flight(ctx)) {
+    return;
+  }
+  c.quiet.active = true;
+  c.quiet.sent = index;
+  c.quiet.changes_sent = ctx.cross.store_changes_sent;
+}
+
+void search_data(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex index) {
+  check_uid_answer(ctx, c, s, index);
+  if (!ctx.rep.stopped()) check_search_answer(ctx, c, s, index);
+}
+
+void search_status_data(Ctx& ctx, ClientState& c, const proto::StatusData& s, EventIndex index) {
+  if (!still_quiet(ctx, c)) return;
+  const proto::Command* cmd = ctx.log[c.quiet.sent].command ? &*ctx.log[c.quiet.sent].command : nullptr;
+  if (cmd == nullptr || (cmd->kind != CommandKind::Status && cmd->kind != CommandKind::List)) return;
+  const auto info = oracle_mailbox(ctx, c, s.mailbox);
+  if (!info || info->uids.size() > quiet_messages_max) return;
+  for (const auto& [item, value] : s.items) {
+    using I = proto::StatusItem;
+    std::optional<std::uint64_t> truth;
+    const char* name = "";
+    switch (item) {
+      case I::Messages: truth = info->uids.size(); name = "MESSAGES"; break;
+      case I::UidNext: truth = info->uidnext; name = "UIDNEXT"; break;
+      case I::UidValidity: truth = info->uidvalidity; name = "UIDVALIDITY"; break;
+      case I::Unseen: truth = unseen_count(ctx, *info); name = "UNSEEN"; break;
+      default: break;  // RECENT depends on sessions; HIGHESTMODSEQ is MOD-1's
+    }
+    if (truth && *truth != value) return status_mismatch(ctx, c, s, name, value, *truth, index);
+  }
+}
+
+void search_select_code(ClientState& c, const proto::ResponseCode& code) {
+  if (!c.quiet.active || !code.number) return;
+  if (code.name == "UNSEEN") c.quiet.unseen = static_cast<std::uint32_t>(*code.number);
+  if (code.name == "UIDNEXT") c.quiet.uidnext = static_cast<std::uint32_t>(*code.number);
+}
+
+void search_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                      const Inflight& f, EventIndex index) {
+  if (!c.quiet.active || c.quiet.sent != f.sent) return;
+  const bool judge = (cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine) &&
+                     st.condition == proto::Condition::Ok && ctx.oracle != nullptr && c.inflight.empty() &&
+                     c.quiet.changes_sent == ctx.cross.store_changes_sent && !c.bye && c.view.valid;
+  if (judge) check_select(ctx, c, index);
+  c.quiet = {};
+}
+
+}  // namespace imaplab::sim::detail

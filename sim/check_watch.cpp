@@ -1,0 +1,151 @@
+// What a NOTIFY watcher may be told about and what subscriptions LSUB must show: NTF-8 (a pushed STATUS must
+// be for a mailbox some filter watching message events covers, RFC 5465 §5.2, §6) and MBX-6 (LSUB and
+// LIST (SUBSCRIBED) show exactly the names the user subscribed, RFC 3501 §6.3.6, §6.3.7, §6.3.9).
+#include <algorithm>
+#include <cctype>
+
+#include "model/store.hpp"
+
+#include "sim/check_internal.hpp"
+
+namespace imaplab::sim::detail {
+namespace {
+
+using proto::CommandKind;
+
+// INBOX is case-insensitive (RFC 3501 §5.1); other names, children of INBOX included, are not.
+std::string canonical_name(std::string name) {
+  if (name.size() != 5) return name;
+  std::string upper = name;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return upper == "INBOX" ? upper : name;
+}
+
+bool changes_subscriptions(CommandKind k) { return k == CommandKind::Subscribe || k == CommandKind::Unsubscribe; }
+
+bool has_attribute(const proto::ListData& list, const std::string& attribute) {
+  return std::any_of(list.attributes.begin(), list.attributes.end(), [&](const std::string& a) {
+    return a.size() == attribute.size() && std::equal(a.begin(), a.end(), attribute.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  });
+}
+
+bool asks_subscribed(const proto::Command& cmd) {
+  const auto* a = std::get_if<proto::ListArgs>(&cmd.args);
+  if (a == nullptr) return false;
+  const auto named = [](const std::vector<std::string>& options) {
+    return std::any_of(options.begin(), options.end(), [](const std::string& o) { return o == "SUBSCRIBED"; });
+  };
+  return named(a->select_options) || named(a->return_options);
+}
+
+// The one LSUB or LIST (SUBSCRIBED) in flight that this response answers; nullptr when there is none or the
+// response could belong to another command (two listings pipelined).
+const Inflight* listing(const Ctx& ctx, const ClientState& c, const proto::ListData& list) {
+  const Inflight* found = nullptr;
+  for (const Inflight& f : c.inflight) {
+    const CommandKind k = ctx.log[f.sent].command->kind;
+    if (k != CommandKind::List && k != CommandKind::Lsub) continue;
+    if (found != nullptr) return nullptr;
+    found = &f;
+  }
+  if (found == nullptr) return nullptr;
+  const proto::Command& cmd = *ctx.log[found->sent].command;
+  if (list.lsub) return cmd.kind == CommandKind::Lsub ? found : nullptr;
+  // A NOTIFY watcher may be sent a LIST made before the listing ran (RFC 5465 §5.4, §5.5): not judged.
+  if (cmd.kind != CommandKind::List || !asks_subscribed(cmd) || c.notify.active || c.notifies > 0) return nullptr;
+  return found;
+}
+
+// Whether the user's subscription list is known and stood still from before `sent` until now.
+const Subscriptions* quiet_subscriptions(const Ctx& ctx, const ClientState& c, EventIndex sent) {
+  const auto it = ctx.cross.subscriptions.find(c.user);
+  static const Subscriptions none;
+  const Subscriptions* subs = it == ctx.cross.subscriptions.end() ? &none : &it->second;
+  if (subs->unknown || subs->last_done > sent) return nullptr;
+  for (const auto& [id, b] : ctx.clients) {
+    if (b.user != c.user) continue;
+    for (const Inflight& f : b.inflight) {
+      if (changes_subscriptions(ctx.log[f.sent].command->kind)) return nullptr;
+    }
+  }
+  return subs;
+}
+
+bool under_subscribed(const Subscriptions& subs, const std::string& name) {
+  const std::string prefix = name + model::delimiter;
+  const auto it = subs.names.lower_bound(prefix);
+  return it != subs.names.end() && it->compare(0, prefix.size(), prefix) == 0;
+}
+
+proto::NotifyFilter canonical_filter(const proto::NotifyFilter& f) {
+  proto::NotifyFilter out = f;
+  for (std::string& m : out.mailboxes) m = canonical_name(m);
+  return out;
+}
+
+}  // namespace
+
+bool status_covered(const NotifySet& ns, const std::string& mailbox) {
+  using K = proto::NotifyFilter::Kind;
+  const std::string name = canonical_name(mailbox);
+  return std::any_of(ns.status_filters.begin(), ns.status_filters.end(), [&](const proto::NotifyFilter& f) {
+    // SUBSCRIBED follows the subscription list, which may name shared mailboxes (RFC 5465 §6.4); INBOXES is a
+    // part of the personal namespace (§6.3), so it covers no more than PERSONAL does.
+    if (f.kind == K::Subscribed) return true;
+    if (f.kind == K::Inboxes) return filter_covers(proto::NotifyFilter{K::Personal, {}}, name);
+    return filter_covers(canonical_filter(f), name);
+  });
+}
+
+void watch_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                     EventIndex index) {
+  if (!changes_subscriptions(cmd.kind) || c.user.empty()) return;
+  Subscriptions& subs = ctx.cross.subscriptions[c.user];
+  subs.last_done = index;
+  const auto* a = std::get_if<proto::MailboxArgs>(&cmd.args);
+  if (st.condition != proto::Condition::Ok || a == nullptr) return;
+  if (cmd.kind == CommandKind::Subscribe) {
+    subs.names.insert(canonical_name(a->mailbox));
+  } else {
+    subs.names.erase(canonical_name(a->mailbox));
+  }
+}
+
+void watch_disconnected(Ctx& ctx, const ClientState& c) {
+  if (c.user.empty()) return;
+  for (const Inflight& f : c.inflight) {
+    if (changes_subscriptions(ctx.log[f.sent].command->kind)) ctx.cross.subscriptions[c.user].unknown = true;
+  }
+}
+
+// MBX-6: LSUB shows the subscribed names (RFC 3501 §6.3.9; with '%' also an unsubscribed parent of one, as
+// \Noselect), and LIST (SUBSCRIBED) marks \Subscribed exactly the subscribed names (RFC 5258 §3.1), judged
+// when no SUBSCRIBE or UNSUBSCRIBE of the user ran beside the listing.
+void watch_listed(Ctx& ctx, const ClientState& c, const proto::ListData& list, EventIndex index) {
+  if (c.user.empty() || ctx.rep.stopped()) return;
+  const Inflight* f = listing(ctx, c, list);
+  if (f == nullptr || !list.child_info.empty()) return;
+  const Subscriptions* subs = quiet_subscriptions(ctx, c, f->sent);
+  if (subs == nullptr) return;
+  const std::string name = canonical_name(list.mailbox);
+  const bool subscribed = subs->names.count(name) != 0;
+  std::string why;
+  if (list.lsub && !subscribed && !(has_attribute(list, "\\Noselect") && under_subscribed(*subs, name))) {
+    why = "LSUB showed \"" + list.mailbox + "\", which the user's SUBSCRIBE/UNSUBSCRIBE replies leave "
+          "unsubscribed (RFC 3501 §6.3.9: LSUB returns the names the user has declared as \"active\" or "
+          "\"subscribed\"; §6.3.7: UNSUBSCRIBE removes the name from that list)";
+  } else if (!list.lsub && has_attribute(list, "\\Subscribed") != subscribed) {
+    why = "LIST (SUBSCRIBED) " + std::string(subscribed ? "did not mark" : "marked") + " \"" + list.mailbox +
+          "\" \\Subscribed, but the user's SUBSCRIBE/UNSUBSCRIBE replies leave it " +
+          (subscribed ? "subscribed" : "unsubscribed") + " (RFC 5258 §3.1; RFC 3501 §6.3.6, §6.3.7)";
+  }
+  if (why.empty()) return;
+  std::vector<EventIndex> causes{f->sent};
+  if (subs->last_done != 0) causes.push_back(subs->last_done);
+  ctx.rep.report("MBX-6", {index}, std::move(causes), why + "; no SUBSCRIBE or UNSUBSCRIBE of the user "
+                 "was in flight since the listing was sent.");
+}
+
+}  // namespace imaplab::sim::detail

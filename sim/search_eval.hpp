@@ -1,0 +1,35 @@
+// An independent SEARCH evaluator (RFC 3501 §6.4.4) for the SRC-1 checker: it judges the server's SEARCH
+// answers, so it shares no code with the model's search (the model is what is under test).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "proto/types.hpp"
+
+namespace imaplab::sim {
+
+// One message as the store holds it, with its place in the session's view.
+struct SearchCandidate {
+  std::uint32_t msn = 0;
+  std::uint32_t uid = 0;
+  const std::vector<std::string>* flags = nullptr;  // stored flags (never \Recent)
+  proto::Date internal_day;                          // the day of INTERNALDATE, as stored (time and zone dropped)
+  std::uint64_t size = 0;                            // RFC822.SIZE
+};
+
+// `*` in sequence sets and UID sets: the largest message number and the largest UID in the view (RFC 3501 §9).
+struct SearchStars {
+  std::uint32_t msn = 0;
+  std::uint32_t uid = 0;
+};
+
+// Whether every key (recursively) is one this evaluator decides: flag and keyword keys, LARGER/SMALLER,
+// SINCE/BEFORE/ON, UID, sequence sets, NOT/OR/AND. Session-dependent (RECENT, NEW, OLD), text, header,
+// sent-date and MODSEQ keys are not covered.
+bool search_evaluable(const std::vector<proto::SearchKey>& keys);
+
+// Whether the message matches all `keys` (their AND); only for keys search_evaluable accepts.
+bool search_eval(const std::vector<proto::SearchKey>& keys, const SearchCandidate& m, const SearchStars& stars);
+
+}  // namespace imaplab::sim
