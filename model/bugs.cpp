@@ -82,6 +82,8 @@ const std::vector<BugInfo>& bug_catalogue() {
        "the NOTIFY \"personal\" filter also matches the shared mailboxes, which belong to no user's personal namespace"},
       {Bug::UnsubscribeKept, "unsubscribe-kept", "model", "MBX-6",
        "UNSUBSCRIBE answers OK but leaves the name in the subscription list, so LSUB still shows it"},
+      {Bug::IdleFlagsAtDone, "idle-flags-at-done", "model", "NTF-2",
+       "a plain IDLE (no NOTIFY) is sent other sessions' flag changes only when it ends with DONE, not while it idles"},
       {Bug::CopyIgnoresInsertRight, "copy-ignores-insert-right", "model", "ACC-3",
        "COPY and MOVE do not check the 'i' right on the destination, so a user whose 'i' was revoked still adds messages (RFC 4314 section 4)"},
       {Bug::ExpungeIgnoresExpungeRight, "expunge-ignores-expunge-right", "model", "ACC-3",

@@ -49,6 +49,7 @@ enum class Bug : std::uint8_t {
   NotifySubtreePrefix,  // model: NTF-8
   NotifyPersonalShared,  // model: NTF-8
   UnsubscribeKept,  // model: MBX-6
+  IdleFlagsAtDone,  // model: NTF-2
   CopyIgnoresInsertRight,  // model: ACC-3
   ExpungeIgnoresExpungeRight,  // model: ACC-3
   CloseUnselected,  // model: ACC-4

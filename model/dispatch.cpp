@@ -196,7 +196,7 @@ std::vector<proto::Response> take_unsolicited(State& st, SessionId sid) {
     return out;
   }
   std::vector<proto::Response> out;
-  if (const auto options = between_commands(s)) flush(st, s, *options, out);
+  if (const auto options = between_commands(st, s)) flush(st, s, *options, out);
   for (auto& n : drain_notices(st, s)) out.push_back(std::move(n));
   return out;
 }
@@ -206,7 +206,7 @@ bool unsolicited_pending(const State& st, SessionId sid) {
   if (it == st.sessions.end()) return false;
   const Session& s = it->second;
   if (s.bye || !s.notify.queue.empty()) return true;
-  const auto options = between_commands(s);
+  const auto options = between_commands(st, s);
   return options && has_pending(st, s, *options);
 }
 

@@ -306,11 +306,13 @@ void notify_subscription(State& st, SessionId actor, const std::string& user, co
   }
 }
 
-std::optional<FlushOptions> between_commands(const Session& s) {
+std::optional<FlushOptions> between_commands(const State& st, const Session& s) {
   if (s.state != SessionState::Selected) return std::nullopt;
   if (!s.notify.used) {
     if (!s.idle) return std::nullopt;
-    return FlushOptions{};
+    FlushOptions plain;
+    plain.flags = !bug_on(st, Bug::IdleFlagsAtDone);
+    return plain;
   }
   const proto::NotifyEventGroup* g = selected_group(s);
   if (g == nullptr || !g->events) return std::nullopt;

@@ -27,7 +27,7 @@ void notify_subscription(State& st, SessionId actor, const std::string& user, co
 
 // The selected-mailbox updates the session may get between commands (or during IDLE), per its NOTIFY
 // SELECTED / SELECTED-DELAYED group (RFC 5465 §6.1; before any NOTIFY only during IDLE, RFC 2177).
-std::optional<FlushOptions> between_commands(const Session& s);
+std::optional<FlushOptions> between_commands(const State& st, const Session& s);
 // The NOTIFY MessageNew fetch attributes for the selected mailbox, if the client asked for them.
 const std::vector<proto::FetchAtt>* selected_new_atts(const Session& s);
 bool notify_flag_changes_selected(const Session& s);

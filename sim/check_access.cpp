@@ -1,4 +1,4 @@
-// Rights, states, copies and mailbox children: ACC-4 (selected-state commands are refused when nothing is
+// Rights, states, copies and mailbox children: ACC-3 (COPY/APPEND without 'i', EXPUNGE without 'e' fail), ACC-4 (selected-state commands are refused when nothing is
 // selected), CPY-5 (COPY keeps flags and INTERNALDATE), MBX-1's second half (DELETE keeps the inferior names)
 // and FLG-4's "at least one" half (a new message is \Recent in the next read-write SELECT when no session had
 // the mailbox selected read-write meanwhile). Fed every event before the per-client tracker sees it, so a
@@ -51,6 +51,7 @@ struct RecentProbe {  // a read-write SELECT sent while nothing else could claim
 };
 
 struct ClientAccess {
+  EventIndex select_sent = no_event;  // the latest SELECT/EXAMINE (ACC-3: the rights it may have cached)
   bool unselected = false;  // authenticated with surely nothing selected (ACC-4)
   std::vector<EventIndex> sent_unselected;  // selected-state commands sent then
   std::optional<CopyProbe> copy;
@@ -152,6 +153,42 @@ void acc4_completed(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto
                  std::string(proto::command_name(cmd.kind)) + " was answered OK though no mailbox was selected when "
                  "it was sent (nothing selected since the last CLOSE/UNSELECT, failed SELECT or login); it is valid "
                  "only in the Selected state (RFC 3501 §3.2, §6.4) and must be refused with BAD.");
+}
+
+// ---- ACC-3: commands refused without their RFC 4314 §4 right ----
+
+// The right `cmd` needs on `mailbox` that a fact says the user lacked from before its send until now, or 0.
+// EXPUNGE is judged only when the SELECT was sent after the fact too: RFC 4314 §5.1.1 lets a server keep the
+// rights it had at SELECT.
+char missing_right(const Ctx& ctx, const ClientAccess& a, const ClientState& c, const proto::Command& cmd,
+                   const Inflight& f, std::string* mailbox) {
+  char needed = 0;
+  if (const auto* args = std::get_if<proto::CopyArgs>(&cmd.args)) *mailbox = args->mailbox, needed = 'i';
+  if (const auto* args = std::get_if<proto::AppendArgs>(&cmd.args)) *mailbox = args->mailbox, needed = 'i';
+  if (cmd.kind == CommandKind::Expunge || cmd.kind == CommandKind::UidExpunge) {
+    if (!c.view.valid || c.view.read_only) return 0;
+    *mailbox = c.view.mailbox, needed = 'e';
+  }
+  if (needed == 0 || c.user.empty()) return 0;
+  const AclFact* fact = acl_fact(ctx, c.user, *mailbox);
+  if (fact == nullptr || !fact->rights_known || f.sent <= fact->since) return 0;
+  if (needed == 'e' && (a.select_sent == no_event || a.select_sent <= fact->since)) return 0;
+  return fact->rights.find(needed) == std::string::npos ? needed : 0;
+}
+
+void acc3_completed(Ctx& ctx, const ClientAccess& a, const ClientState& c, const proto::Command& cmd,
+                    const proto::StatusResponse& st, const Inflight& f, EventIndex index) {
+  if (st.condition != proto::Condition::Ok) return;
+  std::string mailbox;
+  const char right = missing_right(ctx, a, c, cmd, f, &mailbox);
+  if (right == 0) return;
+  const AclFact& fact = *acl_fact(ctx, c.user, mailbox);
+  ctx.rep.report("ACC-3", {index}, {fact.cause, fact.since},
+                 std::string(proto::command_name(cmd.kind)) + " succeeded on \"" + mailbox + "\" for " + c.user +
+                     ", who had no '" + std::string(1, right) + "' right on it from before the command was sent "
+                     "until its reply (no ACL or name change in flight); " +
+                     (right == 'i' ? "COPY/APPEND need 'i' on the target, else \"the operation fails\""
+                                   : "EXPUNGE needs 'e' on the selected mailbox") + " (RFC 4314 §4).");
 }
 
 // ---- CPY-5: COPY keeps flags and INTERNALDATE ----
@@ -357,6 +394,7 @@ void access_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
   AccessState& s = state(ctx);
   ClientAccess& a = s.clients[c.id];
   if (writes_flags(cmd)) ++s.flag_writers_sent;
+  if (cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine) a.select_sent = index;
   acc4_sent(ctx, a, c, cmd, index);
   if (!a.copy) cpy5_sent(ctx, a, c, cmd, index);
   if (!a.del) mbx1_sent(ctx, a, c, cmd, index);
@@ -370,6 +408,7 @@ void access_completed(Ctx& ctx, ClientState& c, const proto::Response& r, EventI
   const proto::Command& cmd = *ctx.log[it->sent].command;
   ClientAccess& a = state(ctx).clients[c.id];
   acc4_completed(ctx, a, c, cmd, *st, *it, index);
+  acc3_completed(ctx, a, c, cmd, *st, *it, index);
   if (a.copy && a.copy->sent == it->sent) cpy5_completed(ctx, a, c, cmd, *st, index);
   if (a.del && a.del->sent == it->sent) mbx1_completed(ctx, a, *st, index);
   if (a.add && a.add->sent == it->sent) flg4_add_completed(ctx, a, c, cmd, *st, index);

@@ -27,6 +27,7 @@ namespace {
 using proto::CommandKind;
 
 constexpr std::size_t acl_probes_max = 64;  // ACL changes in flight followed at once; more are not judged
+constexpr const char* acc3_rights = "ietws";  // rights ACC-3 judges commands by (check_access.cpp)
 
 bool is_shared(const std::string& name) {
   const std::string root = model::shared_root;
@@ -84,6 +85,8 @@ bool in_flight_touching(const Ctx& ctx, const std::string& name) {
 // ("anyone" included). nullopt when no session of the user is at hand or the answer says nothing.
 struct TrueRights {
   bool lookup = true, read = true;
+  bool known = false;  // `held` is the whole set (ACC-3)
+  std::string held;
 };
 std::optional<TrueRights> true_rights(const Ctx& ctx, const std::string& user, const std::string& mailbox) {
   std::optional<model::SessionId> session;
@@ -113,13 +116,13 @@ std::optional<TrueRights> true_rights(const Ctx& ctx, const std::string& user, c
       const auto* d = std::get_if<proto::AclData>(&r.body);
       if (d == nullptr || d->kind != proto::AclData::Kind::MyRights || d->rights.empty()) continue;
       const std::string& rights = d->rights.front();
-      return TrueRights{rights.find('l') != std::string::npos, rights.find('r') != std::string::npos};
+      return TrueRights{rights.find('l') != std::string::npos, rights.find('r') != std::string::npos, true, rights};
     }
     return std::nullopt;
   }
   if (last->condition != proto::Condition::No || !last->code) return std::nullopt;
   // NOPERM: none of "lrikxa" (RFC 4314 §4, MYRIGHTS); NONEXISTENT: the existing mailbox is hidden, no 'l'.
-  if (iequal(last->code->name, "NOPERM")) return TrueRights{false, false};
+  if (iequal(last->code->name, "NOPERM")) return TrueRights{false, false, true, ""};
   if (iequal(last->code->name, "NONEXISTENT")) return TrueRights{false, true};
   return std::nullopt;
 }
@@ -134,11 +137,14 @@ void establish(Ctx& ctx, const AclProbe& p, EventIndex index) {
   for (const std::string& user : users) {
     const auto rights = true_rights(ctx, user, p.mailbox);
     const auto key = std::make_pair(user, p.mailbox);
-    if (!rights || (rights->lookup && rights->read)) {
+    // Some right ACC-3 judges is missing: a character of acc3_rights that the held set lacks.
+    const bool lacks_other = rights && rights->known &&
+                             std::string(acc3_rights).find_first_not_of(rights->held) != std::string::npos;
+    if (!rights || (rights->lookup && rights->read && !lacks_other)) {
       ctx.cross.acl.facts.erase(key);
       continue;
     }
-    ctx.cross.acl.facts[key] = AclFact{!rights->lookup, !rights->read, index, p.sent};
+    ctx.cross.acl.facts[key] = AclFact{!rights->lookup, !rights->read, index, p.sent, rights->known, rights->held};
   }
 }
 
@@ -266,6 +272,11 @@ void acl_disconnected(Ctx& ctx, const ClientState& c) {
 }
 
 }  // namespace
+
+const AclFact* acl_fact(const Ctx& ctx, const std::string& user, const std::string& mailbox) {
+  const auto it = ctx.cross.acl.facts.find(std::make_pair(user, mailbox));
+  return it == ctx.cross.acl.facts.end() ? nullptr : &it->second;
+}
 
 void acl_observe(Ctx& ctx, ClientState& c, EventIndex index) {
   const Event& e = ctx.log[index];

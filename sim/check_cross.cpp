@@ -213,6 +213,15 @@ void check_deadlines(Ctx& ctx, std::uint64_t now_us) {
     if (it == ctx.clients.end()) continue;
     const ClientState& w = it->second;
     if (w.watch_epoch != ob.watch_epoch) continue;  // it stopped watching; pending updates follow its command
+    if (ob.flag_uid != 0) {
+      if (!idle_flags_still_owed(ctx, w, ob)) continue;
+      ctx.rep.report("NTF-2", {ob.change_done}, {ob.change_sent, w.idle_since},
+                     "client " + n(w.id) + " idles in \"" + w.view.mailbox + "\" (plain IDLE) but was not sent "
+                     "the FETCH FLAGS for UID " + n(ob.flag_uid) + ", whose flags another session changed here, "
+                     "within " + n(ctx.options.notify_bound_us) + " us of virtual time (RFC 2177 §3: the "
+                     "client is told of mailbox updates while idling; RFC 3501 §7.4.2).");
+      continue;
+    }
     if (w.last_exists != no_event && w.last_exists > ob.change_sent) continue;
     if (change_gone(ctx, ob)) continue;  // the new messages left before the push: nothing is owed
     const EventIndex since = w.idle ? w.idle_since : w.notify.set_at;

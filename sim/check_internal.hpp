@@ -336,6 +336,7 @@ struct Obligation {
   std::uint64_t deadline_us = 0;
   std::uint32_t uidvalidity = 0;               // where the new messages were committed
   std::uint32_t uid_low = 0, uid_high = 0;     // their UIDs (APPENDUID / COPYUID); 0: not known
+  std::uint32_t flag_uid = 0;  // a flag change of this UID owed to a plain IDLE (check_watch.cpp); 0: new messages
 };
 
 // ACC-2 (check_acl.cpp): what a user may not do on a shared mailbox, as the true store said right after a
@@ -346,6 +347,8 @@ struct AclFact {
   bool lacks_read = false;    // no 'r': SELECT, EXAMINE and STATUS must fail
   EventIndex since = 0;       // the tagged OK that established it
   EventIndex cause = 0;       // the SETACL/DELETEACL itself
+  bool rights_known = false;  // `rights` is the user's whole set then (MYRIGHTS; ACC-3)
+  std::string rights;
 };
 struct AclProbe {
   ClientId client = 0;
@@ -539,10 +542,17 @@ void watch_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, 
                      EventIndex index);
 void watch_listed(Ctx& ctx, const ClientState& c, const proto::ListData& list, EventIndex index);
 void watch_disconnected(Ctx& ctx, const ClientState& c);
+// NTF-2 for flags: a STORE (sent at `sent`, OK at `done`) changed `uid`, which plain IDLE watcher `w` must be
+// told with a FETCH (RFC 2177 §3, RFC 3501 §7.4.2); and at the deadline, whether it still is owed.
+void idle_flags_owed(Ctx& ctx, const ClientState& w, std::uint32_t uidvalidity, std::uint32_t uid, EventIndex sent,
+                     EventIndex done);
+bool idle_flags_still_owed(const Ctx& ctx, const ClientState& w, const Obligation& ob);
 
 // check_acl.cpp: ACC-2, fed every event before the per-client tracker sees it (so a tagged reply still finds
 // its command in flight).
 void acl_observe(Ctx& ctx, ClientState& c, EventIndex index);
+// ACC-3: the fact about `user`'s rights on shared `mailbox` that holds now, or null.
+const AclFact* acl_fact(const Ctx& ctx, const std::string& user, const std::string& mailbox);
 // check_access.cpp: ACC-4, CPY-5, MBX-1 (inferiors kept), FLG-4 (at least one), fed like acl_observe.
 void access_observe(Ctx& ctx, ClientState& c, EventIndex index);
 
@@ -556,9 +566,6 @@ void search_status_data(Ctx& ctx, ClientState& c, const proto::StatusData& s, Ev
 void search_select_code(ClientState& c, const proto::ResponseCode& code);
 void search_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                       const Inflight& f, EventIndex index);
-
-// checker.cpp: an event may keep, of its response, only the text a violation may quote (Reporter::line).
-void compact_response(Event& event);
 
 // Small shared helpers.
 // Commands that may change a mailbox's messages or flags (anything but pure reads and session commands).

@@ -364,6 +364,8 @@ void add_flags_due(Ctx& ctx, const ClientState& author, const StoreProbe& p, con
       // Told already: the change may have been reported before this STORE's reply arrived.
       if (known == nullptr || known->flags_told > p.sent) continue;
       b.flags_due.push_back(FlagDue{p.named[i], p.before[i], p.sent, index});
+      // A plain IDLE is told at once, not at its next command (RFC 2177 §3): NTF-2 within the bound.
+      if (b.idling() && b.idle_since < p.sent) idle_flags_owed(ctx, b, p.uidvalidity, p.named[i], p.sent, index);
     }
   }
 }

@@ -148,4 +148,35 @@ void watch_listed(Ctx& ctx, const ClientState& c, const proto::ListData& list, E
                  "was in flight since the listing was sent.");
 }
 
+void idle_flags_owed(Ctx& ctx, const ClientState& w, std::uint32_t uidvalidity, std::uint32_t uid, EventIndex sent,
+                     EventIndex done) {
+  const std::uint64_t deadline = ctx.log[done].time_us + ctx.options.notify_bound_us;
+  Obligation ob{w.id, w.watch_epoch, sent, done, deadline, uidvalidity, 0, 0};
+  ob.flag_uid = uid;
+  ctx.cross.obligations.push_back(ob);
+}
+
+// Still owed: the FLG-2 due the STORE left is there (a FETCH of the UID or an expunge clears it), and the store
+// still has the message with flags other than those the watcher knew.
+bool idle_flags_still_owed(const Ctx& ctx, const ClientState& w, const Obligation& ob) {
+  if (ctx.oracle == nullptr || !w.idling() || !w.view_usable()) return false;
+  const auto due = std::find_if(w.flags_due.begin(), w.flags_due.end(), [&](const FlagDue& d) {
+    return d.uid == ob.flag_uid && d.change_sent == ob.change_sent;
+  });
+  if (due == w.flags_due.end()) return false;
+  const auto info = oracle_mailbox(ctx, w, w.view.mailbox);
+  if (!info || info->uidvalidity != ob.uidvalidity) return false;
+  const auto flags = ctx.oracle->model().flags(w.view.mailbox, ob.flag_uid);
+  if (!flags) return false;
+  std::vector<std::string> now;
+  for (const std::string& f : *flags) {
+    std::string l = f;
+    for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (l != "\\recent") now.push_back(std::move(l));
+  }
+  std::sort(now.begin(), now.end());
+  now.erase(std::unique(now.begin(), now.end()), now.end());
+  return now != due->before;
+}
+
 }  // namespace imaplab::sim::detail

@@ -28,16 +28,6 @@ std::string quotable_text(const Event& e) {
 
 }  // namespace
 
-// After its checks, no rule reads a response again: only line() may quote it, in a later violation. Keeping
-// just that text bounds the log to about a hundred bytes per event instead of every parsed FETCH of the run.
-// Not called yet: writing each line out cost more CPU than keeping the responses saved (bench_sim
-// Throughput 8x1000: 1.1 s instead of 0.9 s per run, for 126 MB instead of 260 MB peak RSS).
-void compact_response(Event& e) {
-  if (e.dir != Event::Dir::Received || !e.response) return;
-  e.bytes = quotable_text(e);
-  e.response.reset();
-}
-
 std::string Reporter::line(EventIndex index) const {
   if (index >= log_.size()) return "(no such event)";
   const Event& e = log_[index];

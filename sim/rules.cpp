@@ -112,6 +112,14 @@ const std::vector<RuleInfo>& rules() {
        "The UNSUBSCRIBE command removes the specified mailbox name from the server's set of \"active\" or "
        "\"subscribed\" mailboxes as returned by the LSUB command."},
       {"EXP-1", "P", "RFC 2180 §4.1", "Fetching of expunged messages"},
+      {"EXP-4", "M", "RFC 3501 §6.4.3, §6.4.2; RFC 4315 §2.1",
+       "The UID EXPUNGE command permanently removes all messages that both have the \\Deleted flag set and "
+       "have a UID that is included in the specified sequence set from the currently selected mailbox. / No "
+       "messages are removed, and no error is given, if the mailbox is selected by an EXAMINE command"},
+      {"MOD-5", "M", "RFC 4551 §3.2",
+       "if the mod-sequence of any metadata item of the message is greater than the specified UNCHANGEDSINCE "
+       "value, then the requested operation MUST NOT be performed. ... the server MUST return in the tagged "
+       "response a MODIFIED response code."},
       {"EXP-2", "P", "RFC 2180 §4.2", "Storing of expunged messages"},
       {"EXP-3", "P", "RFC 2180 §4.3",
        "If the server chooses to not return the sequence numbers of expunged messages in the SEARCH results"},
@@ -161,6 +169,10 @@ const std::vector<RuleInfo>& rules() {
       {"ACC-2", "M", "RFC 4314 §4; RFC 5465 §5, §5.9",
        "LIST - \"l\" right is required. ... SELECT/EXAMINE/STATUS - \"r\" right on the mailbox. / All event "
        "types described in this document require the 'l' and 'r' rights ... on all observed mailboxes."},
+      {"ACC-3", "M", "RFC 4314 §4",
+       "Before performing a COPY/APPEND command, the server MUST check if the user has \"i\" right for the "
+       "target mailbox. If the user doesn't have \"i\" right, the operation fails. ... EXPUNGE - \"e\" right on "
+       "the selected mailbox."},
       {"ACC-4", "M", "RFC 3501 §6.4, §3.2",
        "In the selected state, commands that manipulate messages in a mailbox are permitted. ... the "
        "following commands are valid in the selected state: CHECK, CLOSE, EXPUNGE, SEARCH, FETCH, STORE, COPY, "

@@ -943,7 +943,8 @@ Command Workload::make_acl(Rng& rng) {
     a.identifier = known == acl_peers_.end() ? user_ : known->second.front();
     return command(CommandKind::ListRights, std::move(a));
   }
-  static constexpr std::array<const char*, 3> revocations = {"-lr", "-r", "-l"};
+  // ACC-2 (-l, -r) and ACC-3 (-i, -e; -tws for STORE and COPY's flags).
+  static constexpr std::array<const char*, 6> revocations = {"-lr", "-r", "-l", "-i", "-e", "-tws"};
   proto::AclArgs a;
   a.mailbox = mailbox;
   a.identifier = known->second[rng.below(known->second.size())];
