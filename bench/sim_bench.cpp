@@ -66,10 +66,7 @@ sim::RunConfig throughput_config(std::uint64_t commands) {
   c.shared_mailboxes = 0;
   c.initial_messages = throughput_messages;
   c.commands = commands;
-  // No IDLE: with the default mix every client ends up in IDLE waiting for changes no one makes, and the run
-  // stops at the server's 30-minute IDLE timeout after a few thousand commands instead of a long run.
-  c.mix.idle = 0;
-  return c;  // default policy, otherwise the default command mix, random strategy, every checker on
+  return c;  // default policy and command mix (IDLE included), random strategy, every checker on
 }
 
 // Runs one simulation and fails the benchmark if a checker reported a violation (the speed of a broken
@@ -139,15 +136,14 @@ void BM_ShortRuns(benchmark::State& state) {
 BENCHMARK(BM_ShortRuns)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 // How throughput changes with the number of clients (one user, the default 5 messages per mailbox, setup
-// included: it is small here). No IDLE (see throughput_config) and no NOTIFY: with hundreds of clients a
-// push waits its turn among thousands of ready items for longer than the NOTIFY bound of 2 s of virtual
-// time, which NTF-9 then reports.
+// included: it is small here). No NOTIFY: with hundreds of clients the random strategy's runs end with a
+// MailboxName LIST owed and never sent (NTF-9 at the end-of-run check; not yet explained, see
+// docs/performance.md).
 void BM_Clients(benchmark::State& state) {
   sim::RunConfig config;
   config.seed = 7;
   config.clients = static_cast<std::uint32_t>(state.range(0));
   config.commands = clients_commands;
-  config.mix.idle = 0;
   config.mix.notify = 0;
   std::uint64_t commands = 0;
   for (auto _ : state) {

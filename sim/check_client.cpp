@@ -677,7 +677,7 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   oracle_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) search_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) gaps_completed(ctx, c, cmd, *st, f, index);
-  if (!ctx.rep.stopped()) watch_completed(ctx, c, cmd, *st, index);
+  if (!ctx.rep.stopped()) watch_completed(ctx, c, cmd, *st, f, index);
   if (changes_messages(cmd.kind)) c.last_change_done = index;
 }
 
@@ -722,6 +722,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   oracle_sent(ctx, c, cmd, index);
   search_sent(ctx, c, cmd, index);
   gaps_sent(ctx, c, cmd, index);
+  watch_sent(ctx, cmd);
   own_change_sent(ctx, c, cmd, index);
   if (changes_messages(cmd.kind) && c.synced_sent != no_event && c.own_change_sent == no_event) {
     c.own_change_sent = index;

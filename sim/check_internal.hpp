@@ -371,11 +371,13 @@ struct Subscriptions {
   std::set<std::string> names;
   EventIndex last_done = 0;  // the latest (UN)SUBSCRIBE reply: an LSUB sent before it may have run earlier
   bool unknown = false;      // a client left with one in flight: the server may run it at any time
+  std::set<std::string> uncertain;  // names two overlapping (UN)SUBSCRIBEs changed: their order is unknown
 };
 
 struct CrossState {
   AclState acl;  // ACC-2
   std::map<std::string, Subscriptions> subscriptions;  // MBX-6, by user
+  std::set<std::string> renamed_to;  // NTF-8: names a RENAME was sent to (a queued STATUS may carry the new name)
   std::shared_ptr<AccessState> access;  // made on first use by check_access.cpp
   std::uint64_t store_changes_sent = 0;  // commands sent that may change messages, flags or names (SRC-1, STA-1/2)
   bool names_due_any = false;  // some client may owe NTF-9 names: check_names_due scans the clients only then
@@ -535,11 +537,12 @@ bool filter_covers(const proto::NotifyFilter& f, const std::string& name);
 
 // check_watch.cpp: NTF-8 (which mailboxes a NOTIFY set may send STATUS for) and MBX-6 (subscriptions).
 // Whether some non-selected filter watching message events may cover `mailbox` (SUBSCRIBED always may).
-bool status_covered(const NotifySet& ns, const std::string& mailbox);
+bool status_covered(const Ctx& ctx, const NotifySet& ns, const std::string& mailbox);
 // MBX-6: a (UN)SUBSCRIBE completed; an LSUB or LIST response arrived; a client left (before its in-flight
 // commands are forgotten).
+void watch_sent(Ctx& ctx, const proto::Command& cmd);
 void watch_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
-                     EventIndex index);
+                     const Inflight& f, EventIndex index);
 void watch_listed(Ctx& ctx, const ClientState& c, const proto::ListData& list, EventIndex index);
 void watch_disconnected(Ctx& ctx, const ClientState& c);
 // NTF-2 for flags: a STORE (sent at `sent`, OK at `done`) changed `uid`, which plain IDLE watcher `w` must be

@@ -129,7 +129,7 @@ bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r,
     rule = "NTF-6", why = "a NOTIFY FlagChange FETCH must carry UID and FLAGS";
   } else if (status && !ns.other_message_events) {
     rule = rule_for(idle, "NTF-8"), why = "STATUS arrived unsolicited but NOTIFY asked for no message events on other mailboxes";
-  } else if (status && !status_covered(ns, std::get<proto::StatusData>(r.body).mailbox)) {
+  } else if (status && !status_covered(ctx, ns, std::get<proto::StatusData>(r.body).mailbox)) {
     rule = "NTF-8", why = "STATUS arrived unsolicited for \"" +
         std::get<proto::StatusData>(r.body).mailbox + "\", which no filter watching message events covers "
         "(RFC 5465 §5.2, §6: personal is the user's own namespace, a subtree is the name and the names below it)";

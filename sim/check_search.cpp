@@ -76,14 +76,26 @@ void check_uid_answer(Ctx& ctx, const ClientState& c, const proto::SearchData& s
   }
 }
 
-// The store's messages in the session's view, when that view is the whole mailbox; empty when not judgeable.
+// Whether the client was told exactly `uids` (unknown UIDs aside). The server may update its session before it
+// writes the EXISTS that tells the client (after the SEARCH data), so the session alone does not say which view
+// the answer was computed over.
+bool view_is(const View& v, const std::vector<std::uint32_t>& uids) {
+  if (v.count() != uids.size()) return false;
+  for (std::size_t i = 0; i < uids.size(); ++i) {
+    if (v.entries[i].uid != 0 && v.entries[i].uid != uids[i]) return false;
+  }
+  return true;
+}
+
+// The store's messages in the session's view, when that view is the whole mailbox and the client's view is the
+// same; empty when not judgeable.
 std::vector<SearchCandidate> candidates(const Ctx& ctx, const ClientState& c,
                                         std::vector<std::vector<std::string>>& flags_out) {
   const auto session = ctx.oracle->session_of(c.id);
   if (!session || !c.view_usable() || c.view.uidvalidity == 0) return {};
   const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
   if (!info || info->uidvalidity != c.view.uidvalidity || info->uids.size() > quiet_messages_max) return {};
-  if (ctx.oracle->model().session_view(*session) != info->uids) return {};
+  if (ctx.oracle->model().session_view(*session) != info->uids || !view_is(c.view, info->uids)) return {};
   std::vector<SearchCandidate> out;
   flags_out.reserve(info->uids.size());
   for (std::size_t i = 0; i < info->uids.size(); ++i) {

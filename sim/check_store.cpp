@@ -29,7 +29,11 @@ void store_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto:
   bool looked = false;
   for (const auto& a : fetch.atts) {
     using K = proto::MsgAtt::Kind;
-    const bool body = a.kind == K::Rfc822 || (a.kind == K::BodySection && a.section == proto::Section{});
+    const bool whole = a.kind == K::Rfc822 || (a.kind == K::BodySection && a.section == proto::Section{});
+    // BODY[TEXT]<o.l> of the top-level message: the octets after the header's blank line (RFC 3501 §6.4.5).
+    const bool text = a.kind == K::BodySection && a.origin && a.section.part.empty() &&
+                      a.section.text == proto::Section::Text::Text;
+    const bool body = whole || text;
     const bool size = a.kind == K::Rfc822Size && a.number != 0;  // 0 may be a NIL placeholder (§4.1.3)
     if (!(body && a.data && !a.data->empty()) && !size) continue;  // "" may be a placeholder
     if (!looked) {
@@ -42,7 +46,12 @@ void store_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto:
       return;
     }
     if (!body) continue;
-    const std::size_t origin = a.origin.value_or(0);
+    std::size_t origin = a.origin.value_or(0);
+    if (text) {
+      const std::size_t blank = stored->find("\r\n\r\n");
+      if (blank == std::string::npos) continue;
+      origin += blank + 4;
+    }
     const bool matches = origin <= stored->size() && stored->compare(origin, a.data->size(), *a.data) == 0 &&
                          (a.origin.has_value() || a.data->size() == stored->size());
     if (!matches) {

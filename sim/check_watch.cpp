@@ -87,9 +87,14 @@ proto::NotifyFilter canonical_filter(const proto::NotifyFilter& f) {
 
 }  // namespace
 
-bool status_covered(const NotifySet& ns, const std::string& mailbox) {
+bool status_covered(const Ctx& ctx, const NotifySet& ns, const std::string& mailbox) {
   using K = proto::NotifyFilter::Kind;
   const std::string name = canonical_name(mailbox);
+  // A STATUS made before a RENAME may be sent after it under the new name: not judged.
+  for (auto pos = name.find(model::delimiter);; pos = name.find(model::delimiter, pos + 1)) {
+    if (ctx.cross.renamed_to.count(name.substr(0, pos)) != 0) return true;
+    if (pos == std::string::npos) break;
+  }
   return std::any_of(ns.status_filters.begin(), ns.status_filters.end(), [&](const proto::NotifyFilter& f) {
     // SUBSCRIBED follows the subscription list, which may name shared mailboxes (RFC 5465 §6.4); INBOXES is a
     // part of the personal namespace (§6.3), so it covers no more than PERSONAL does.
@@ -99,17 +104,33 @@ bool status_covered(const NotifySet& ns, const std::string& mailbox) {
   });
 }
 
+void watch_sent(Ctx& ctx, const proto::Command& cmd) {
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args)) ctx.cross.renamed_to.insert(canonical_name(r->to));
+}
+
 void watch_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
-                     EventIndex index) {
+                     const Inflight& f, EventIndex index) {
   if (!changes_subscriptions(cmd.kind) || c.user.empty()) return;
   Subscriptions& subs = ctx.cross.subscriptions[c.user];
+  // Another (UN)SUBSCRIBE of the user beside this one may have run before or after it.
+  bool overlapped = subs.last_done > f.sent;
+  for (const auto& [id, b] : ctx.clients) {
+    if (b.user != c.user) continue;
+    for (const Inflight& g : b.inflight) overlapped |= changes_subscriptions(ctx.log[g.sent].command->kind);
+  }
   subs.last_done = index;
   const auto* a = std::get_if<proto::MailboxArgs>(&cmd.args);
   if (st.condition != proto::Condition::Ok || a == nullptr) return;
-  if (cmd.kind == CommandKind::Subscribe) {
-    subs.names.insert(canonical_name(a->mailbox));
+  const std::string name = canonical_name(a->mailbox);
+  if (overlapped) {
+    subs.uncertain.insert(name);
   } else {
-    subs.names.erase(canonical_name(a->mailbox));
+    subs.uncertain.erase(name);
+  }
+  if (cmd.kind == CommandKind::Subscribe) {
+    subs.names.insert(name);
+  } else {
+    subs.names.erase(name);
   }
 }
 
@@ -130,6 +151,7 @@ void watch_listed(Ctx& ctx, const ClientState& c, const proto::ListData& list, E
   const Subscriptions* subs = quiet_subscriptions(ctx, c, f->sent);
   if (subs == nullptr) return;
   const std::string name = canonical_name(list.mailbox);
+  if (subs->uncertain.count(name) != 0) return;
   const bool subscribed = subs->names.count(name) != 0;
   std::string why;
   if (list.lsub && !subscribed && !(has_attribute(list, "\\Noselect") && under_subscribed(*subs, name))) {

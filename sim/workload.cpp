@@ -28,9 +28,13 @@ constexpr std::uint32_t wide_span_max = 64;
 constexpr std::uint32_t out_of_range_slack = 5;   // how far past the end an out-of-range number lies
 constexpr int search_depth_max = 2;               // nesting of NOT / OR / parenthesized keys
 constexpr std::size_t appended_dates_max = 8;     // recent APPEND dates kept for SINCE/BEFORE/ON keys
-constexpr double appended_date_chance = 0.6;      // a date key takes such a date (its boundary day)
+constexpr double appended_date_chance = 0.8;      // a date key takes such a date (its boundary day)
+constexpr std::size_t internal_date_kinds = 3;    // SINCE, BEFORE, ON: the first date keys, on INTERNALDATE
+constexpr double top_date_key_chance = 0.25;      // a top-level SEARCH key is a date key (boundary days)
 constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes, "c<id>-tmp<k>"
 constexpr std::size_t message_header_bytes = 320; // room the generated header takes, roughly
+constexpr std::uint64_t partial_origin_max_octets = 600;  // BODY.PEEK[...]<o.l>: o below this
+constexpr std::uint64_t partial_length_max_octets = 200;  // and l at most this
 constexpr std::size_t message_line_chars = 72;    // body line length, below RFC 5322's 78
 constexpr std::uint32_t empty_view_divisor = 8;   // sequence-number commands on an empty view: rarer
 // ACC-4: CLOSE/UNSELECT with nothing selected now and then, which the server must refuse (RFC 3501 §6.4).
@@ -428,8 +432,13 @@ std::vector<FetchAtt> Workload::fetch_atts(const WorkloadView& v, bool cheap, Rn
       }
       case 9: atts.push_back(section_att(T::None, rng.chance(0.7))); break;  // BODY[] sets \Seen unless PEEK
       case 10: {
-        FetchAtt a = section_att(T::Text, true);
-        a.partial = proto::Partial{0, 100};
+        // Mostly <0.100> of the text; sometimes a partial of the whole message or the text from a random
+        // origin, so "<partial>" is checked as the substring from octet o (RFC 3501 §6.4.5, SEQ-9).
+        const bool random_origin = rng.chance(0.3);
+        FetchAtt a = section_att(random_origin && rng.chance(0.5) ? T::None : T::Text, true);
+        a.partial = random_origin ? proto::Partial{static_cast<std::uint32_t>(rng.below(partial_origin_max_octets)),
+                                                   static_cast<std::uint32_t>(1 + rng.below(partial_length_max_octets))}
+                                  : proto::Partial{0, 100};
         atts.push_back(std::move(a));
         break;
       }
@@ -509,7 +518,9 @@ SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_nu
   static constexpr std::array<K, 13> simple = {K::All, K::Seen, K::Unseen, K::Deleted, K::Undeleted,
                                                K::Flagged, K::Unflagged, K::Answered, K::New, K::Old,
                                                K::Recent, K::Draft, K::Undraft};
-  const std::uint64_t pick = rng.below(depth < search_depth_max ? 16 : 13);
+  // 16 (a second chance of a date key) only at the top level, where a boundary date is not negated away.
+  const std::uint64_t pick = depth == 0 && !appended_dates_.empty() && rng.chance(top_date_key_chance) ? 16
+                             : rng.below(depth < search_depth_max ? 16 : 13);
   switch (pick) {
     case 0: case 1: case 2: case 3: return key(simple[rng.below(simple.size())]);
     case 4: {
@@ -534,12 +545,12 @@ SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_nu
       k.value = "c" + number_string(1 + rng.below(4));
       return k;
     }
-    case 8: {
+    case 8: case 16: {
       static constexpr std::array<K, 6> dates = {K::Since, K::Before, K::On, K::SentSince, K::SentBefore,
                                                  K::SentOn};
-      SearchKey k = key(dates[rng.below(dates.size())]);
       // The day of a message this agent appended hits SINCE/BEFORE/ON's boundary (RFC 3501 §6.4.4).
       const bool boundary = !appended_dates_.empty() && rng.chance(appended_date_chance);
+      SearchKey k = key(dates[rng.below(boundary ? internal_date_kinds : dates.size())]);
       k.date = boundary ? appended_dates_[rng.below(appended_dates_.size())] : random_date(rng);
       return k;
     }
