@@ -42,7 +42,7 @@ constexpr std::uint32_t unselected_close_divisor = 4;
 // Races the checkers look for (FLG-3, MBX-4, MBX-5) need clients to meet on the same message or name.
 constexpr double hot_store_chance = 0.25;         // STORE +FLAGS of one flag on the first message
 constexpr double shared_child_chance = 0.15;      // a scratch name under a configured mailbox ("work/sub")
-constexpr double sibling_chance = 0.1;            // a scratch name extending a configured one ("work2")
+constexpr double sibling_chance = 0.3;            // a scratch name extending a configured one ("work2")
 constexpr double rename_inbox_chance = 0.04;      // RENAME INBOX (RFC 3501 §6.3.5: moves its messages)
 constexpr double child_select_chance = 0.08;      // SELECT/EXAMINE of such a child
 // ACC-2 needs one user's rights on a shared mailbox to go away and come back while others work in it.
@@ -720,8 +720,8 @@ std::string Workload::pick_scratch(Rng& rng) const {
     if (auto child = child_of_configured(rng)) return *child;
   }
   // A sibling whose name merely starts with a configured one ("work2" beside "work"): a NOTIFY SUBTREE of
-  // "work" must not cover it (RFC 5465 §6.5, NTF-8).
-  if (rng.chance(sibling_chance)) {
+  // "work" must not cover it (RFC 5465 §6.5, NTF-8). Only runs that use NOTIFY draw it; others draw as before.
+  if (mix_.notify > 0 && rng.chance(sibling_chance)) {
     const std::string& m = mailboxes_[rng.below(mailboxes_.size())];
     if (m != "INBOX") return current_name(m) + "2";
   }

@@ -31,6 +31,21 @@ TEST(CheckNotifyWatch, Ntf9RenameIsToldOnlyByTheOldnameList) {
   }
 }
 
+TEST(CheckNotifyWatch, Ntf2PlainIdleIsToldOfFlagChanges) {
+  // RFC 2177 §3: client 2 idles (no NOTIFY) in INBOX; client 1 flags message 1. The FETCH is owed within the
+  // NOTIFY bound (2 s of virtual time), not at DONE; the NOOP long after makes time pass.
+  for (bool told : {false, true}) {
+    SCOPED_TRACE(told);
+    Scene s;
+    s.step(2, "b1 IDLE", "", {"S2: + idling"});
+    s.step(1, "a5 STORE 1 +FLAGS (\\Flagged)", "a5 STORE 1 +FLAGS (\\Flagged)",
+           {"S1: * 1 FETCH (FLAGS (\\Flagged))", "S1: a5 OK done"});
+    if (told) s.feed({"S2: * 1 FETCH (FLAGS (\\Flagged))"});
+    s.feed({"@9000000 C1: a6 NOOP"});
+    EXPECT_EQ(s.fired(), told ? "" : "NTF-2");
+  }
+}
+
 TEST(CheckNotifyWatch, Ntf8StatusOnlyForCoveredMailboxes) {
   // RFC 5465 §6.5: a subtree is the name and the names below it; "work2" is neither.
   const std::string subtree = "b1 NOTIFY SET (subtree work (MessageNew MessageExpunge))";
