@@ -340,6 +340,8 @@ void flg4_sent(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Com
     const bool quiet = c.inflight.empty() && !may_be_held(ctx, c.user, args->mailbox) && !shared_name(args->mailbox);
     const std::uint64_t sent = ++s.selects_sent[box];
     if (quiet) a.select = RecentProbe{index, box, sent, std::nullopt};
+    // A SELECT that is not judged may still be the one that claims them (hunt seed 751853).
+    else s.unclaimed.erase(box);
     return;
   }
   const std::string to = add_destination(cmd);
