@@ -109,16 +109,6 @@ bool in_flight(const Ctx& ctx, const ClientState& c, CommandKind kind) {
                      [&](const Inflight& f) { return ctx.log[f.sent].command->kind == kind; });
 }
 
-bool any_in_flight(const Ctx& ctx, bool (*pred)(const proto::Command&)) {
-  for (const auto& [id, b] : ctx.clients) {
-    for (const Inflight& f : b.inflight)
-      if (pred(*ctx.log[f.sent].command)) return true;
-    for (EventIndex o : b.orphans)
-      if (pred(*ctx.log[o].command)) return true;
-  }
-  return false;
-}
-
 bool writes_flags(const proto::Command& cmd) { return cmd.kind == CommandKind::Store || cmd.kind == CommandKind::Fetch; }
 bool changes_names(const proto::Command& cmd) {
   return cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete || cmd.kind == CommandKind::Rename;

@@ -41,20 +41,6 @@ bool disturbs_cond_store(const proto::Command& cmd) {
          (disturbs_expunge(cmd) && cmd.kind != CommandKind::Append && cmd.kind != CommandKind::Copy);
 }
 
-// Whether a command `pred` accepts is in flight at any client (orphans of dropped connections included).
-template <class Pred>
-bool any_in_flight(const Ctx& ctx, Pred pred) {
-  for (const auto& [id, other] : ctx.clients) {
-    for (const Inflight& f : other.inflight) {
-      if (ctx.log[f.sent].command && pred(*ctx.log[f.sent].command)) return true;
-    }
-    for (const EventIndex sent : other.orphans) {
-      if (ctx.log[sent].command && pred(*ctx.log[sent].command)) return true;
-    }
-  }
-  return false;
-}
-
 // Whether a command `pred` accepts was sent by anyone strictly between `from` and `to`.
 template <class Pred>
 bool sent_between(const Ctx& ctx, EventIndex from, EventIndex to, Pred pred) {

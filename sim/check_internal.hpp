@@ -578,6 +578,20 @@ bool changes_messages(proto::CommandKind kind);
 std::optional<std::vector<std::uint32_t>> resolve_in_view(const proto::SequenceSet& set, bool uid,
                                                           const std::vector<std::uint32_t>& view);
 std::uint64_t fnv1a(const std::string& bytes);
+// Whether any client has a command `pred` accepts in flight, or had one when its connection dropped (orphans:
+// such a command may still run).
+template <class Pred>
+bool any_in_flight(const Ctx& ctx, Pred pred) {
+  for (const auto& [id, other] : ctx.clients) {
+    for (const Inflight& f : other.inflight) {
+      if (ctx.log[f.sent].command && pred(*ctx.log[f.sent].command)) return true;
+    }
+    for (const EventIndex sent : other.orphans) {
+      if (ctx.log[sent].command && pred(*ctx.log[sent].command)) return true;
+    }
+  }
+  return false;
+}
 // Number of values a set names, with `*` not allowed (COPYUID/APPENDUID); nullopt when it has a `*`.
 std::optional<std::uint64_t> set_size(const proto::SequenceSet& set);
 

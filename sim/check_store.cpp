@@ -142,20 +142,6 @@ std::string flag_list(const std::vector<std::string>& flags) {
   return "(" + out + ")";
 }
 
-// Whether any client has a command of the kind `pred` accepts in flight (or had one when its connection dropped).
-template <class Pred>
-bool any_in_flight(const Ctx& ctx, Pred pred) {
-  for (const auto& [id, other] : ctx.clients) {
-    for (const Inflight& f : other.inflight) {
-      if (ctx.log[f.sent].command && pred(*ctx.log[f.sent].command)) return true;
-    }
-    for (const EventIndex sent : other.orphans) {
-      if (ctx.log[sent].command && pred(*ctx.log[sent].command)) return true;
-    }
-  }
-  return false;
-}
-
 bool writes_flags(const proto::Command& cmd) {
   return cmd.kind == CommandKind::Store || cmd.kind == CommandKind::Fetch;
 }
