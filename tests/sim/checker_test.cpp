@@ -55,7 +55,9 @@ TEST(Checker, CatalogueExtrasAreDocumented) {
     if (std::regex_search(line, m, id)) documented.insert(m[1]);
   }
   for (const auto& rule : rules()) {
-    if (ids.count(rule.id) == 0) EXPECT_TRUE(documented.count(rule.id)) << rule.id << " is not in docs/rules.md";
+    if (ids.count(rule.id) == 0) {
+      EXPECT_TRUE(documented.count(rule.id)) << rule.id << " is not in docs/rules.md";
+    }
   }
   for (const auto& d : documented) {
     EXPECT_NE(find_rule(d), nullptr) << d;
