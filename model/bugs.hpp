@@ -2,6 +2,8 @@
 // fast imaplab finds them (`imaplab bugs`, `--bug NAME`, `imaplab bench-detect`). Each is the kind of mistake a
 // real server made. A switched-off bug costs one bit test on its code path.
 #pragma once
+#include <bitset>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,6 +64,28 @@ enum class Bug : std::uint8_t {
   SearchSinceExclusive,  // model: SRC-1
   StatusMessagesSkipDeleted,  // model: STA-1
   SelectUnseenOffByOne,  // model: STA-2
+  NotifyExpungeStatusMissing,  // model: NTF-2
+  SilentSilencesOthers,  // model: FLG-2
+  AppendIgnoresDate,  // model: APP-1
+  AppendDropsFlags,  // model: APP-1
+  SeenFetchWithoutFlags,  // model: FLG-5
+  ExamineSetsSeen,  // model: FLG-6
+  FlagUpdateDropsRecent,  // model: FLG-4
+  UnselectExpunges,  // model: EXP-4
+  ListPercentCrossesDelimiter,  // model: LST-1
+  ListNoselectMissing,  // model: LST-2
+  DeleteDropsPlaceholder,  // model: MBX-1
+  SubscriptionNotifyOthers,  // model: MBX-6
+  StoreKeepsMessageModseq,  // model: MOD-1
+  ChangedSinceInclusive,  // model: MOD-6
+  EnableCondstoreIgnored,  // model: MOD-2
+  SearchNewIgnoresSeen,  // model: SRC-1
+  SearchModseqExclusive,  // model: SRC-1
+  StatusRecentZero,  // model: STA-1
+  LogoutWithoutBye,  // model: SES-1
+  LogoutClosesEarly,  // server: SES-1
+  MoveWithoutCopyuid,  // model: CPY-6
+  NotifyOwnAppendFetch,  // model: NTF-10
 };
 
 struct BugInfo {
@@ -79,12 +103,13 @@ const std::vector<BugInfo>& bug_catalogue();
 const BugInfo* find_bug(std::string_view name);
 const BugInfo& bug_info(Bug bug);
 
-// The bugs switched on for one server or run (at most 64).
+// The bugs switched on for one server or run (at most bugs_max).
 class BugSet {
  public:
-  bool has(Bug bug) const { return (bits_ >> static_cast<unsigned>(bug)) & 1u; }
-  void add(Bug bug) { bits_ |= std::uint64_t{1} << static_cast<unsigned>(bug); }
-  bool empty() const { return bits_ == 0; }
+  static constexpr std::size_t bugs_max = 128;  // Bug values a set can hold (the catalogue outgrew 64)
+  bool has(Bug bug) const { return bits_[static_cast<std::size_t>(bug)]; }
+  void add(Bug bug) { bits_.set(static_cast<std::size_t>(bug)); }
+  bool empty() const { return bits_.none(); }
   bool operator==(const BugSet&) const = default;
   // "name,name" in catalogue order; empty when none.
   std::string to_string() const;
@@ -92,7 +117,7 @@ class BugSet {
   static std::optional<BugSet> parse(std::string_view names, std::string* error = nullptr);
 
  private:
-  std::uint64_t bits_ = 0;
+  std::bitset<bugs_max> bits_;
 };
 
 }  // namespace imaplab::model

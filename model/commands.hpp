@@ -60,7 +60,8 @@ proto::Response status_response(const State& st, const Session& s, const Mailbox
                                 const std::vector<proto::StatusItem>& items);
 // A LIST entry for a name as the user sees it now: \NonExistent when gone or invisible (RFC 5258 §3).
 proto::ListData list_data(const State& st, const std::string& user, const MailboxKey& key, bool subscribed_attr);
-bool pattern_matches(std::string_view pattern, std::string_view name);
+// `percent_takes_delimiter`: bug zoo list-percent-crosses-delimiter only.
+bool pattern_matches(std::string_view pattern, std::string_view name, bool percent_takes_delimiter = false);
 bool is_subscribed(const State& st, const std::string& user, const std::string& name);
 // Flags a client may store or append: system flags normalized ("\\SEEN" -> "\\Seen"), keywords as atoms.
 // nullopt for \Recent or an unknown system flag (BAD, RFC 3501 §6.4.6).

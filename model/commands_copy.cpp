@@ -93,7 +93,8 @@ void copy_or_move(Ctx& ctx, bool move) {
   if (copied.source.empty()) return (void)ctx.ok("No messages to copy");
   if (!move) return (void)ctx.ok("COPY completed", copyuid(*destination, copied));
   // RFC 6851 §4.3: COPYUID in an untagged OK, then the EXPUNGEs (sent by the caller's update flush).
-  ctx.untagged_ok(copyuid(*destination, copied), "Moved");
+  // Bug zoo move-without-copyuid: the COPYUID is left out (CPY-6).
+  if (!bug_on(ctx.st, Bug::MoveWithoutCopyuid)) ctx.untagged_ok(copyuid(*destination, copied), "Moved");
   // Bug zoo move-duplicates: removal stops at the first message another session already expunged or moved,
   // so the messages after it stay in the source as well as the destination (CPY-4).
   const bool stop_at_expunged = bug_on(ctx.st, Bug::MoveDuplicates);

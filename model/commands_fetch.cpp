@@ -34,7 +34,9 @@ std::vector<proto::FetchAtt> requested_atts(Ctx& ctx, const proto::FetchArgs& a)
 // RFC 3501 §6.4.5: BODY[...] without PEEK, RFC822 and RFC822.TEXT set \Seen (if the user has 's', RFC 4314
 // §4); the changed FLAGS then go into the same FETCH response.
 bool mark_seen(Ctx& ctx, Mailbox& mb, const Target& t) {
-  if (t.expunged || ctx.s.read_only || !has_rights(ctx.st, ctx.s.user, mb, "s")) return false;
+  // Bug zoo examine-sets-seen: a read-only (EXAMINE) session still sets \Seen (RFC 3501 §6.3.2; FLG-6).
+  const bool read_only = ctx.s.read_only && !bug_on(ctx.st, Bug::ExamineSetsSeen);
+  if (t.expunged || read_only || !has_rights(ctx.st, ctx.s.user, mb, "s")) return false;
   std::vector<std::string> flags = t.message->flags;
   if (std::binary_search(flags.begin(), flags.end(), std::string("\\Seen"))) return false;
   flags.insert(std::upper_bound(flags.begin(), flags.end(), std::string("\\Seen")), "\\Seen");
@@ -82,7 +84,12 @@ void cmd_fetch(Ctx& ctx) {
   if (!targets) return (void)ctx.no("No such message");  // RFC 2180 §4.1.1 example: numbers the client lacks
   if (bug_on(ctx.st, Bug::FetchBeforeExists) && has_star(a->set)) add_untold(*mb, ctx.s, *targets);
   if (a->changed_since) {
-    std::erase_if(*targets, [&](const Target& t) { return t.expunged || t.message->modseq <= *a->changed_since; });
+    // Bug zoo changedsince-inclusive keeps mod-sequence == n too (RFC 4551 §3.3.1 says "bigger than"; MOD-6).
+    const bool inclusive = bug_on(ctx.st, Bug::ChangedSinceInclusive);
+    std::erase_if(*targets, [&](const Target& t) {
+      return t.expunged || t.message->modseq < *a->changed_since ||
+             (!inclusive && t.message->modseq == *a->changed_since);
+    });
   }
   const auto expunged = std::count_if(targets->begin(), targets->end(), [](const Target& t) { return t.expunged; });
   const Policy::Fetch policy = ctx.st.policy.fetch;
@@ -92,7 +99,8 @@ void cmd_fetch(Ctx& ctx) {
   const bool implies_seen = std::any_of(atts.begin(), atts.end(), sets_seen);
   // The attributes plus FLAGS, for a message whose \Seen this FETCH sets; built once, only when needed.
   std::vector<proto::FetchAtt> with_flags;
-  if (implies_seen && !has_att(atts, Kind::Flags)) {
+  // Bug zoo seen-fetch-without-flags: the FLAGS that RFC 3501 §6.4.5 says SHOULD come are left out (FLG-5).
+  if (implies_seen && !has_att(atts, Kind::Flags) && !bug_on(ctx.st, Bug::SeenFetchWithoutFlags)) {
     with_flags = atts;
     with_flags.push_back(att_of(Kind::Flags));
   }

@@ -30,8 +30,10 @@ std::vector<MailboxKey> visible_keys(const State& st, const std::string& user) {
   return personal;
 }
 
-bool matches_any(const std::vector<std::string>& patterns, const std::string& name) {
-  return std::any_of(patterns.begin(), patterns.end(), [&](const auto& p) { return pattern_matches(p, name); });
+// Bug zoo list-percent-crosses-delimiter: '%' also takes the delimiter (LST-1).
+bool matches_any(const State& st, const std::vector<std::string>& patterns, const std::string& name) {
+  const bool sloppy = bug_on(st, Bug::ListPercentCrossesDelimiter);
+  return std::any_of(patterns.begin(), patterns.end(), [&](const auto& p) { return pattern_matches(p, name, sloppy); });
 }
 
 bool has_visible_children(const State& st, const std::string& user, const MailboxKey& key) {
@@ -71,7 +73,7 @@ void send_status_for(Ctx& ctx, const MailboxKey& key, const std::vector<proto::S
 void list_subscribed(Ctx& ctx, const ListRequest& req, const proto::ListArgs& a) {
   std::set<std::string> listed;
   for (const auto& name : ctx.st.subscriptions[ctx.s.user]) {
-    if (!matches_any(req.patterns, name)) continue;
+    if (!matches_any(ctx.st, req.patterns, name)) continue;
     const auto key = key_for(ctx.s.user, name);
     if (!key) continue;
     ctx.untagged(list_data(ctx.st, ctx.s.user, *key, true));
@@ -82,7 +84,7 @@ void list_subscribed(Ctx& ctx, const ListRequest& req, const proto::ListArgs& a)
   // RFC 5258 §3.5: a parent that matches with a subscribed child below gets CHILDINFO ("SUBSCRIBED").
   for (const auto& name : ctx.st.subscriptions[ctx.s.user]) {
     for (std::string p = parent_of(name); !p.empty(); p = parent_of(p)) {
-      if (listed.count(p) != 0 || !matches_any(req.patterns, p)) continue;
+      if (listed.count(p) != 0 || !matches_any(ctx.st, req.patterns, p)) continue;
       const auto key = key_for(ctx.s.user, p);
       if (!key) continue;
       proto::ListData d = list_data(ctx.st, ctx.s.user, *key, true);
@@ -99,7 +101,7 @@ namespace {
 
 // Dynamic programming over (pattern position, name position): O(|pattern| * |name|) for any number of
 // wildcards, so a pattern of many '*' cannot blow up (bad input never costs exponential time).
-bool match_from(std::string_view pattern, std::string_view name) {
+bool match_from(std::string_view pattern, std::string_view name, bool percent_takes_delimiter) {
   std::vector<char> row(name.size() + 1, 0), next(name.size() + 1, 0);
   row[name.size()] = 1;  // the empty pattern matches only the empty rest of the name
   for (std::size_t pi = pattern.size(); pi-- > 0;) {
@@ -108,7 +110,7 @@ bool match_from(std::string_view pattern, std::string_view name) {
     for (std::size_t ni = name.size() + 1; ni-- > 0;) {
       if (c == '*' || c == '%') {
         // Match nothing here, or take one more character (a '%' never takes the delimiter).
-        next[ni] = row[ni] || (ni < name.size() && (c == '*' || name[ni] != delimiter) && next[ni + 1]);
+        next[ni] = row[ni] || (ni < name.size() && (c == '*' || percent_takes_delimiter || name[ni] != delimiter) && next[ni + 1]);
       } else {
         next[ni] = ni < name.size() && name[ni] == c && row[ni + 1];
       }
@@ -121,12 +123,12 @@ bool match_from(std::string_view pattern, std::string_view name) {
 }  // namespace
 
 // '*' matches anything, '%' anything but the delimiter (RFC 3501 §6.3.8). "inbox" in any case is INBOX.
-bool pattern_matches(std::string_view pattern, std::string_view name) {
+bool pattern_matches(std::string_view pattern, std::string_view name, bool percent_takes_delimiter) {
   std::string p(pattern);
   if (p.size() >= 5 && normalize_name(p.substr(0, 5)) == "INBOX" && (p.size() == 5 || p[5] == delimiter)) {
     p.replace(0, 5, "INBOX");
   }
-  return match_from(p, name);
+  return match_from(p, name, percent_takes_delimiter);
 }
 
 proto::ListData list_data(const State& st, const std::string& user, const MailboxKey& key, bool subscribed_attr) {
@@ -137,7 +139,8 @@ proto::ListData list_data(const State& st, const std::string& user, const Mailbo
   if (mb == nullptr || !can_see(st, user, *mb)) {
     d.attributes.push_back("\\NonExistent");
   } else {
-    if (mb->noselect) d.attributes.push_back("\\Noselect");
+    // Bug zoo list-noselect-missing: a placeholder kept for its inferiors loses \\Noselect (LST-2).
+    if (mb->noselect && !bug_on(st, Bug::ListNoselectMissing)) d.attributes.push_back("\\Noselect");
     d.attributes.push_back(has_visible_children(st, user, key) ? "\\HasChildren" : "\\HasNoChildren");
   }
   if (subscribed_attr && is_subscribed(st, user, key.name)) d.attributes.push_back("\\Subscribed");
@@ -162,7 +165,7 @@ void cmd_list(Ctx& ctx) {
     return (void)ctx.ok("LIST completed");
   }
   for (const auto& key : visible_keys(ctx.st, ctx.s.user)) {
-    if (!matches_any(req->patterns, key.name)) continue;
+    if (!matches_any(ctx.st, req->patterns, key.name)) continue;
     ctx.untagged(list_data(ctx.st, ctx.s.user, key, req->return_subscribed));
     send_status_for(ctx, key, a->return_status);
   }
@@ -175,9 +178,10 @@ void cmd_lsub(Ctx& ctx) {
   if (a == nullptr || a->patterns.empty()) return (void)ctx.bad("LSUB needs a reference and a pattern");
   const std::string pattern = a->reference + a->patterns.front();
   const auto& subs = ctx.st.subscriptions[ctx.s.user];
+  const bool sloppy = bug_on(ctx.st, Bug::ListPercentCrossesDelimiter);  // bug zoo (LST-1)
   std::set<std::string> listed;
   for (const auto& name : subs) {
-    if (pattern_matches(pattern, name)) {
+    if (pattern_matches(pattern, name, sloppy)) {
       proto::ListData d;
       d.lsub = true;
       d.delimiter = delimiter;
@@ -190,7 +194,7 @@ void cmd_lsub(Ctx& ctx) {
       continue;
     }
     for (std::string p = parent_of(name); !p.empty(); p = parent_of(p)) {
-      if (listed.count(p) != 0 || subs.count(p) != 0 || !pattern_matches(pattern, p)) continue;
+      if (listed.count(p) != 0 || subs.count(p) != 0 || !pattern_matches(pattern, p, sloppy)) continue;
       proto::ListData d;
       d.lsub = true;
       d.delimiter = delimiter;

@@ -136,7 +136,8 @@ void cmd_delete(Ctx& ctx) {
   mb->deleted = true;
   mb->deleted_by = ctx.sid;
   release_if_unheld(ctx.st, mb->id);  // a ghost (RFC 2180 §3.2) stays while held; mb is not used after
-  if (children && !take_children) {
+  // Bug zoo delete-drops-placeholder: the name goes although inferiors stay (MBX-1).
+  if (children && !take_children && !bug_on(ctx.st, Bug::DeleteDropsPlaceholder)) {
     const std::string owner = deleted_key.owner.empty() ? shared_owner(ctx.st) : deleted_key.owner;
     Mailbox& placeholder =
         create_mailbox(ctx.st, deleted_key, owner, initial_acl(ctx.st, deleted_key, ctx.s.user));
@@ -188,6 +189,9 @@ void cmd_append(Ctx& ctx) {
   Message m;
   m.flags = permitted_flags(rights_of(ctx.st, ctx.s.user, *mb), *flags);
   m.internal_date = a->date.value_or(ctx.st.now);
+  // Bug zoo append-drops-flags / append-ignores-date: the new message loses what RFC 3501 §6.3.11 sets (APP-1).
+  if (bug_on(ctx.st, Bug::AppendDropsFlags)) m.flags.clear();
+  if (bug_on(ctx.st, Bug::AppendIgnoresDate)) m.internal_date = ctx.st.now;
   m.content = std::make_shared<const MessageContent>(a->message);
   const std::uint32_t uid = add_message(*mb, std::move(m));
   message_added(ctx.st, ctx.sid, *mb, uid);
@@ -209,7 +213,9 @@ proto::StatusData status_data(const State& st, const Session& s, const Mailbox& 
       case proto::StatusItem::Messages:
         v = mb.messages.size() - (bug_on(st, Bug::StatusMessagesSkipDeleted) ? mb.deleted_flag.size() : 0);
         break;
-      case proto::StatusItem::Recent: v = s.selected == mb.id ? recent_count(s) : unclaimed_recent(mb); break;
+      case proto::StatusItem::Recent:  // bug zoo status-recent-zero: 0 for a mailbox not selected (STA-1)
+        v = s.selected == mb.id ? recent_count(s) : bug_on(st, Bug::StatusRecentZero) ? 0 : unclaimed_recent(mb);
+        break;
       case proto::StatusItem::UidNext: v = mb.uidnext; break;
       case proto::StatusItem::UidValidity: v = mb.uidvalidity; break;
       case proto::StatusItem::Unseen: v = mb.unseen.size(); break;

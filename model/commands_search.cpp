@@ -55,6 +55,8 @@ void cmd_search(Ctx& ctx) {
     subject.internal_date = m->internal_date;
     subject.content = m->content.get();
     subject.since_exclusive = bug_on(ctx.st, Bug::SearchSinceExclusive);
+    subject.new_ignores_seen = bug_on(ctx.st, Bug::SearchNewIgnoresSeen);
+    subject.modseq_exclusive = bug_on(ctx.st, Bug::SearchModseqExclusive);
     if (search_matches(a->keys, subject)) {
       result.numbers.push_back(ctx.cmd.uid && !bug_on(ctx.st, Bug::UidSearchReturnsMsns) ? uid : msn);
       highest = std::max(highest, m->modseq);

@@ -78,6 +78,9 @@ void cmd_close(Ctx& ctx) {
 }
 
 void cmd_unselect(Ctx& ctx) {
+  // Bug zoo unselect-expunges: UNSELECT expunges like CLOSE, though RFC 3691 §2 closes "without expunging" (EXP-4).
+  if (Mailbox* mb = ctx.selected_mailbox(); mb != nullptr && !ctx.s.read_only && bug_on(ctx.st, Bug::UnselectExpunges))
+    expunge_uids(ctx.st, ctx.sid, *mb, deleted_uids(*mb));
   close_view(ctx.st, ctx.s);
   ctx.ok("UNSELECT completed");
 }

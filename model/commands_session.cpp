@@ -80,7 +80,10 @@ void cmd_capability(Ctx& ctx) {
 void cmd_noop(Ctx& ctx) { ctx.ok("NOOP completed"); }
 
 void cmd_logout(Ctx& ctx) {
-  ctx.out.responses.push_back(untagged_status(proto::Condition::Bye, std::nullopt, "imaplab logging out"));
+  // Bug zoo logout-without-bye: the untagged BYE that RFC 3501 §6.1.3 requires before the OK is left out (SES-1).
+  if (!bug_on(ctx.st, Bug::LogoutWithoutBye)) {
+    ctx.out.responses.push_back(untagged_status(proto::Condition::Bye, std::nullopt, "imaplab logging out"));
+  }
   close_view(ctx.st, ctx.s);
   ctx.s.state = SessionState::Logout;
   ctx.ok("LOGOUT completed");
@@ -147,7 +150,8 @@ void cmd_enable(Ctx& ctx) {
   for (const auto& cap : a->capabilities) {
     // RFC 5161 §3.1: ENABLED lists only what this command newly enabled.
     if (cap == "CONDSTORE" && !ctx.s.condstore) {
-      ctx.s.condstore = true;
+      // Bug zoo enable-condstore-ignored: ENABLED is answered but CONDSTORE stays off (MOD-2).
+      ctx.s.condstore = !bug_on(ctx.st, Bug::EnableCondstoreIgnored);
       enabled.push_back(cap);
     }
   }

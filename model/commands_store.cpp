@@ -66,8 +66,14 @@ void store_one(Ctx& ctx, Mailbox& mb, const Target& t, const proto::StoreArgs& a
   const bool keep_deleted_mark = bug_on(ctx.st, Bug::UndeleteStillExpunged) && mb.deleted_flag.count(t.uid) != 0;
   std::optional<Message> stale_answer;
   if (bug_on(ctx.st, Bug::StoreFetchStaleFlags)) stale_answer = *t.message;
-  if (set_flags(mb, t.uid, new_flags(from_stale ? stale : t.message->flags, a, flags, rights)))
-    flags_changed(ctx.st, ctx.sid, mb, t.uid);
+  // Bug zoo silent-silences-others: .SILENT is taken to mean "tell nobody", so the other sessions' views never
+  // learn of the change (FLG-2); RFC 3501 §6.4.6 lets .SILENT suppress only this command's own FETCH.
+  const bool tell_nobody = a.silent && bug_on(ctx.st, Bug::SilentSilencesOthers);
+  // Bug zoo store-keeps-message-modseq: HIGHESTMODSEQ moves but the message keeps its old mod-sequence (MOD-1).
+  const std::uint64_t old_modseq = t.message->modseq;
+  const bool changed = set_flags(mb, t.uid, new_flags(from_stale ? stale : t.message->flags, a, flags, rights));
+  if (changed && bug_on(ctx.st, Bug::StoreKeepsMessageModseq)) mb.messages.at(t.uid).modseq = old_modseq;
+  if (changed && !tell_nobody) flags_changed(ctx.st, ctx.sid, mb, t.uid);
   if (keep_deleted_mark) mb.deleted_flag.insert(t.uid);
   if (a.silent) return;
   std::vector<proto::MsgAtt> atts;

@@ -239,16 +239,27 @@ bool step(const MimePart*& node, bool& in_message, std::uint32_t n) {
 
 }  // namespace
 
+struct MessageContent::Computed {
+  std::optional<proto::SValue> envelope, body, body_structure;
+};
+
 MessageContent::MessageContent(std::string bytes)
     : bytes_(std::move(bytes)),
       root_(std::make_unique<MimePart>(parse_message(std::string_view(bytes_).substr(0, parsed_bytes_max)))) {}
 
 MessageContent::~MessageContent() = default;
 
-proto::SValue MessageContent::envelope() const { return envelope_of(root_->header(bytes_)); }
+const proto::SValue& MessageContent::envelope() const {
+  if (!computed_) computed_ = std::make_unique<Computed>();
+  if (!computed_->envelope) computed_->envelope = envelope_of(root_->header(bytes_));
+  return *computed_->envelope;
+}
 
-proto::SValue MessageContent::body_structure(bool extensible) const {
-  return structure(bytes_, *root_, extensible);
+const proto::SValue& MessageContent::body_structure(bool extensible) const {
+  if (!computed_) computed_ = std::make_unique<Computed>();
+  std::optional<proto::SValue>& kept = extensible ? computed_->body_structure : computed_->body;
+  if (!kept) kept = structure(bytes_, *root_, extensible);
+  return *kept;
 }
 
 std::optional<std::string> MessageContent::section(const proto::Section& s) const {

@@ -26,8 +26,10 @@ class MessageContent {
   const std::string& bytes() const { return bytes_; }
   std::uint64_t size() const { return bytes_.size(); }  // RFC822.SIZE
 
-  proto::SValue envelope() const;                        // RFC 3501 §7.4.2 ENVELOPE
-  proto::SValue body_structure(bool extensible) const;   // BODYSTRUCTURE (true) or BODY (false)
+  // RFC 3501 §7.4.2 ENVELOPE, and BODYSTRUCTURE (extensible) or BODY: computed on first use and kept, since
+  // FETCH asks for them again and again. A model, and so its messages, is used by one thread at a time.
+  const proto::SValue& envelope() const;
+  const proto::SValue& body_structure(bool extensible) const;
   // BODY[section] data. nullopt when the section does not exist (the caller answers with an empty string,
   // as RFC 3501 §6.4.5 leaves open; imaplab sends "").
   std::optional<std::string> section(const proto::Section& section) const;
@@ -41,6 +43,8 @@ class MessageContent {
  private:
   std::string bytes_;
   std::unique_ptr<MimePart> root_;
+  struct Computed;  // ENVELOPE, BODY and BODYSTRUCTURE once asked for (a pointer keeps unfetched messages small)
+  mutable std::unique_ptr<Computed> computed_;
 };
 
 // BODY[section]<origin.length> (RFC 3501 §6.4.5): at most `length` octets from `origin`; empty when
@@ -59,6 +63,8 @@ struct SearchSubject {
   proto::DateTime internal_date;
   const MessageContent* content = nullptr;
   bool since_exclusive = false;  // bug zoo: Bug::SearchSinceExclusive
+  bool new_ignores_seen = false;  // bug zoo: Bug::SearchNewIgnoresSeen
+  bool modseq_exclusive = false;  // bug zoo: Bug::SearchModseqExclusive
 };
 
 // True when the message matches every key (RFC 3501 §6.4.4; string matches are case-insensitive

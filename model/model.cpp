@@ -130,15 +130,23 @@ proto::Response Model::notification_overflow(SessionId session) {
                          "Notifications stopped (RFC 5465 section 5.8)");
 }
 
-std::vector<Model::MailboxInfo> Model::mailboxes() const {
-  std::vector<MailboxInfo> out;
-  for (const auto& [key, id] : state_->names) {
-    if (const Mailbox* mb = mailbox_by_id(*state_, id)) out.push_back(info_of(*mb));
+namespace {
+
+std::vector<Model::MailboxInfo> infos_of(const State& state, bool with_uids) {
+  std::vector<Model::MailboxInfo> out;
+  for (const auto& [key, id] : state.names) {
+    if (const Mailbox* mb = mailbox_by_id(state, id)) out.push_back(info_of(*mb, with_uids));
   }
   // In the order their UIDVALIDITYs were handed out (creation or rename order).
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uidvalidity < b.uidvalidity; });
   return out;
 }
+
+}  // namespace
+
+std::vector<Model::MailboxInfo> Model::mailboxes() const { return infos_of(*state_, true); }
+
+std::vector<Model::MailboxInfo> Model::mailbox_headers() const { return infos_of(*state_, false); }
 
 std::optional<Model::MailboxInfo> Model::mailbox(const std::string& name) const {
   const Mailbox* mb = find_by_plain_name(*state_, name);
@@ -150,6 +158,31 @@ std::optional<Model::MailboxInfo> Model::mailbox_header(const std::string& name)
   const Mailbox* mb = find_by_plain_name(*state_, name);
   if (mb == nullptr) return std::nullopt;
   return info_of(*mb, false);
+}
+
+Model::NameInfo Model::name_info(const std::string& user, const std::string& name) const {
+  NameInfo out;
+  const auto key = key_for(user, name);
+  if (!key) return out;
+  const State& st = *state_;
+  if (const Mailbox* mb = find_mailbox(st, *key)) {
+    out.exists = true;
+    out.visible = can_see(st, user, *mb);
+    out.noselect = mb->noselect;
+  }
+  const std::string below = key->name + delimiter;
+  for (auto it = st.names.upper_bound(*key); it != st.names.end() && it->first.owner == key->owner; ++it) {
+    if (it->first.name.compare(0, below.size(), below) != 0) {
+      if (it->first.name > below) break;
+      continue;
+    }
+    const Mailbox* child = mailbox_by_id(st, it->second);
+    if (child != nullptr && can_see(st, user, *child)) {
+      out.visible_children = true;
+      break;
+    }
+  }
+  return out;
 }
 
 std::optional<std::vector<std::string>> Model::flags(const std::string& mailbox, std::uint32_t uid) const {
@@ -199,6 +232,18 @@ std::vector<std::uint32_t> Model::session_view(SessionId session) const {
   const auto it = state_->sessions.find(session);
   if (it == state_->sessions.end()) return {};
   return it->second.view.uids.to_vector();
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> Model::session_recent(SessionId session) const {
+  const auto it = state_->sessions.find(session);
+  if (it == state_->sessions.end()) return {};
+  return it->second.view.recent;
+}
+
+std::optional<std::uint32_t> Model::unclaimed_recent_floor(const std::string& mailbox) const {
+  const Mailbox* mb = find_by_plain_name(*state_, mailbox);
+  if (mb == nullptr) return std::nullopt;
+  return mb->recent_floor;
 }
 
 }  // namespace imaplab::model

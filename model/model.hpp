@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/bugs.hpp"
@@ -96,9 +97,18 @@ class Model {
     std::vector<std::uint32_t> uids;  // ascending
   };
   std::vector<MailboxInfo> mailboxes() const;
+  // The same without `uids`: for checks that need only names, owners and UIDVALIDITYs.
+  std::vector<MailboxInfo> mailbox_headers() const;
   std::optional<MailboxInfo> mailbox(const std::string& name) const;
   // The same without `uids` (left empty): what the checkers ask on most commands, in O(log n).
   std::optional<MailboxInfo> mailbox_header(const std::string& name) const;
+  // A name as `user` sees it, read from the names themselves rather than LIST's code (LST-2, MBX-1):
+  // whether it exists (placeholders too, visible or not), whether `user` may look it up ('l'), whether it is a
+  // \Noselect placeholder, and whether a name below it exists that `user` may look up.
+  struct NameInfo {
+    bool exists = false, visible = false, noselect = false, visible_children = false;
+  };
+  NameInfo name_info(const std::string& user, const std::string& name) const;
   // The flags of one message (sorted), or nullopt when the mailbox or UID does not exist.
   std::optional<std::vector<std::string>> flags(const std::string& mailbox, std::uint32_t uid) const;
   // The INTERNALDATE of one message, or nullopt when the mailbox or UID does not exist (SEARCH checks, SRC-1).
@@ -113,6 +123,12 @@ class Model {
   const std::string* message_bytes(std::uint32_t uidvalidity, std::uint32_t uid) const;
   // The session's view: the UIDs it knows, in MSN order (MSN i is element i-1).
   std::vector<std::uint32_t> session_view(SessionId session) const;
+  // The UID ranges [first, last) whose \Recent this session owns (SEARCH RECENT/NEW/OLD, SRC-1); read from the
+  // session itself, not through the search code.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> session_recent(SessionId session) const;
+  // UIDs >= this in the mailbox are \Recent and not yet claimed by any session (STATUS RECENT of a mailbox the
+  // asker has not selected, STA-1); read from the mailbox, not through the STATUS code. nullopt: no mailbox.
+  std::optional<std::uint32_t> unclaimed_recent_floor(const std::string& mailbox) const;
 
  private:
   struct State;

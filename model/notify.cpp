@@ -247,6 +247,9 @@ SessionId not_told(State& st, SessionId actor, MailboxId box) {
 
 void notify_message_event(State& st, SessionId actor, const Mailbox& mb, EK kind) {
   if (mb.deleted || mb.noselect) return;
+  // Bug zoo notify-expunge-status-missing: only additions are announced to watchers of other mailboxes, so an
+  // expunge there never yields the STATUS (UIDNEXT MESSAGES) RFC 5465 §5.3 asks for (NTF-2).
+  if (kind == EK::MessageExpunge && bug_on(st, Bug::NotifyExpungeStatusMissing)) return;
   const SessionId skip = not_told(st, actor, mb.id);
   for (auto& [sid, s] : st.sessions) {
     if (sid == skip || s.selected == mb.id || !watches(st, s, mb.key, kind)) continue;
@@ -301,7 +304,9 @@ void notify_subscription(State& st, SessionId actor, const std::string& user, co
   const auto key = key_for(user, name);
   if (!key) return;
   for (auto& [sid, s] : st.sessions) {
-    if (sid == actor || s.user != user || !watches(st, s, *key, EK::SubscriptionChange)) continue;
+    // Bug zoo subscription-notify-others: other users' sessions are told too (MBX-6).
+    const bool other_user = s.user != user && !bug_on(st, Bug::SubscriptionNotifyOthers);
+    if (sid == actor || other_user || !watches(st, s, *key, EK::SubscriptionChange)) continue;
     enqueue_ready(s, list_data(st, s.user, *key, true));
   }
 }

@@ -76,7 +76,7 @@ bool flag_key(const proto::SearchKey& key, const SearchSubject& s, bool& result)
     case Kind::Unflagged: result = !has_flag(s, "\\Flagged"); return true;
     case Kind::Unseen: result = !has_flag(s, "\\Seen"); return true;
     case Kind::Unkeyword: result = !has_flag(s, key.value); return true;
-    case Kind::New: result = s.recent && !has_flag(s, "\\Seen"); return true;
+    case Kind::New: result = s.recent && (s.new_ignores_seen || !has_flag(s, "\\Seen")); return true;
     case Kind::Old: result = !s.recent; return true;
     case Kind::Recent: result = s.recent; return true;
     default: return false;
@@ -132,7 +132,8 @@ bool search_matches(const proto::SearchKey& key, const SearchSubject& s) {
     case Kind::And: return search_matches(c, s);
     case Kind::Uid: return key.set.contains(s.uid, s.max_uid);
     case Kind::SequenceSet: return key.set.contains(s.msn, s.max_msn);
-    case Kind::ModSeq: return s.modseq >= key.number;  // RFC 4551 §3.4: equal to or greater than
+    // RFC 4551 §3.4: equal to or greater than (bug zoo search-modseq-exclusive: greater only).
+    case Kind::ModSeq: return s.modseq_exclusive ? s.modseq > key.number : s.modseq >= key.number;
     default: return false;
   }
 }

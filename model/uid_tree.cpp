@@ -20,7 +20,7 @@ std::uint32_t priority_of(std::uint32_t uid) {
 
 UidTree::Ptr UidTree::make(std::uint32_t uid, std::uint32_t priority, Ptr left, Ptr right) {
   const std::size_t size = 1 + size_of(left) + size_of(right);
-  return std::make_shared<const Node>(Node{uid, priority, size, std::move(left), std::move(right)});
+  return Ptr(new Node{uid, priority, size, std::move(left), std::move(right)});
 }
 
 // Splits t into UIDs < uid and UIDs >= uid, copying only the nodes on the search path.

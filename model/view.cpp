@@ -109,10 +109,11 @@ std::vector<std::uint32_t> add_new(const Mailbox& mb, Session& s) {
   return added;
 }
 
+// `skip_own` false is the bug zoo's notify-own-append-fetch: the session's own new messages are fetched too (NTF-10).
 void send_new_fetches(const Mailbox& mb, Session& s, const std::vector<std::uint32_t>& added,
-                      const std::vector<proto::FetchAtt>& atts, std::vector<proto::Response>& out) {
+                      const std::vector<proto::FetchAtt>& atts, bool skip_own, std::vector<proto::Response>& out) {
   for (std::uint32_t uid : added) {
-    if (s.view.own_new.count(uid) != 0) continue;  // RFC 5465 §5.2: not for the client's own APPEND/COPY
+    if (skip_own && s.view.own_new.count(uid) != 0) continue;  // RFC 5465 §5.2: not for the client's own APPEND/COPY
     const auto it = mb.messages.find(uid);
     const auto index = s.view.uids.index_of(uid);
     if (it == mb.messages.end() || !index) continue;
@@ -120,7 +121,7 @@ void send_new_fetches(const Mailbox& mb, Session& s, const std::vector<std::uint
   }
 }
 
-void send_flags(const Mailbox& mb, Session& s, bool with_uid, std::vector<proto::Response>& out) {
+void send_flags(const State& st, const Mailbox& mb, Session& s, bool with_uid, std::vector<proto::Response>& out) {
   MessageCursor messages(mb);
   for (std::uint32_t uid : s.view.flag_changes) {
     if (s.view.expunged.count(uid) != 0) continue;
@@ -130,7 +131,8 @@ void send_flags(const Mailbox& mb, Session& s, bool with_uid, std::vector<proto:
     std::vector<proto::MsgAtt> atts;
     atts.reserve(flag_fetch_atts_max);
     if (with_uid) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, uid));
-    atts.push_back(flags_att(visible_flags(s, uid, *m)));
+    // Bug zoo flag-update-drops-recent: the stored flags without the session's \Recent (RFC 3501 §2.3.2; FLG-4).
+    atts.push_back(flags_att(bug_on(st, Bug::FlagUpdateDropsRecent) ? m->flags : visible_flags(s, uid, *m)));
     if (s.condstore) atts.push_back(number_att(proto::MsgAtt::Kind::ModSeq, m->modseq));
     out.push_back(fetch_response(static_cast<std::uint32_t>(*index + 1), std::move(atts)));
     if (!s.view.stale_flags.empty()) s.view.stale_flags.erase(uid);  // flag-overwrite: now told
@@ -238,10 +240,10 @@ void flush(State& st, Session& s, const FlushOptions& o, std::vector<proto::Resp
   }
   s.view.recent_told = recent;
   if (o.new_message_atts != nullptr && !o.new_message_atts->empty()) {
-    send_new_fetches(*mb, s, added, *o.new_message_atts, out);
+    send_new_fetches(*mb, s, added, *o.new_message_atts, !bug_on(st, Bug::NotifyOwnAppendFetch), out);
   }
   for (std::uint32_t uid : added) s.view.own_new.erase(uid);
-  if (o.flags) send_flags(*mb, s, o.uid_in_flag_fetch, out);
+  if (o.flags) send_flags(st, *mb, s, o.uid_in_flag_fetch, out);
 }
 
 bool has_pending(const State& st, const Session& s, const FlushOptions& o) {

@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config
   libboost1.81-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libmimalloc-dev
   clang-16 libclang-rt-16-dev llvm-16
   zip python3
 )

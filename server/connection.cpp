@@ -334,6 +334,11 @@ void Connection::finish_command() {
       break;
     case Next::Close:
       phase_ = Phase::Reading;
+      // Bug zoo logout-closes-early: LOGOUT closes at once, losing the BYE and OK not yet written (SES-1).
+      if (host_.bugs().has(model::Bug::LogoutClosesEarly) && state_ == SessionState::Logout) {
+        close("logout");
+        return;
+      }
       close_when_flushed(state_ == SessionState::Logout ? "logout" : "closed after BYE");
       return;
     case Next::StartTls:

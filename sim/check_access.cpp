@@ -26,6 +26,7 @@ struct CopyProbe {
 // A DELETE sent while no other name change was in flight (MBX-1): the inferior names then.
 struct DeleteProbe {
   EventIndex sent = 0;
+  std::string user, name;  // who deleted which name (it must stay, \Noselect)
   std::vector<std::pair<std::string, std::uint32_t>> children;  // name, UIDVALIDITY
   std::uint64_t names_sent = 0;
 };
@@ -265,9 +266,11 @@ void mbx1_sent(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Com
   if (any_in_flight(ctx, changes_names)) return;
   DeleteProbe p;
   p.sent = index;
+  p.user = c.user;
+  p.name = args->mailbox;
   p.names_sent = ctx.cross.names_sent + 1;  // check_policy counts this DELETE after this hook
   const std::string prefix = args->mailbox + model::delimiter;
-  for (const auto& info : ctx.oracle->model().mailboxes()) {
+  for (const auto& info : ctx.oracle->model().mailbox_headers()) {
     if (info.name.rfind(prefix, 0) != 0 || (!shared_name(info.name) && info.owner != c.user)) continue;
     p.children.emplace_back(info.name, info.uidvalidity);
   }
@@ -280,7 +283,7 @@ void mbx1_completed(Ctx& ctx, ClientAccess& a, const proto::StatusResponse& st, 
   if (st.condition != proto::Condition::Ok || ctx.cross.names_sent != p.names_sent) return;
   // Looked up by UIDVALIDITY: a plain name resolves as the model's first user sees it, not as this user does.
   std::vector<std::uint32_t> live;
-  for (const auto& info : ctx.oracle->model().mailboxes()) live.push_back(info.uidvalidity);
+  for (const auto& info : ctx.oracle->model().mailbox_headers()) live.push_back(info.uidvalidity);
   std::sort(live.begin(), live.end());
   for (const auto& [name, uidvalidity] : p.children) {
     if (std::binary_search(live.begin(), live.end(), uidvalidity)) continue;
@@ -290,6 +293,14 @@ void mbx1_completed(Ctx& ctx, ClientAccess& a, const proto::StatusResponse& st, 
                    "(RFC 3501 §6.3.4).");
     return;
   }
+  // The name itself stays, as the placeholder of its inferiors.
+  const auto name = ctx.oracle->model().name_info(p.user, p.name);
+  if (name.exists && name.noselect) return;
+  ctx.rep.report("MBX-1", {index}, {p.sent},
+                 "DELETE of \"" + p.name + "\", which had inferior names, " +
+                     (name.exists ? "left it a selectable mailbox" : "removed the name itself") +
+                     ", and no other command that changes names was in flight; such a name \"will acquire the "
+                     "\\Noselect name attribute\" and stays (RFC 3501 §6.3.4).");
 }
 
 // ---- FLG-4: a new message is \Recent in the next read-write SELECT ----

@@ -108,6 +108,7 @@ std::string plain_user(const std::string& base64) {
 }
 
 void reset_session(ClientState& c) {
+  c.session = {};
   c.authenticated = false;
   c.bye = false;
   c.inflight.clear();
@@ -117,6 +118,7 @@ void reset_session(ClientState& c) {
   c.view.reset();
   c.select_progress = {};
   c.condstore = false;
+  c.condstore_told = false;
   c.notify = {};
   c.last_completed_sent = 0;
   c.probe = {};
@@ -246,6 +248,51 @@ bool carries_content(const proto::FetchData& f) {
   });
 }
 
+// The one FETCH / UID FETCH this client has in flight, or null when none or several.
+const proto::FetchArgs* sole_fetch(const Ctx& ctx, const ClientState& c, EventIndex& sent) {
+  const proto::FetchArgs* found = nullptr;
+  for (const Inflight& f : c.inflight) {
+    const proto::Command& cmd = command_at(ctx, f.sent);
+    if (cmd.kind != CommandKind::Fetch) continue;
+    if (found != nullptr) return nullptr;
+    found = std::get_if<proto::FetchArgs>(&cmd.args);
+    sent = f.sent;
+  }
+  return found;
+}
+
+// MOD-6: FETCH (CHANGEDSINCE n) answers only messages whose mod-sequence is above n (RFC 4551 §3.3.1: "only
+// returned for messages that have mod-sequence bigger than"). Only a FETCH carrying message data beyond FLAGS,
+// UID and MODSEQ is surely the command's answer (flag updates and NOTIFY events may come meanwhile).
+void check_changed_since(Ctx& ctx, const ClientState& c, const proto::FetchData& f, EventIndex index) {
+  const proto::MsgAtt* modseq = find_att(f, proto::MsgAtt::Kind::ModSeq);
+  if (modseq == nullptr || !carries_content(f) || c.notify.active || c.notifies > 0) return;
+  EventIndex sent = 0;
+  const proto::FetchArgs* fetch = sole_fetch(ctx, c, sent);
+  if (fetch == nullptr || !fetch->changed_since || modseq->number > *fetch->changed_since) return;
+  ctx.rep.report("MOD-6", {index}, {sent},
+                 "FETCH (CHANGEDSINCE " + n(*fetch->changed_since) + ") answered message " + n(f.number) +
+                     " with MODSEQ " + n(modseq->number) + "; only messages whose mod-sequence is bigger than " +
+                     n(*fetch->changed_since) + " are returned (RFC 4551 §3.3.1).");
+}
+
+// MOD-2 (other half): once the server said ENABLED CONDSTORE, a FETCH with FLAGS that is not the answer to this
+// client's own FETCH carries MODSEQ (RFC 4551 §3.1: "The server MUST include mod-sequence data in all subsequent
+// untagged FETCH responses ... whether they were caused by a regular STORE ... or an external agent"). NOTIFY
+// MessageNew FETCHes carry the attributes the client asked for, so a NOTIFY client is not judged.
+void check_modseq_included(Ctx& ctx, const ClientState& c, const proto::FetchData& f, EventIndex index) {
+  if (!c.condstore_told || c.notify.active || c.notifies > 0) return;
+  if (find_att(f, proto::MsgAtt::Kind::Flags) == nullptr || find_att(f, proto::MsgAtt::Kind::ModSeq) != nullptr) return;
+  if (c.find_inflight(CommandKind::Fetch, false, ctx.log) != nullptr ||
+      c.find_inflight(CommandKind::Fetch, true, ctx.log) != nullptr) {
+    return;
+  }
+  ctx.rep.report("MOD-2", {index}, {},
+                 "a FETCH with FLAGS for message " + n(f.number) + " lacks MODSEQ although the server answered "
+                 "ENABLED CONDSTORE on this connection; after that the server MUST include mod-sequence data in "
+                 "all untagged FETCH responses (RFC 4551 §3.1, RFC 5161 §3.1).");
+}
+
 void check_fetch_items(Ctx& ctx, const ClientState& c, const proto::FetchData& f, EventIndex index) {
   if (!c.condstore && find_att(f, proto::MsgAtt::Kind::ModSeq) != nullptr) {
     ctx.rep.report("MOD-2", {index}, {},
@@ -259,10 +306,29 @@ void check_fetch_items(Ctx& ctx, const ClientState& c, const proto::FetchData& f
     ctx.rep.report("SEQ-11", {index}, {uid_fetch->sent},
                    "a FETCH response with message data during UID FETCH lacks the UID item.");
   }
+  if (!ctx.rep.stopped()) check_changed_since(ctx, c, f, index);
+  if (!ctx.rep.stopped()) check_modseq_included(ctx, c, f, index);
+}
+
+// FLG-4: \Recent lasts for the session's life (RFC 3501 §2.3.2), so once told for a message in this selection,
+// every later FLAGS of it carries \Recent.
+void check_recent_kept(Ctx& ctx, ViewEntry& e, const proto::MsgAtt& flags, EventIndex index) {
+  const bool recent = std::any_of(flags.flags.begin(), flags.flags.end(),
+                                  [](const std::string& x) { return iequals(x, "\\Recent"); });
+  if (recent) {
+    if (e.recent_told == 0) e.recent_told = static_cast<std::uint32_t>(index);
+    return;
+  }
+  // An empty list may be RFC 2180 §4.1.3's NIL placeholder for a message expunged meanwhile: not judged.
+  if (e.recent_told == 0 || flags.flags.empty()) return;
+  ctx.rep.report("FLG-4", {index}, {e.recent_told},
+                 "the FLAGS of this message lack \\Recent, which an earlier FETCH of this selection told; a message "
+                 "is \\Recent for the whole session that was first notified of it (RFC 3501 §2.3.2).");
 }
 
 void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::FetchData& f, EventIndex index) {
   own_change_fetch(ctx, c, f, index);
+  own_new_fetch(ctx, c, f, index);
   if (unsolicited_moment(c) && check_unsolicited(ctx, c, r, index) && c.notify.active) {
     check_own_change(ctx, c, index);
   }
@@ -307,6 +373,7 @@ void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::F
     e.flags_told = static_cast<std::uint32_t>(index);
     flags_told(c, uid, false);
   }
+  if (const proto::MsgAtt* flags = find_att(f, proto::MsgAtt::Kind::Flags)) check_recent_kept(ctx, e, *flags, index);
   if (uid != 0 && v.uidvalidity != 0) {
     cross_fetch(ctx, c, uid, f, index);
     store_fetch(ctx, c, uid, f, index);
@@ -474,6 +541,7 @@ void on_untagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex 
         std::any_of(a->atoms.begin(), a->atoms.end(),
                     [](const std::string& x) { return iequals(x, "CONDSTORE") || iequals(x, "QRESYNC"); })) {
       c.condstore = true;
+      c.condstore_told = true;
     }
   }
 }
@@ -673,6 +741,7 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   }
   complete_kind(ctx, c, cmd, *st, f, index);
   complete_uidplus(ctx, c, cmd, *st, f, index);
+  if (!ctx.rep.stopped()) session_completed(ctx, c, cmd, *st, f, index);
   policy_completed(ctx, c, cmd, *st, f, index);
   oracle_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) search_completed(ctx, c, cmd, *st, f, index);
@@ -697,13 +766,14 @@ void client_connected(Ctx&, ClientState& c, EventIndex) {
   ++c.connection;
 }
 
-void client_disconnected(Ctx& ctx, ClientState& c, EventIndex) {
+void client_disconnected(Ctx& ctx, ClientState& c, EventIndex index) {
   // The server finishes what it started even after the client left: NTF-10 cannot tell who changed what.
   if (std::any_of(c.inflight.begin(), c.inflight.end(),
                   [&](const Inflight& f) { return changes_messages(command_at(ctx, f.sent).kind); })) {
     c.change_lost = true;
   }
   watch_disconnected(ctx, c);
+  session_disconnected(ctx, c, index);
   for (const Inflight& f : c.inflight) c.orphans.push_back(f.sent);
   reset_session(c);
   c.connected = false;
@@ -724,6 +794,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   gaps_sent(ctx, c, cmd, index);
   watch_sent(ctx, cmd);
   own_change_sent(ctx, c, cmd, index);
+  session_sent(ctx, c, cmd, index);
   if (changes_messages(cmd.kind) && c.synced_sent != no_event && c.own_change_sent == no_event) {
     c.own_change_sent = index;
   }

@@ -204,6 +204,7 @@ void change_committed(Ctx& ctx, const ClientState& author, const std::string& ma
 }
 
 void check_deadlines(Ctx& ctx, std::uint64_t now_us) {
+  follow_expunge_notices(ctx);
   check_names_due(ctx, now_us);
   auto& obs = ctx.cross.obligations;
   while (!obs.empty() && obs.front().deadline_us < now_us && !ctx.rep.stopped()) {
@@ -230,6 +231,7 @@ void check_deadlines(Ctx& ctx, std::uint64_t now_us) {
                    "was not told of the new message committed here within " +
                    n(ctx.options.notify_bound_us) + " us of virtual time.");
   }
+  check_expunge_dues(ctx, now_us);
 }
 
 }  // namespace imaplab::sim::detail

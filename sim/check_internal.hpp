@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "sim/check_session.hpp"
 #include "sim/checker.hpp"
 
 namespace imaplab::sim::detail {
@@ -49,6 +50,7 @@ struct ViewEntry {
   std::uint32_t floor = 0;
   std::uint32_t cause = 0;        // event index (truncated; logs stay far below 2^32 events)
   std::uint32_t flags_told = 0;   // event index, likewise
+  std::uint32_t recent_told = 0;  // the FETCH FLAGS that first told \Recent in this selection (FLG-4); 0: none
 };
 
 // The selected mailbox as this client was told it (RFC 3501 §2.3.1.1, §2.3.1.2).
@@ -152,6 +154,7 @@ struct StoreProbe {
   std::uint64_t writers_sent = 0;                 // CrossState::flag_writers_sent right after the send
   bool removers_quiet = false;                    // likewise for commands that remove flags
   std::uint64_t removers_sent = 0;
+  std::uint64_t highestmodseq_before = 0;         // the mailbox's HIGHESTMODSEQ at the send (MOD-1)
 };
 
 // A flag change another session must be told about at its next NOOP/CHECK (FLG-2).
@@ -223,6 +226,38 @@ struct CondStoreProbe {
   std::vector<std::uint64_t> modseqs;
 };
 
+// NTF-2 for expunges (check_expunge.cpp): an EXPUNGE, UID EXPUNGE, CLOSE or MOVE sent while no other command
+// could remove messages anywhere: the mailbox it works on and the mailbox's UIDs then.
+struct RemovalProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;  // as the client named it
+  std::uint32_t uidvalidity = 0;
+  std::vector<std::uint32_t> before;  // ascending
+};
+
+// NTF-2: another client removed messages from `mailbox`, which this NOTIFY watcher watches with MessageExpunge
+// and does not have selected; it is owed an unsolicited STATUS of that mailbox (RFC 5465 §5.3).
+struct ExpungeStatusDue {
+  ClientId watcher = 0;
+  std::uint32_t connection = 0;       // the watcher's connection then
+  std::string mailbox;                // canonical (INBOX in capitals)
+  std::uint32_t uidvalidity = 0;
+  EventIndex change_sent = 0, change_done = 0;
+  EventIndex notify_set_at = 0;       // the NOTIFY set it is owed under
+  EventIndex selected_at = no_event;  // the watcher's selection then (no_event: none)
+  std::uint64_t name_changes = 0;     // ExpungeNotices::name_changes then
+  std::uint64_t deadline_us = 0;
+};
+
+// What the expunge dues depend on, followed through the whole log (check_expunge.cpp).
+struct ExpungeNotices {
+  std::deque<ExpungeStatusDue> dues;   // in deadline order
+  std::set<std::string> acl_touched;   // names a SETACL/DELETEACL was sent for, and names RENAME carried them to
+  std::uint64_t name_changes = 0;      // RENAME and DELETE commands sent so far
+  EventIndex followed = 0;             // events before this index were looked at
+};
+
 struct SnapshotProbe {
   bool active = false;
   EventIndex sent = 0;
@@ -241,6 +276,7 @@ struct QuietProbe {
   bool active = false;
   EventIndex sent = 0;
   std::uint64_t changes_sent = 0;
+  bool selects_quiet = false;  // no SELECT (which claims \Recent) was in flight anywhere at the send (STA-1)
   std::optional<std::uint32_t> unseen, uidnext;  // SELECT/EXAMINE: [UNSEEN n], [UIDNEXT n] as told
 };
 
@@ -267,6 +303,7 @@ struct ClientState {
   View view;
   SelectProgress select_progress;
   bool condstore = false;
+  bool condstore_told = false;         // "* ENABLED CONDSTORE" (or QRESYNC) received on this connection (MOD-2)
   NotifySet notify;
   EventIndex last_completed_sent = 0;  // send index of the latest command whose tagged reply came
   EventIndex last_exists = no_event;   // latest EXISTS received (NTF-2 discharge)
@@ -281,6 +318,8 @@ struct ClientState {
   ExpungeProbe expunge_probe;          // EXP-4
   CondStoreProbe cond_store_probe;     // MOD-5
   QuietProbe quiet;                    // SRC-1, STA-1, STA-2
+  RemovalProbe removal_probe;          // NTF-2 for expunges
+  std::map<std::string, EventIndex> statuses_seen;  // NTF-2: canonical name -> latest STATUS with MESSAGES
   std::vector<NameDue> names_due;      // NTF-9
   std::deque<std::pair<EventIndex, std::string>> lists_seen;  // NTF-9: recent LIST names (and OLDNAMEs)
   std::deque<std::pair<EventIndex, std::string>> renames_seen;  // NTF-9: OLDNAMEs of recent LIST notifications
@@ -292,6 +331,7 @@ struct ClientState {
   EventIndex last_change_done = 0;     // the reply of this client's latest change-making command
   OwnChange own_change;                // NTF-10 through the oracle
   bool change_lost = false;            // it disconnected with one in flight: the server may still run it
+  SessionProbe session;                // SES-1, CPY-6, NTF-10 own APPEND (check_session.hpp)
 
   bool view_usable() const { return view.valid && selects == 0; }
   // Idling for the rules: after DONE the IDLE command is completing and may bring the queued updates
@@ -364,6 +404,7 @@ struct AclState {
 };
 
 struct AccessState;  // check_access.cpp (ACC-4, CPY-5, MBX-1 children, FLG-4 "at least one")
+struct AppendState;  // check_append.cpp (APP-1, FLG-5, FLG-6)
 
 // MBX-6 (check_watch.cpp): one user's subscription list as its (UN)SUBSCRIBE replies built it (RFC 3501 §6.3.6,
 // §6.3.7); subscriptions are per user, shared by all the user's sessions.
@@ -372,13 +413,19 @@ struct Subscriptions {
   EventIndex last_done = 0;  // the latest (UN)SUBSCRIBE reply: an LSUB sent before it may have run earlier
   bool unknown = false;      // a client left with one in flight: the server may run it at any time
   std::set<std::string> uncertain;  // names two overlapping (UN)SUBSCRIBEs changed: their order is unknown
+  std::map<std::string, EventIndex> touched;  // name -> the latest (UN)SUBSCRIBE reply for it (pushed LISTs)
 };
 
 struct CrossState {
   AclState acl;  // ACC-2
   std::map<std::string, Subscriptions> subscriptions;  // MBX-6, by user
   std::set<std::string> renamed_to;  // NTF-8: names a RENAME was sent to (a queued STATUS may carry the new name)
+  // MBX-6 for pushed LISTs (check_watch.cpp): the latest reply of a CREATE/DELETE/RENAME/SETACL/DELETEACL naming
+  // each name, and each client's first NOTIFY of its connection (connection, the NOTIFY's send).
+  std::map<std::string, EventIndex> names_touched;
+  std::map<ClientId, std::pair<std::uint32_t, EventIndex>> first_notify;
   std::shared_ptr<AccessState> access;  // made on first use by check_access.cpp
+  std::shared_ptr<AppendState> append;  // made on first use by check_append.cpp
   std::uint64_t store_changes_sent = 0;  // commands sent that may change messages, flags or names (SRC-1, STA-1/2)
   bool names_due_any = false;  // some client may owe NTF-9 names: check_names_due scans the clients only then
   std::map<MailboxKey, MonotoneFloor> uidnext, highestmodseq;
@@ -423,6 +470,7 @@ struct CrossState {
     std::uint64_t removers_sent = 0;
   };
   std::deque<FlagRequirement> required_flags;
+  ExpungeNotices expunge_notices;  // NTF-2 for expunges in mailboxes a NOTIFY watcher does not have selected
 };
 
 // Everything a rule needs while one event is checked.
@@ -521,6 +569,12 @@ void expunge_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventInde
 void expunge_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                        const Inflight& f, EventIndex index);
 
+// check_expunge.cpp, NTF-2 for expunges (RFC 5465 §5.3): follows every new event of the log for what the dues
+// depend on (STATUS responses, name and ACL changes), and judges the dues whose deadline passed. Called from
+// check_deadlines.
+void follow_expunge_notices(Ctx& ctx);
+void check_expunge_dues(Ctx& ctx, std::uint64_t now_us);
+
 // check_gaps.cpp: MBX-2 under delete=ghost (CREATE over a held ghost), MBX-3 under rename=inplace (holders keep
 // working), NTF-1 at DONE (via store_checkpoint), SEQ-15 (`*` answers the client's last message).
 void gaps_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
@@ -551,6 +605,10 @@ void idle_flags_owed(Ctx& ctx, const ClientState& w, std::uint32_t uidvalidity, 
                      EventIndex done);
 bool idle_flags_still_owed(const Ctx& ctx, const ClientState& w, const Obligation& ob);
 
+// check_list.cpp: LST-1 (LIST/LSUB names match the reference and pattern) and LST-2 (LIST's \Noselect and
+// \HasChildren/\HasNoChildren against the true names). Fed every event before the per-client tracker sees it.
+void list_observe(Ctx& ctx, ClientState& c, EventIndex index);
+
 // check_acl.cpp: ACC-2, fed every event before the per-client tracker sees it (so a tagged reply still finds
 // its command in flight).
 void acl_observe(Ctx& ctx, ClientState& c, EventIndex index);
@@ -558,6 +616,9 @@ void acl_observe(Ctx& ctx, ClientState& c, EventIndex index);
 const AclFact* acl_fact(const Ctx& ctx, const std::string& user, const std::string& mailbox);
 // check_access.cpp: ACC-4, CPY-5, MBX-1 (inferiors kept), FLG-4 (at least one), fed like acl_observe.
 void access_observe(Ctx& ctx, ClientState& c, EventIndex index);
+// check_append.cpp: APP-1 (APPEND sets its flags and date), FLG-5 (a FETCH that sets \Seen tells FLAGS), FLG-6 (a
+// read-only session's FETCH sets no \Seen), fed like access_observe.
+void append_observe(Ctx& ctx, ClientState& c, EventIndex index);
 
 // check_search.cpp: SRC-1 (SEARCH answers), STA-1 (STATUS values), STA-2 (SELECT/EXAMINE data) against the store
 // while nothing could change it. Called for every command sent (before it joins `inflight`), for SEARCH and

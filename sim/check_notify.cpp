@@ -425,4 +425,69 @@ void own_change_status(Ctx& ctx, ClientState& c, const proto::StatusData& status
   }
 }
 
+// ---- NTF-10, own APPEND/COPY: RFC 5465 §5.2, the MessageNew FETCH "SHOULD NOT be generated for a new message
+// created by the client on this particular connection". The UID of a message this client's command creates
+// does not exist before the command runs, and the command's reply is written whole before any push, so a
+// FETCH of that UID arriving before the reply, with no FETCH/STORE of this client in flight, is that push.
+namespace {
+
+const std::string* destination_of(const proto::Command& cmd) {
+  if (const auto* a = std::get_if<proto::AppendArgs>(&cmd.args)) return &a->mailbox;
+  if (cmd.kind == CommandKind::Copy) return &std::get<proto::CopyArgs>(cmd.args).mailbox;
+  return nullptr;  // MOVE names its UIDs in an untagged OK, and into the selected mailbox it is rare
+}
+
+bool adds_to_selected(const Ctx& ctx, const ClientState& c, const Inflight& f) {
+  const std::string* to = destination_of(*ctx.log[f.sent].command);
+  return to != nullptr && same_name(*to, c.view.mailbox);
+}
+
+bool set_has(const proto::SequenceSet& set, std::uint32_t uid) {
+  return std::any_of(set.ranges.begin(), set.ranges.end(), [&](const auto& r) {
+    return std::min(r.first, r.last) <= uid && uid <= std::max(r.first, r.last);
+  });
+}
+
+}  // namespace
+
+void own_new_fetch(Ctx& ctx, ClientState& c, const proto::FetchData& fetch, EventIndex index) {
+  if (!c.notify.active || !c.notify.selected_new || c.notifies > 0 || !c.view_usable()) return;
+  bool adding = false;
+  for (const Inflight& f : c.inflight) {
+    const auto kind = ctx.log[f.sent].command->kind;
+    if (kind == CommandKind::Fetch || kind == CommandKind::Store) return;  // asked for FETCH responses
+    adding |= adds_to_selected(ctx, c, f);
+  }
+  if (!adding) return;
+  for (const auto& att : fetch.atts) {
+    if (att.kind == proto::MsgAtt::Kind::Uid) c.session.new_fetches.emplace_back(static_cast<std::uint32_t>(att.number), index);
+  }
+}
+
+void own_new_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                       const Inflight& f, EventIndex index) {
+  auto& fetches = c.session.new_fetches;
+  if (fetches.empty() || destination_of(cmd) == nullptr) return;
+  const bool append = cmd.kind == CommandKind::Append;
+  const proto::ResponseCode* code = st.code ? &*st.code : nullptr;
+  const bool assigned = st.condition == proto::Condition::Ok && code != nullptr && code->number &&
+                        code->name == (append ? "APPENDUID" : "COPYUID") && c.view.valid &&
+                        *code->number == c.view.uidvalidity && same_name(*destination_of(cmd), c.view.mailbox);
+  if (assigned) {
+    const proto::SequenceSet& uids = append ? code->set1 : code->set2;
+    for (const auto& [uid, at] : fetches) {
+      if (at < f.sent || !set_has(uids, uid)) continue;
+      ctx.rep.report("NTF-10", {at}, {f.sent},
+                     "client " + n(c.id) + " was sent a NOTIFY MessageNew FETCH for UID " + n(uid) + ", the message "
+                     "its own " + std::string(proto::command_name(cmd.kind)) + " " + cmd.tag + " created in its "
+                     "selected mailbox (RFC 5465 §5.2: it \"SHOULD NOT be generated for a new message created by "
+                     "the client on this particular connection\").");
+      return;
+    }
+  }
+  const bool more = std::any_of(c.inflight.begin(), c.inflight.end(),
+                                [&](const Inflight& g) { return destination_of(*ctx.log[g.sent].command) != nullptr; });
+  if (!more) fetches.clear();
+}
+
 }  // namespace imaplab::sim::detail

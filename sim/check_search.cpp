@@ -23,6 +23,12 @@ bool may_change_store(CommandKind k) {
   return changes_messages(k) && k != CommandKind::Select && k != CommandKind::Examine && k != CommandKind::Unselect;
 }
 
+// SELECT claims the unclaimed \Recent messages; EXAMINE must not (RFC 3501 §6.3.2), but a bug that makes it is
+// FLG-4's to find, so it counts too.
+bool claims_recent(const proto::Command& cmd) {
+  return cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine;
+}
+
 bool probed(CommandKind k) {
   return k == CommandKind::Search || k == CommandKind::Status || k == CommandKind::List ||
          k == CommandKind::Select || k == CommandKind::Examine;
@@ -96,6 +102,8 @@ std::vector<SearchCandidate> candidates(const Ctx& ctx, const ClientState& c,
   const auto info = oracle_mailbox(ctx, c, c.view.mailbox);
   if (!info || info->uidvalidity != c.view.uidvalidity || info->uids.size() > quiet_messages_max) return {};
   if (ctx.oracle->model().session_view(*session) != info->uids || !view_is(c.view, info->uids)) return {};
+  // The session's \Recent UID ranges, read from the session (not through the model's search code).
+  const auto recent = ctx.oracle->model().session_recent(*session);
   std::vector<SearchCandidate> out;
   flags_out.reserve(info->uids.size());
   for (std::size_t i = 0; i < info->uids.size(); ++i) {
@@ -103,9 +111,14 @@ std::vector<SearchCandidate> candidates(const Ctx& ctx, const ClientState& c,
     auto flags = ctx.oracle->model().flags(info->name, uid);
     const auto date = ctx.oracle->model().internal_date(info->name, uid);
     const std::string* bytes = ctx.oracle->model().message_bytes(info->uidvalidity, uid);
-    if (!flags || !date || bytes == nullptr) return {};
+    const auto modseq = ctx.oracle->model().modseq(info->name, uid);
+    if (!flags || !date || bytes == nullptr || !modseq) return {};
     flags_out.push_back(std::move(*flags));
-    out.push_back(SearchCandidate{static_cast<std::uint32_t>(i + 1), uid, nullptr, date->date, bytes->size()});
+    const bool is_recent = std::any_of(recent.begin(), recent.end(), [&](const auto& r) {
+      return uid >= r.first && uid < r.second;
+    });
+    out.push_back(SearchCandidate{static_cast<std::uint32_t>(i + 1), uid, nullptr, date->date, bytes->size(),
+                                  is_recent, *modseq});
   }
   for (std::size_t i = 0; i < out.size(); ++i) out[i].flags = &flags_out[i];
   return out;
@@ -162,6 +175,23 @@ std::optional<std::uint64_t> unseen_count(const Ctx& ctx, const model::Model::Ma
   return count;
 }
 
+// STA-1 RECENT of a mailbox the client has not selected: the messages no session has claimed (RFC 3501 §6.3.10
+// "The number of messages with the \Recent flag set"; §2.3.2: a read-write SELECT claims them). Judged only
+// when no SELECT or EXAMINE, which may move the claim floor, ran anywhere from the send to the answer.
+std::optional<std::uint64_t> unclaimed_recent(const Ctx& ctx, const ClientState& c,
+                                              const model::Model::MailboxInfo& info, EventIndex index) {
+  // Renames leave the client's name of its own selection stale: any selection of unknown or equal UIDVALIDITY
+  // might be this mailbox.
+  if (!c.view.mailbox.empty() && (c.view.uidvalidity == 0 || c.view.uidvalidity == info.uidvalidity)) return {};
+  if (!c.quiet.selects_quiet || any_in_flight(ctx, claims_recent)) return {};
+  for (EventIndex i = c.quiet.sent + 1; i < index; ++i) {
+    if (ctx.log[i].command && claims_recent(*ctx.log[i].command)) return {};
+  }
+  const auto floor = ctx.oracle->model().unclaimed_recent_floor(info.name);
+  if (!floor) return {};
+  return static_cast<std::uint64_t>(info.uids.end() - std::lower_bound(info.uids.begin(), info.uids.end(), *floor));
+}
+
 // ---- STA-2 ----
 
 void select_mismatch(Ctx& ctx, const ClientState& c, const std::string& what, EventIndex index) {
@@ -212,6 +242,7 @@ void search_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
   c.quiet.active = true;
   c.quiet.sent = index;
   c.quiet.changes_sent = ctx.cross.store_changes_sent;
+  c.quiet.selects_quiet = !any_in_flight(ctx, claims_recent);
 }
 
 void search_data(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex index) {
@@ -234,7 +265,8 @@ void search_status_data(Ctx& ctx, ClientState& c, const proto::StatusData& s, Ev
       case I::UidNext: truth = info->uidnext; name = "UIDNEXT"; break;
       case I::UidValidity: truth = info->uidvalidity; name = "UIDVALIDITY"; break;
       case I::Unseen: truth = unseen_count(ctx, *info); name = "UNSEEN"; break;
-      default: break;  // RECENT depends on sessions; HIGHESTMODSEQ is MOD-1's
+      case I::Recent: truth = unclaimed_recent(ctx, c, *info, index); name = "RECENT"; break;
+      default: break;  // HIGHESTMODSEQ is MOD-1's
     }
     if (truth && *truth != value) return status_mismatch(ctx, c, s, name, value, *truth, index);
   }

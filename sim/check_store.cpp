@@ -251,6 +251,7 @@ void start_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, Even
   p.sent = index;
   p.mailbox = c.view.mailbox;
   p.uidvalidity = c.view.uidvalidity;
+  p.highestmodseq_before = info->highestmodseq;
   p.writers_quiet = !any_in_flight(ctx, writes_flags);
   p.writers_sent = changes_to(ctx.cross.flag_writers_sent, p.uidvalidity);
   p.removers_quiet = !any_in_flight(ctx, removes_flags);
@@ -365,6 +366,24 @@ void add_flags_due(Ctx& ctx, const ClientState& author, const StoreProbe& p, con
   }
 }
 
+// MOD-1: a message whose flags changed since the STORE's send (by it or by anyone) has a mod-sequence above the
+// mailbox's HIGHESTMODSEQ then (RFC 4551 §3.1.1: each STORE gets a new, larger mod-sequence; §3.2: "the server
+// MUST update the mod-sequence attribute of the message"). Mod-sequences never go down, so no race excuses it.
+void check_changed_modseq(Ctx& ctx, const StoreProbe& p, const std::vector<bool>& changed, EventIndex index) {
+  for (std::size_t i = 0; i < p.named.size(); ++i) {
+    if (!changed[i]) continue;
+    const auto modseq = ctx.oracle->model().modseq(p.mailbox, p.named[i]);
+    if (!modseq || *modseq > p.highestmodseq_before) continue;
+    ctx.rep.report("MOD-1", {index}, {p.sent},
+                   "the flags of UID " + std::to_string(p.named[i]) + " of \"" + p.mailbox + "\" changed (from " +
+                       flag_list(p.before[i]) + ") since this STORE was sent, yet its mod-sequence is " +
+                       std::to_string(*modseq) + ", not above the HIGHESTMODSEQ " +
+                       std::to_string(p.highestmodseq_before) + " of the send; every flag change gets a new, "
+                       "larger mod-sequence (RFC 4551 §3.1.1, §3.2).");
+    return;
+  }
+}
+
 void finish_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                         const Inflight& f, EventIndex index) {
   if (!c.store_probe.active || c.store_probe.sent != f.sent) return;
@@ -379,6 +398,7 @@ void finish_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, con
     changed.push_back(after.back() && *after.back() != p.before[i]);
   }
   check_added_flags(ctx, c, a, p, after, index);
+  if (!ctx.rep.stopped()) check_changed_modseq(ctx, p, changed, index);
   // Only when no other session could change flags meanwhile is a difference this STORE's doing.
   if (!p.writers_quiet || changes_to(ctx.cross.flag_writers_sent, p.uidvalidity) != p.writers_sent ||
       ctx.rep.stopped()) {
@@ -465,7 +485,7 @@ void check_children_moved(Ctx& ctx, const ClientState& c, const proto::RenameArg
     if (ctx.log[i].command && creates_under(*ctx.log[i].command, a.from)) return;
   }
   const std::string prefix = a.from + model::delimiter;
-  for (const auto& info : ctx.oracle->model().mailboxes()) {
+  for (const auto& info : ctx.oracle->model().mailbox_headers()) {
     if (info.name.rfind(prefix, 0) != 0 || (!is_shared(a.from) && info.owner != c.user)) continue;
     ctx.rep.report("MBX-4", {index}, {p.sent},
                    "RENAME \"" + a.from + "\" succeeded but its child \"" + info.name + "\" is still under the old "

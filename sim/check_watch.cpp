@@ -79,6 +79,87 @@ bool under_subscribed(const Subscriptions& subs, const std::string& name) {
   return it != subs.names.end() && it->compare(0, prefix.size(), prefix) == 0;
 }
 
+// Pushed LISTs (MBX-6): remember which names a name or rights change touched and when each client's first
+// successful NOTIFY of its connection was sent.
+void note_touched(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                  const Inflight& f, EventIndex index) {
+  if (cmd.kind == CommandKind::Notify && st.condition == proto::Condition::Ok) {
+    auto [it, fresh] = ctx.cross.first_notify.try_emplace(c.id, c.connection, f.sent);
+    if (!fresh && it->second.first != c.connection) it->second = {c.connection, f.sent};
+  }
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args)) {
+    ctx.cross.names_touched[canonical_name(r->from)] = index;
+    ctx.cross.names_touched[canonical_name(r->to)] = index;
+  } else if (const auto* a = std::get_if<proto::AclArgs>(&cmd.args)) {
+    ctx.cross.names_touched[canonical_name(a->mailbox)] = index;
+  } else if (const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args);
+             m != nullptr && (cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete)) {
+    ctx.cross.names_touched[canonical_name(m->mailbox)] = index;
+  }
+}
+
+// One name is the other, or above or below it in the hierarchy.
+bool related(const std::string& a, const std::string& b) {
+  const auto under = [](const std::string& x, const std::string& top) {
+    return x.size() > top.size() && x.compare(0, top.size(), top) == 0 && x[top.size()] == model::delimiter;
+  };
+  return a == b || under(a, b) || under(b, a);
+}
+
+bool touches_name(const proto::Command& cmd, const std::string& name, const std::string& user_of_sender,
+                  const std::string& user) {
+  if (const auto* r = std::get_if<proto::RenameArgs>(&cmd.args)) {
+    return related(canonical_name(r->from), name) || related(canonical_name(r->to), name);
+  }
+  if (const auto* a = std::get_if<proto::AclArgs>(&cmd.args)) return related(canonical_name(a->mailbox), name);
+  const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args);
+  if (m == nullptr || !related(canonical_name(m->mailbox), name)) return false;
+  if (cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete) return true;
+  return changes_subscriptions(cmd.kind) && user_of_sender == user;
+}
+
+// Some command that could cause a pushed LIST of `name` to `c` is in flight, or left with its connection, or
+// was answered after `since` (RFC 5465 §5.4: name and rights changes; §5.5: the user's own subscriptions).
+bool list_explained(const Ctx& ctx, const ClientState& c, const std::string& name, EventIndex since) {
+  for (const auto& [id, other] : ctx.clients) {
+    for (const Inflight& f : other.inflight) {
+      if (ctx.log[f.sent].command && touches_name(*ctx.log[f.sent].command, name, other.user, c.user)) return true;
+    }
+    for (const EventIndex sent : other.orphans) {
+      // A connection that left may have been any user's by now: count its subscription changes for everyone.
+      if (ctx.log[sent].command && touches_name(*ctx.log[sent].command, name, c.user, c.user)) return true;
+    }
+  }
+  const auto recent = [&](const std::map<std::string, EventIndex>& touched) {
+    return std::any_of(touched.begin(), touched.end(),
+                       [&](const auto& kv) { return kv.second > since && related(kv.first, name); });
+  };
+  if (recent(ctx.cross.names_touched)) return true;
+  const auto subs = ctx.cross.subscriptions.find(c.user);
+  return subs != ctx.cross.subscriptions.end() && (subs->second.unknown || recent(subs->second.touched));
+}
+
+// MBX-6 for NOTIFY: a LIST pushed outside any LIST/LSUB/NOTIFY command must have a cause the client may be told
+// of: a name or rights change of a related name, or a (UN)SUBSCRIBE by the same user (RFC 5465 §5.5: the
+// SubscriptionChange event is about "the user's subscription list", not another user's).
+void watch_pushed(Ctx& ctx, const ClientState& c, const proto::ListData& list, EventIndex index) {
+  if (list.lsub || !c.notify.active || c.notifies > 0 || list.mailbox.empty()) return;
+  for (const Inflight& f : c.inflight) {
+    const CommandKind k = ctx.log[f.sent].command->kind;
+    if (k == CommandKind::List || k == CommandKind::Lsub || k == CommandKind::Notify) return;
+  }
+  const auto first = ctx.cross.first_notify.find(c.id);
+  if (first == ctx.cross.first_notify.end() || first->second.first != c.connection) return;
+  const EventIndex since = first->second.second;
+  if (list_explained(ctx, c, canonical_name(list.mailbox), since)) return;
+  if (list.old_name && list_explained(ctx, c, canonical_name(*list.old_name), since)) return;
+  ctx.rep.report("MBX-6", {index}, {since},
+                 "a LIST of \"" + list.mailbox + "\" was pushed to a NOTIFY client although, since its NOTIFY was "
+                 "sent, no CREATE, DELETE, RENAME, SETACL or DELETEACL of that name (or one above or below it) and no "
+                 "SUBSCRIBE or UNSUBSCRIBE of it by the same user ran: a SubscriptionChange is owed only to the user "
+                 "whose subscription list changed (RFC 5465 §5.5; §5.4 for name changes).");
+}
+
 proto::NotifyFilter canonical_filter(const proto::NotifyFilter& f) {
   proto::NotifyFilter out = f;
   for (std::string& m : out.mailboxes) m = canonical_name(m);
@@ -110,8 +191,10 @@ void watch_sent(Ctx& ctx, const proto::Command& cmd) {
 
 void watch_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                      const Inflight& f, EventIndex index) {
+  note_touched(ctx, c, cmd, st, f, index);
   if (!changes_subscriptions(cmd.kind) || c.user.empty()) return;
   Subscriptions& subs = ctx.cross.subscriptions[c.user];
+  if (const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args)) subs.touched[canonical_name(m->mailbox)] = index;
   // Another (UN)SUBSCRIBE of the user beside this one may have run before or after it.
   bool overlapped = subs.last_done > f.sent;
   for (const auto& [id, b] : ctx.clients) {
@@ -146,6 +229,8 @@ void watch_disconnected(Ctx& ctx, const ClientState& c) {
 // when no SUBSCRIBE or UNSUBSCRIBE of the user ran beside the listing.
 void watch_listed(Ctx& ctx, const ClientState& c, const proto::ListData& list, EventIndex index) {
   if (c.user.empty() || ctx.rep.stopped()) return;
+  watch_pushed(ctx, c, list, index);
+  if (ctx.rep.stopped()) return;
   const Inflight* f = listing(ctx, c, list);
   if (f == nullptr || !list.child_info.empty()) return;
   const Subscriptions* subs = quiet_subscriptions(ctx, c, f->sent);

@@ -141,7 +141,7 @@ std::optional<std::uint64_t> set_size(const proto::SequenceSet& set) {
 }  // namespace detail
 
 struct Checker::Impl {
-  explicit Impl(CheckerOptions o) : options(std::move(o)), rep(options, log) {}
+  explicit Impl(CheckerOptions o) : options(std::move(o)), rep(options, log) { log.reserve(options.expected_events); }
   CheckerOptions options;
   std::vector<Event> log;
   detail::Reporter rep;
@@ -172,6 +172,8 @@ std::optional<Violation> Checker::observe(Event&& moved, const StoreOracle* orac
   c.id = event.client;
   detail::acl_observe(ctx, c, index);
   detail::access_observe(ctx, c, index);
+  detail::list_observe(ctx, c, index);
+  detail::append_observe(ctx, c, index);
   switch (event.dir) {
     case Event::Dir::Connected: detail::client_connected(ctx, c, index); break;
     case Event::Dir::Disconnected: detail::client_disconnected(ctx, c, index); break;

@@ -31,6 +31,9 @@ struct CheckerOptions {
   bool policy_known = true;        // false for `probe --policy auto`: infer and check consistency instead
   std::uint64_t notify_bound_us = 2'000'000;  // NTF-2: a committed change reaches subscribers within this
   bool should_is_fatal = false;    // S rules: warnings unless made fatal
+  // The number of events the run is expected to log: the log reserves room for them, so it is not moved
+  // as it grows (a hint; a longer run still works).
+  std::size_t expected_events = 0;
 };
 
 class Checker {

@@ -71,6 +71,17 @@ const std::vector<RuleInfo>& rules() {
        "\\Recent Message is \"recently\" arrived in this mailbox. This session is the first session to have "
        "been notified about this message; if the session is read-write, subsequent sessions will not see "
        "\\Recent set for this message."},
+      {"FLG-5", "S", "RFC 3501 §6.4.5",
+       "The \\Seen flag is implicitly set; if this causes the flags to change, they SHOULD be included as part "
+       "of the FETCH responses."},
+      {"FLG-6", "M", "RFC 3501 §6.3.2",
+       "The EXAMINE command is identical to SELECT and returns the same output; however, the selected mailbox is "
+       "identified as read-only. No changes to the permanent state of the mailbox, including per-user state, are "
+       "permitted; in particular, EXAMINE MUST NOT cause messages to lose the \\Recent flag."},
+      {"APP-1", "S", "RFC 3501 §6.3.11",
+       "If a flag parenthesized list is specified, the flags SHOULD be set in the resulting message; "
+       "otherwise, the flag list of the resulting message is set to empty by default. ... If a "
+       "date-time is specified, the internal date SHOULD be set in the resulting message"},
       {"MOD-1", "M", "RFC 4551 §3.1.1",
        "The server MUST guarantee that each STORE command performed on the same mailbox ... will get a "
        "different mod-sequence value; mod-sequences never decrease for a mailbox with a given UIDVALIDITY."},
@@ -108,11 +119,17 @@ const std::vector<RuleInfo>& rules() {
       {"MBX-5", "M", "RFC 3501 §6.3.5",
        "Renaming INBOX is permitted, and has special behavior. It moves all messages in INBOX to a new mailbox "
        "with the given name, leaving INBOX empty."},
-      {"MBX-6", "M", "RFC 3501 §6.3.6, §6.3.7, §6.3.9; RFC 5258 §3.1",
+      {"MBX-6", "M", "RFC 3501 §6.3.6, §6.3.7, §6.3.9; RFC 5258 §3.1; RFC 5465 §5.5",
        "The UNSUBSCRIBE command removes the specified mailbox name from the server's set of \"active\" or "
        "\"subscribed\" mailboxes as returned by the LSUB command."},
+      {"LST-1", "M", "RFC 3501 §6.3.8",
+       "The \"%\" character is similar to \"*\", but it does not match a hierarchy delimiter."},
+      {"LST-2", "M", "RFC 3501 §6.3.4, §7.2.2; RFC 5258 §4",
+       "If the server decides to convert [a deleted name with inferiors] to a \\Noselect mailbox, the name will "
+       "acquire the \\Noselect name attribute. / \\HasChildren: The presence of this attribute indicates that "
+       "the mailbox has child mailboxes that are accessible to the currently authenticated user."},
       {"EXP-1", "P", "RFC 2180 §4.1", "Fetching of expunged messages"},
-      {"EXP-4", "M", "RFC 3501 §6.4.3, §6.4.2; RFC 4315 §2.1",
+      {"EXP-4", "M", "RFC 3501 §6.4.3, §6.4.2; RFC 4315 §2.1; RFC 3691 §2",
        "The UID EXPUNGE command permanently removes all messages that both have the \\Deleted flag set and "
        "have a UID that is included in the specified sequence set from the currently selected mailbox. / No "
        "messages are removed, and no error is given, if the mailbox is selected by an EXAMINE command"},
@@ -120,6 +137,10 @@ const std::vector<RuleInfo>& rules() {
        "if the mod-sequence of any metadata item of the message is greater than the specified UNCHANGEDSINCE "
        "value, then the requested operation MUST NOT be performed. ... the server MUST return in the tagged "
        "response a MODIFIED response code."},
+      {"MOD-6", "M", "RFC 4551 §3.3.1",
+       "CHANGEDSINCE FETCH modifier allows to create a further subset of the list of messages described by "
+       "sequence set.  The information described by message data items is only returned for messages that "
+       "have mod-sequence bigger than <mod-sequence>."},
       {"EXP-2", "P", "RFC 2180 §4.2", "Storing of expunged messages"},
       {"EXP-3", "P", "RFC 2180 §4.3",
        "If the server chooses to not return the sequence numbers of expunged messages in the SEARCH results"},
@@ -177,6 +198,12 @@ const std::vector<RuleInfo>& rules() {
        "In the selected state, commands that manipulate messages in a mailbox are permitted. ... the "
        "following commands are valid in the selected state: CHECK, CLOSE, EXPUNGE, SEARCH, FETCH, STORE, COPY, "
        "and UID."},
+      {"SES-1", "M", "RFC 3501 §6.1.3",
+       "The server MUST send a BYE untagged response before the (tagged) OK response, and then close the "
+       "network connection."},
+      {"CPY-6", "S", "RFC 4315 §3; RFC 6851 §4.3",
+       "server implementations that advertise the UIDPLUS extension SHOULD return these response codes. / "
+       "Servers supporting UIDPLUS SHOULD send COPYUID in response to a UID MOVE"},
   };
   return catalogue;
 }

@@ -47,6 +47,11 @@ bool flag_key(const proto::SearchKey& key, const SearchCandidate& m, bool& out) 
     case Kind::Unseen: out = !has_flag(m, "\\Seen"); return true;
     case Kind::Keyword: out = has_flag(m, key.value); return true;
     case Kind::Unkeyword: out = !has_flag(m, key.value); return true;
+    // "RECENT: Messages that have the \Recent flag set", "NEW: ... equivalent to "(RECENT UNSEEN)"", "OLD: ...
+    // functionally equivalent to "NOT RECENT""; \Recent is per session, so the caller gives it.
+    case Kind::Recent: out = m.recent; return true;
+    case Kind::New: out = m.recent && !has_flag(m, "\\Seen"); return true;
+    case Kind::Old: out = !m.recent; return true;
     default: return false;
   }
 }
@@ -63,6 +68,8 @@ bool eval(const proto::SearchKey& key, const SearchCandidate& m, const SearchSta
     case Kind::Smaller: return m.size < key.number;
     case Kind::Uid: return in_set(key.set, m.uid, stars.uid);
     case Kind::SequenceSet: return in_set(key.set, m.msn, stars.msn);
+    // RFC 4551 §3.4: "Messages that have modification values that are equal to or greater than" the value.
+    case Kind::ModSeq: return m.modseq >= key.number;
     case Kind::Not: return key.children.size() == 1 && !eval(key.children[0], m, stars);
     case Kind::Or:
       return key.children.size() == 2 && (eval(key.children[0], m, stars) || eval(key.children[1], m, stars));
@@ -77,6 +84,7 @@ bool evaluable(const proto::SearchKey& key) {
     case Kind::Draft: case Kind::Undraft: case Kind::Flagged: case Kind::Unflagged: case Kind::Seen:
     case Kind::Unseen: case Kind::Keyword: case Kind::Unkeyword: case Kind::Before: case Kind::On:
     case Kind::Since: case Kind::Larger: case Kind::Smaller: case Kind::Uid: case Kind::SequenceSet:
+    case Kind::Recent: case Kind::New: case Kind::Old: case Kind::ModSeq:
       return true;
     case Kind::Not: return key.children.size() == 1 && evaluable(key.children[0]);
     case Kind::Or: return key.children.size() == 2 && search_evaluable(key.children);

@@ -16,6 +16,8 @@ struct SearchCandidate {
   const std::vector<std::string>* flags = nullptr;  // stored flags (never \Recent)
   proto::Date internal_day;                          // the day of INTERNALDATE, as stored (time and zone dropped)
   std::uint64_t size = 0;                            // RFC822.SIZE
+  bool recent = false;                               // \Recent in this session (RFC 3501 §2.3.2)
+  std::uint64_t modseq = 0;                          // the message's mod-sequence (RFC 4551 §3.1)
 };
 
 // `*` in sequence sets and UID sets: the largest message number and the largest UID in the view (RFC 3501 §9).
@@ -24,9 +26,9 @@ struct SearchStars {
   std::uint32_t uid = 0;
 };
 
-// Whether every key (recursively) is one this evaluator decides: flag and keyword keys, LARGER/SMALLER,
-// SINCE/BEFORE/ON, UID, sequence sets, NOT/OR/AND. Session-dependent (RECENT, NEW, OLD), text, header,
-// sent-date and MODSEQ keys are not covered.
+// Whether every key (recursively) is one this evaluator decides: flag and keyword keys, RECENT/NEW/OLD,
+// LARGER/SMALLER, SINCE/BEFORE/ON, UID, sequence sets, MODSEQ, NOT/OR/AND. Text, header and sent-date keys are
+// not covered.
 bool search_evaluable(const std::vector<proto::SearchKey>& keys);
 
 // Whether the message matches all `keys` (their AND); only for keys search_evaluable accepts.

@@ -45,12 +45,23 @@ constexpr double shared_child_chance = 0.15;      // a scratch name under a conf
 constexpr double sibling_chance = 0.3;            // a scratch name extending a configured one ("work2")
 constexpr double rename_inbox_chance = 0.04;      // RENAME INBOX (RFC 3501 §6.3.5: moves its messages)
 constexpr double child_select_chance = 0.08;      // SELECT/EXAMINE of such a child
+// MOD-2: an explicit ENABLE CONDSTORE (RFC 5161) instead of a NOOP, while CONDSTORE is not on yet.
+constexpr double enable_condstore_chance = 0.3;
 // ACC-2 needs one user's rights on a shared mailbox to go away and come back while others work in it.
 constexpr double acl_query_chance = 0.15;         // GETACL/MYRIGHTS/LISTRIGHTS even when peers are known
 constexpr double acl_known_mailbox_chance = 0.7;  // the ACL op picks a mailbox whose peers it knows
 constexpr double acl_watch_shared_chance = 0.5;   // NOTIFY SET in such runs adds SUBTREE of the shared root
 constexpr std::size_t acl_peers_max = 8;          // identifiers remembered per mailbox
 constexpr std::size_t acl_mailboxes_max = 16;     // mailboxes whose ACL peers are remembered
+// ACC-3 needs a user to lack 'i' or 'e' and then COPY into / EXPUNGE in that mailbox. A user's rights are its
+// own entry plus "anyone"'s (RFC 4314 §2), so a revocation of such a right from a named user is followed by
+// the same for "anyone"; and now and then a client takes such a right from its own user and tries it.
+constexpr double acl_self_revoke_chance = 0.15;      // a SETACL/DELETEACL op starts such a probe instead
+constexpr std::uint32_t acl_followup_weight = 20;    // ACL weight while queued SETACLs wait (mix sums ~70)
+constexpr std::uint32_t acl_probe_boost = 4;         // weight factor of the commands a probe tries
+constexpr double acl_probe_target_chance = 0.6;      // such a COPY/MOVE or SELECT names the probed mailbox
+constexpr std::uint32_t acl_probe_tries = 2;         // commands needing the right before it is given back
+constexpr std::uint32_t acl_probe_patience_commands = 40;  // or this many commands of any kind
 
 constexpr std::array<const char*, 9> flag_vocabulary = {
     "\\Seen", "\\Flagged", "\\Answered", "\\Deleted", "\\Draft", "$Forwarded", "$Label1", "$Junk", "Work"};
@@ -232,7 +243,7 @@ void Workload::fill_weights(const WorkloadView& v, SendWindow w, Weights& out) c
   out[List] = mix_.list;
   out[Status] = mix_.status;
   out[Noop] = mix_.noop;
-  out[Acl] = mix_.acl;
+  out[Acl] = acl_followups_.empty() ? mix_.acl : std::max(mix_.acl, acl_followup_weight);
   if (!selected) return;
   // NTF-6: after asking for immediate expunges the sequence-number forms become their UID forms.
   out[Fetch] = v.uid_only ? 0 : numbered(mix_.fetch);
@@ -259,8 +270,11 @@ std::optional<Command> Workload::generate(const WorkloadView& view, SendWindow w
   if (std::none_of(weights.begin(), weights.end(), [](std::uint32_t x) { return x > 0; })) {
     return std::nullopt;
   }
+  if (right_probe_ && right_probe_->armed) boost_right_probe(view, window, weights);  // only multiplies
   weights_.assign(weights.begin(), weights.end());
-  return build(static_cast<Op>(rng.weighted(weights_)), view, window, rng);
+  Command c = build(static_cast<Op>(rng.weighted(weights_)), view, window, rng);
+  if (right_probe_) track_right_probe(c, view);
+  return c;
 }
 
 Command Workload::fetch_new_uids(std::uint32_t first_uid) {
@@ -281,6 +295,12 @@ Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
       a.mailbox = rng.chance(0.85) ? current_name(mailboxes_[rng.below(mailboxes_.size())]) : pick_mailbox(rng);
       // Holding a child while another client renames its parent (MBX-4).
       if (delimiter_ && rng.chance(child_select_chance)) a.mailbox = child_of_configured(rng).value_or(a.mailbox);
+      // ACC-3: a fresh SELECT of the mailbox whose 'e' this client took away (RFC 4314 §5.1.1 lets a server
+      // keep the rights of an earlier SELECT).
+      if (op == Select && right_probe_ && right_probe_->armed && right_probe_->right == 'e' &&
+          rng.chance(acl_probe_target_chance)) {
+        a.mailbox = right_probe_->mailbox;
+      }
       a.condstore = v.cap_condstore && rng.chance(0.4);
       return command(op == Select ? CommandKind::Select : CommandKind::Examine, std::move(a));
     }
@@ -322,7 +342,12 @@ Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
     }
     case List: return make_list(v, rng);
     case Status: return make_status(v, rng);
-    case Noop: return command(CommandKind::Noop);
+    case Noop:
+      // ENABLE is exclusive (pipeline_class): only where a SELECT could go too.
+      if (w.exclusive && v.cap_condstore && !v.condstore_enabled && rng.chance(enable_condstore_chance)) {
+        return command(CommandKind::Enable, proto::EnableArgs{{"CONDSTORE"}});
+      }
+      return command(CommandKind::Noop);
     case Check: return command(CommandKind::Check);
     case Idle: return command(CommandKind::Idle);
     case Notify: return make_notify(v, rng);
@@ -605,6 +630,10 @@ Command Workload::make_copy(const WorkloadView& v, bool uid, bool move, Rng& rng
   proto::CopyArgs a;
   a.set = uid ? uid_set(v, rng.chance(0.05), rng) : msn_set(v.uids->size(), rng.chance(0.05), rng);
   a.mailbox = pick_mailbox(rng);
+  // ACC-3: into the mailbox whose 'i' this client took away.
+  if (right_probe_ && right_probe_->armed && right_probe_->right == 'i' && rng.chance(acl_probe_target_chance)) {
+    a.mailbox = right_probe_->mailbox;
+  }
   return command(move ? CommandKind::Move : CommandKind::Copy, std::move(a), uid);
 }
 
@@ -934,6 +963,7 @@ void Workload::learn_acl(const proto::AclData& acl) {
 }
 
 Command Workload::make_acl(Rng& rng) {
+  if (!acl_followups_.empty()) return next_acl_followup();
   std::string mailbox = current_name(mailboxes_[rng.below(mailboxes_.size())]);
   if (!acl_peers_.empty() && rng.chance(acl_known_mailbox_chance)) {
     auto it = acl_peers_.begin();
@@ -954,8 +984,10 @@ Command Workload::make_acl(Rng& rng) {
     a.identifier = known == acl_peers_.end() ? user_ : known->second.front();
     return command(CommandKind::ListRights, std::move(a));
   }
+  if (!right_probe_ && rng.chance(acl_self_revoke_chance)) return start_right_probe(mailbox, known->second, rng);
   // ACC-2 (-l, -r) and ACC-3 (-i, -e; -tws for STORE and COPY's flags).
   static constexpr std::array<const char*, 6> revocations = {"-lr", "-r", "-l", "-i", "-e", "-tws"};
+  constexpr std::size_t acc3_revocations_from = 3;  // revocations[3..]: rights ACC-3 judges
   proto::AclArgs a;
   a.mailbox = mailbox;
   a.identifier = known->second[rng.below(known->second.size())];
@@ -969,8 +1001,76 @@ Command Workload::make_acl(Rng& rng) {
     return command(CommandKind::SetAcl, std::move(a));
   }
   // Giving back what the simulation's setup grants (sim/setup.cpp), so the peer's other races resume.
-  a.rights = revoke ? revocations[rng.below(revocations.size())] : "+lrswipkxte";
+  const std::size_t which = revoke ? rng.below(revocations.size()) : 0;
+  a.rights = revoke ? revocations[which] : "+lrswipkxte";
+  const auto& peers = known->second;
+  if (revoke && which >= acc3_revocations_from && std::find(peers.begin(), peers.end(), "anyone") != peers.end()) {
+    // The peer lacks the right only once "anyone" does too (RFC 4314 §2): take it from both (ACC-3).
+    proto::AclArgs both = a;
+    both.identifier = "anyone";
+    acl_followups_.push_back(std::move(both));
+  }
   return command(CommandKind::SetAcl, std::move(a));
+}
+
+// The next queued SETACL. The last revocation of a right probe arms it: commands sent after its tagged reply
+// run without the right (the SETACL is a barrier, RFC 3501 §5.5).
+Command Workload::next_acl_followup() {
+  proto::AclArgs a = std::move(acl_followups_.front());
+  acl_followups_.erase(acl_followups_.begin());
+  if (acl_followups_.empty() && right_probe_ && !right_probe_->armed) right_probe_->armed = true;
+  return command(CommandKind::SetAcl, std::move(a));
+}
+
+// ACC-3: this client takes 'i' or 'e' on a shared mailbox from its own user (and from "anyone", whose rights
+// add to the user's own, RFC 4314 §2), then tries COPY/MOVE into it or EXPUNGE in it, which must fail
+// (RFC 4314 §4), and gives the right back.
+Command Workload::start_right_probe(const std::string& mailbox, const std::vector<std::string>& peers, Rng& rng) {
+  RightProbe p;
+  p.mailbox = mailbox;
+  p.right = rng.chance(0.5) ? 'i' : 'e';
+  p.anyone = std::find(peers.begin(), peers.end(), "anyone") != peers.end();
+  const std::string revoked = std::string("-") + p.right;
+  if (p.anyone) acl_followups_.push_back(proto::AclArgs{mailbox, "anyone", revoked});
+  p.armed = acl_followups_.empty();
+  right_probe_ = std::move(p);
+  proto::AclArgs a{mailbox, user_, revoked};
+  return command(CommandKind::SetAcl, std::move(a));
+}
+
+// While a probe is armed, the commands that need its right come more often (only weights already drawn).
+void Workload::boost_right_probe(const WorkloadView& v, SendWindow w, Weights& out) const {
+  const RightProbe& p = *right_probe_;
+  const bool selected = v.phase == WorkloadView::Phase::Selected;
+  if (p.right == 'i') {
+    out[Copy] *= acl_probe_boost;
+    out[Move] *= acl_probe_boost;
+    return;
+  }
+  const bool ready = selected && !v.read_only && p.reselected && v.selected == p.mailbox;
+  if (!ready && w.exclusive) out[Select] *= acl_probe_boost;
+  if (ready) {
+    out[Expunge] *= acl_probe_boost;
+    out[UidExpunge] *= acl_probe_boost;
+  }
+}
+
+// Counts what an armed probe did; after a few tries (or when it cannot get to them) the rights go back.
+void Workload::track_right_probe(const Command& c, const WorkloadView& v) {
+  RightProbe& p = *right_probe_;
+  if (!p.armed) return;
+  ++p.commands;
+  const auto* copy = std::get_if<proto::CopyArgs>(&c.args);
+  const auto* select = std::get_if<proto::MailboxArgs>(&c.args);
+  if (p.right == 'i' && copy != nullptr && copy->mailbox == p.mailbox) ++p.tries;
+  if (p.right == 'e' && c.kind == CommandKind::Select && select != nullptr) p.reselected = select->mailbox == p.mailbox;
+  const bool expunge = c.kind == CommandKind::Expunge || c.kind == CommandKind::UidExpunge;
+  if (p.right == 'e' && expunge && p.reselected && v.selected == p.mailbox) ++p.tries;
+  if (p.tries < acl_probe_tries && p.commands < acl_probe_patience_commands) return;
+  const std::string given = std::string("+") + p.right;
+  acl_followups_.push_back(proto::AclArgs{p.mailbox, user_, given});
+  if (p.anyone) acl_followups_.push_back(proto::AclArgs{p.mailbox, "anyone", given});
+  right_probe_.reset();
 }
 
 }  // namespace imaplab::sim

@@ -111,6 +111,10 @@ class Workload {
   proto::Command make_status(const WorkloadView& view, Rng& rng);
   proto::Command make_notify(const WorkloadView& view, Rng& rng);
   proto::Command make_acl(Rng& rng);
+  proto::Command next_acl_followup();
+  proto::Command start_right_probe(const std::string& mailbox, const std::vector<std::string>& peers, Rng& rng);
+  void boost_right_probe(const WorkloadView& view, SendWindow window, Weights& out) const;
+  void track_right_probe(const proto::Command& command, const WorkloadView& view);
 
   proto::SequenceSet msn_set(std::size_t count, bool wide, Rng& rng) const;
   proto::SequenceSet uid_set(const WorkloadView& view, bool wide, Rng& rng) const;
@@ -142,6 +146,18 @@ class Workload {
   std::vector<proto::Date> appended_dates_;  // INTERNALDATE days this agent APPENDed (SEARCH boundaries)
   // Mailbox -> identifiers of other users its GETACL listed (learn_acl), in name order for determinism.
   std::map<std::string, std::vector<std::string>> acl_peers_;
+  // ACC-3 (RFC 4314 §4): a right this client took from its own user on a shared mailbox, and tries now.
+  struct RightProbe {
+    std::string mailbox;
+    char right = 0;            // 'i': COPY/MOVE into the mailbox; 'e': EXPUNGE in it after a fresh SELECT
+    bool anyone = false;       // "anyone" lost the right too (the rights add up, RFC 4314 §2)
+    bool armed = false;        // every revocation was sent: the user lacks the right once they complete
+    bool reselected = false;   // 'e': a SELECT of the mailbox was sent since arming
+    std::uint32_t tries = 0;     // commands sent that need the right
+    std::uint32_t commands = 0;  // commands sent since arming
+  };
+  std::optional<RightProbe> right_probe_;
+  std::vector<proto::AclArgs> acl_followups_;  // SETACLs to send at the next ACL ops, in order
   std::vector<std::uint32_t> weights_;  // reused by generate()
 };
 

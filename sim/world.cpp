@@ -58,6 +58,16 @@ std::uint64_t notify_bound_for(const RunConfig& config, const RunOptions& option
 // server, `imaplab probe` keeps them as warnings: RFC 2119 lets a server have reasons.)
 constexpr bool should_is_fatal_in_simulation = true;
 
+// The checkers' log reserves room for this many events per configured command (about 10 are logged per
+// command on a 1,000-message mailbox: the command, its responses, deliveries), up to a cap (events).
+constexpr std::size_t expected_events_per_command = 12;
+constexpr std::size_t expected_events_max = 4'000'000;
+
+std::size_t expected_events_for(const RunConfig& config) {
+  return static_cast<std::size_t>(std::min<std::uint64_t>(config.commands * expected_events_per_command,
+                                                          expected_events_max));
+}
+
 // One client's connection as the server sees it: writes land in the client's download pipe, up to the
 // pipe's window (a slow reader makes the server wait for on_writable).
 class SimTransport final : public server::Transport {
@@ -99,7 +109,8 @@ class World final : public server::Clock, public server::Random, public server::
       : config_(config), options_(options), random_(config.seed ^ 0xB0661F1ull),
         checker_(CheckerOptions{.policy = config.policy,
                                 .notify_bound_us = notify_bound_for(config, options),
-                                .should_is_fatal = should_is_fatal_in_simulation}) {
+                                .should_is_fatal = should_is_fatal_in_simulation,
+                                .expected_events = expected_events_for(config)}) {
     if (options.choices) {
       strategy_ = make_replay_strategy(*options.choices);
     } else if (options.input) {
