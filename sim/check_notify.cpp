@@ -477,7 +477,7 @@ void own_new_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, cons
     const proto::SequenceSet& uids = append ? code->set1 : code->set2;
     for (const auto& [uid, at] : fetches) {
       if (at < f.sent || !set_has(uids, uid)) continue;
-      ctx.rep.report("NTF-10", {at}, {f.sent},
+      ctx.rep.report("NTF-10", {at}, {f.sent, index},
                      "client " + n(c.id) + " was sent a NOTIFY MessageNew FETCH for UID " + n(uid) + ", the message "
                      "its own " + std::string(proto::command_name(cmd.kind)) + " " + cmd.tag + " created in its "
                      "selected mailbox (RFC 5465 §5.2: it \"SHOULD NOT be generated for a new message created by "

@@ -180,9 +180,10 @@ std::optional<std::uint64_t> unseen_count(const Ctx& ctx, const model::Model::Ma
 // when no SELECT or EXAMINE, which may move the claim floor, ran anywhere from the send to the answer.
 std::optional<std::uint64_t> unclaimed_recent(const Ctx& ctx, const ClientState& c,
                                               const model::Model::MailboxInfo& info, EventIndex index) {
-  // Renames leave the client's name of its own selection stale: any selection of unknown or equal UIDVALIDITY
-  // might be this mailbox.
-  if (!c.view.mailbox.empty() && (c.view.uidvalidity == 0 || c.view.uidvalidity == info.uidvalidity)) return {};
+  // A RENAME (rename=inplace) can make the selection this very mailbox under a name the client never used, so
+  // only a session with nothing selected (in the client's view and in the oracle's session) is judged.
+  const auto session = ctx.oracle->session_of(c.id);
+  if (!c.view.mailbox.empty() || !session || !ctx.oracle->model().session_view(*session).empty()) return {};
   if (!c.quiet.selects_quiet || any_in_flight(ctx, claims_recent)) return {};
   for (EventIndex i = c.quiet.sent + 1; i < index; ++i) {
     if (ctx.log[i].command && claims_recent(*ctx.log[i].command)) return {};

@@ -139,6 +139,25 @@ bool list_explained(const Ctx& ctx, const ClientState& c, const std::string& nam
   return subs != ctx.cross.subscriptions.end() && (subs->second.unknown || recent(subs->second.touched));
 }
 
+// Another user (UN)SUBSCRIBEd `name` since `since` or is doing so: the LIST may be that user's
+// SubscriptionChange, wrongly sent here. Only then is an unexplained pushed LIST judged.
+bool other_user_subscribed(const Ctx& ctx, const ClientState& c, const std::string& name, EventIndex since) {
+  for (const auto& [id, other] : ctx.clients) {
+    if (other.user == c.user) continue;
+    for (const Inflight& f : other.inflight) {
+      const proto::Command& cmd = *ctx.log[f.sent].command;
+      const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args);
+      if (changes_subscriptions(cmd.kind) && m != nullptr && canonical_name(m->mailbox) == name) return true;
+    }
+  }
+  for (const auto& [user, subs] : ctx.cross.subscriptions) {
+    if (user == c.user) continue;
+    const auto it = subs.touched.find(name);
+    if (it != subs.touched.end() && it->second > since) return true;
+  }
+  return false;
+}
+
 // MBX-6 for NOTIFY: a LIST pushed outside any LIST/LSUB/NOTIFY command must have a cause the client may be told
 // of: a name or rights change of a related name, or a (UN)SUBSCRIBE by the same user (RFC 5465 §5.5: the
 // SubscriptionChange event is about "the user's subscription list", not another user's).
@@ -153,6 +172,7 @@ void watch_pushed(Ctx& ctx, const ClientState& c, const proto::ListData& list, E
   const EventIndex since = first->second.second;
   if (list_explained(ctx, c, canonical_name(list.mailbox), since)) return;
   if (list.old_name && list_explained(ctx, c, canonical_name(*list.old_name), since)) return;
+  if (!other_user_subscribed(ctx, c, canonical_name(list.mailbox), since)) return;  // no sign of the cause
   ctx.rep.report("MBX-6", {index}, {since},
                  "a LIST of \"" + list.mailbox + "\" was pushed to a NOTIFY client although, since its NOTIFY was "
                  "sent, no CREATE, DELETE, RENAME, SETACL or DELETEACL of that name (or one above or below it) and no "

@@ -28,6 +28,7 @@ std::vector<std::string> login(int client, const std::string& user) {
 std::optional<Violation> listed(const std::string& command, const std::vector<std::string>& replies) {
   Checker checker = make_checker();
   std::vector<std::string> lines = login(1, "alice");
+  lines.insert(lines.end(), {"C1: a1 SUBSCRIBE work/sub", "S1: a1 OK done"});  // so MBX-6 accepts LSUB work/sub
   lines.push_back("C1: " + command);
   lines.insert(lines.end(), replies.begin(), replies.end());
   return run_lines(checker, lines);
@@ -155,7 +156,9 @@ TEST(CheckList, SubscriptionChangeOnlyForTheSameUser) {
   EXPECT_EQ(rule_of(pushed_after("bob", "SUBSCRIBE work")), "MBX-6");
   EXPECT_EQ(rule_of(pushed_after("alice", "SUBSCRIBE work")), "");
   EXPECT_EQ(rule_of(pushed_after("bob", "CREATE work/x")), "");  // a name change below it (RFC 5465 §5.4)
-  EXPECT_EQ(rule_of(pushed_after("alice", "SUBSCRIBE other")), "MBX-6");
+  EXPECT_EQ(rule_of(pushed_after("bob", "UNSUBSCRIBE work")), "MBX-6");
+  // Judged only when another user's (UN)SUBSCRIBE of the name shows where the LIST came from.
+  EXPECT_EQ(rule_of(pushed_after("bob", "SUBSCRIBE other")), "");
 }
 
 }  // namespace

@@ -24,13 +24,12 @@ struct Scene {
   std::vector<std::string> transcript() const {
     std::vector<std::string> t = {"C1: <connect>", "S1: * OK ready", "C1: a1 LOGIN alice secret", "S1: a1 OK done"};
     if (!selected) return t;
-    for (const std::string& line :
-         {"C1: a3 SELECT INBOX", "S1: * 3 EXISTS", "S1: * 3 RECENT",
-          "S1: * OK [UIDVALIDITY " + std::to_string(uidvalidity) + "] ok", "S1: a3 OK [READ-WRITE] done",
-          std::string("C1: a4 FETCH 1:* UID"), std::string("S1: * 1 FETCH (UID 1)"),
-          std::string("S1: * 2 FETCH (UID 2)"), std::string("S1: * 3 FETCH (UID 3)"), std::string("S1: a4 OK done")}) {
-      t.push_back(line);
-    }
+    const std::vector<std::string> select = {
+        "C1: a3 SELECT INBOX", "S1: * 3 EXISTS", "S1: * 3 RECENT",
+        "S1: * OK [UIDVALIDITY " + std::to_string(uidvalidity) + "] ok", "S1: a3 OK [READ-WRITE] done",
+        "C1: a4 FETCH 1:* UID", "S1: * 1 FETCH (UID 1)", "S1: * 2 FETCH (UID 2)", "S1: * 3 FETCH (UID 3)",
+        "S1: a4 OK done"};
+    t.insert(t.end(), select.begin(), select.end());
     return t;
   }
   std::string fired(const std::vector<std::string>& tail, bool with_oracle = true) const {
