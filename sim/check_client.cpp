@@ -827,6 +827,7 @@ void client_received(Ctx& ctx, ClientState& c, EventIndex index) {
   const Event& e = ctx.log[index];
   if (!e.response) return;
   const proto::Response& r = *e.response;
+  session_received(c, r);
   if (std::holds_alternative<proto::ContinuationData>(r.body)) {
     on_continuation(c, ctx, index);
   } else if (!r.untagged) {

@@ -2,6 +2,7 @@
 // the tagged OK, both before the server closes (RFC 3501 §6.1.3); CPY-6, a COPY/MOVE that copied messages
 // names them in COPYUID (RFC 4315 §3, RFC 6851 §4.3).
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "sim/check_internal.hpp"
@@ -40,7 +41,8 @@ void logout_completed(Ctx& ctx, const ClientState& c, const proto::StatusRespons
 
 void copy_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   const auto* a = std::get_if<proto::CopyArgs>(&cmd.args);
-  if (a == nullptr || ctx.oracle == nullptr || !c.authenticated || !c.view.valid || c.bye) return;
+  // RFC 4315 §3 asks it of "server implementations that advertise the UIDPLUS extension".
+  if (a == nullptr || ctx.oracle == nullptr || !c.session.uidplus || !c.authenticated || !c.view.valid || c.bye) return;
   // Another adder in flight (this client's too) could be what raises the destination's UIDNEXT.
   const bool busy = any_in_flight(ctx, [](const proto::Command& other) { return adds_or_renames(other.kind); });
   if (busy) return;
@@ -102,6 +104,21 @@ void session_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, cons
   if (cmd.kind == CommandKind::Logout) logout_completed(ctx, c, st, f, index);
   if (is_copy(cmd.kind) && !ctx.rep.stopped()) copy_completed(ctx, c, cmd, st, f, index);
   if (!ctx.rep.stopped()) own_new_completed(ctx, c, cmd, st, f, index);
+}
+
+void session_received(ClientState& c, const proto::Response& r) {
+  const std::vector<std::string>* atoms = nullptr;
+  if (const auto* d = std::get_if<proto::AtomsData>(&r.body); d && d->kind == proto::AtomsData::Kind::Capability) {
+    atoms = &d->atoms;
+  } else if (const auto* st = std::get_if<proto::StatusResponse>(&r.body); st && st->code && st->code->name == "CAPABILITY") {
+    atoms = &st->code->list;
+  }
+  if (atoms == nullptr) return;
+  c.session.uidplus = std::any_of(atoms->begin(), atoms->end(), [](const std::string& a) {
+    return a.size() == 7 && std::equal(a.begin(), a.end(), "UIDPLUS", [](char x, char y) {
+      return std::toupper(static_cast<unsigned char>(x)) == y;
+    });
+  });
 }
 
 // Called before the client's session state is reset. A connection the server closed is gone from the oracle

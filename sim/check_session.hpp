@@ -31,6 +31,7 @@ struct SessionProbe {
   // APPEND/COPY/MOVE/CREATE/DELETE/RENAME commands any client sent while this client was connected: each may
   // raise a destination's UIDNEXT or put another mailbox under its name.
   std::uint64_t adders_seen = 0;
+  bool uidplus = false;  // the server advertised UIDPLUS on this connection (CAPABILITY data or code)
   // NTF-10: UIDs of unsolicited FETCHes that arrived while this client's APPEND/COPY/MOVE into its selected
   // mailbox was in flight, with their indices; judged against the APPENDUID/COPYUID of its reply.
   std::vector<std::pair<std::uint32_t, EventIndex>> new_fetches;
@@ -41,6 +42,7 @@ void session_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventInde
 void session_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                        const Inflight& f, EventIndex index);
 void session_disconnected(Ctx& ctx, ClientState& c, EventIndex index);
+void session_received(ClientState& c, const proto::Response& r);
 // check_notify.cpp (NTF-10): every FETCH response, and the reply of the client's APPEND/COPY/MOVE.
 void own_new_fetch(Ctx& ctx, ClientState& c, const proto::FetchData& fetch, EventIndex index);
 void own_new_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,

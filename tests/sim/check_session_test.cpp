@@ -47,6 +47,7 @@ std::string copy_reply(const std::string& verb, bool with_copyuid, bool other_ap
   const std::string foo_uv = std::to_string(s.oracle.model().mailbox("FOO")->uidvalidity);
   const std::string copyuid = "[COPYUID " + foo_uv + " 1 1] ";
   const std::string cmd = "a5 UID " + verb + " 1 FOO";
+  s.feed({"C1: c1 CAPABILITY", "S1: * CAPABILITY IMAP4rev1 UIDPLUS MOVE", "S1: c1 OK done"});
   if (other_append_in_flight) s.feed({"C2: b1 APPEND FOO {5+}\r\nhello"});
   s.feed({"C1: " + cmd});
   s.oracle.run(1, cmd);
@@ -73,6 +74,7 @@ TEST(CheckSession, Cpy6CopyThatCopiedCarriesCopyuid) {
 
 TEST(CheckSession, Cpy6NothingCopiedNeedsNoCopyuid) {
   TwoClientScene s({}, "FOO");
+  s.feed({"C1: c1 CAPABILITY", "S1: * CAPABILITY IMAP4rev1 UIDPLUS MOVE", "S1: c1 OK done"});
   s.step(1, "a5 UID COPY 99 FOO", "a5 UID COPY 99 FOO", {"S1: a5 OK no messages"});
   EXPECT_EQ(s.fired(), "");
 }
