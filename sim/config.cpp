@@ -101,6 +101,15 @@ std::uint32_t swarm_acl_weight(std::uint64_t seed, const RunConfig& c) {
   return rng.chance(0.25) ? 0 : 1 + static_cast<std::uint32_t>(rng.below(acl_weight_max));
 }
 
+// The weight of LOGOUT, from its own stream as the ACL weight is. A client that logs out is gone for the rest of
+// the run (the world does not reconnect), so only a quarter of the runs get it, with the smallest weight: enough
+// for the session rule SES-1 (BYE before the tagged OK, RFC 3501 §6.1.3) to be exercised by hunts.
+std::uint32_t swarm_logout_weight(std::uint64_t seed) {
+  constexpr double logout_runs_share = 0.25;
+  Rng rng(seed ^ 0x106007ull);
+  return rng.chance(logout_runs_share) ? 1 : 0;
+}
+
 }  // namespace
 
 RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed) {
@@ -130,7 +139,10 @@ RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::
     for (const auto& [k, v] : fixed) f[k] = v;
     if (auto parsed = from_fields(f)) c = *parsed;
   }
-  if (fixed.count("mix") == 0) c.mix.acl = swarm_acl_weight(seed, c);
+  if (fixed.count("mix") == 0) {
+    c.mix.acl = swarm_acl_weight(seed, c);
+    c.mix.logout = swarm_logout_weight(seed);
+  }
   return c;
 }
 
