@@ -12,7 +12,7 @@
 namespace imaplab::sim {
 namespace {
 
-constexpr std::uint64_t seeds_searched_max = 300;
+constexpr std::uint64_t seeds_searched_max = 2000;
 constexpr std::uint32_t test_minimize_runs = 400;
 constexpr const char* planted_bug = "expunge-during-fetch";
 constexpr const char* planted_rule = "SEQ-2";  // the rule expunge-during-fetch breaks (RFC 3501 §7.4.1)
