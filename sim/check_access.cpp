@@ -80,19 +80,6 @@ AccessState& state(Ctx& ctx) {
   return *ctx.cross.access;
 }
 
-bool shared_name(const std::string& name) {
-  const std::string root = model::shared_root;
-  return name == root || name.rfind(root + model::delimiter, 0) == 0;
-}
-
-// The store's mailbox `name` as `user` names it, when the oracle surely resolves it to that mailbox.
-std::optional<model::Model::MailboxInfo> header(const Ctx& ctx, const std::string& user, const std::string& name) {
-  if (ctx.oracle == nullptr || user.empty()) return std::nullopt;
-  auto info = ctx.oracle->model().mailbox_header(name);
-  if (!info || (!shared_name(info->name) && info->owner != user)) return std::nullopt;
-  return info;
-}
-
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
 bool selected_state_only(CommandKind k) {
@@ -189,7 +176,7 @@ void cpy5_sent(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Com
   if (cmd.kind != CommandKind::Copy || args == nullptr || ctx.oracle == nullptr) return;
   if (!c.inflight.empty() || c.idle || c.notifies > 0 || c.notify.active || c.bye || !c.view_usable()) return;
   const auto session = ctx.oracle->session_of(c.id);
-  const auto info = header(ctx, c.user, c.view.mailbox);
+  const auto info = users_mailbox(ctx, c.user, c.view.mailbox, false);
   if (!session || !info || info->uidvalidity != c.view.uidvalidity || c.view.uidvalidity == 0) return;
   const auto view = ctx.oracle->model().session_view(*session);
   const auto named = resolve_in_view(args->set, cmd.uid, view);
@@ -232,8 +219,8 @@ void cpy5_completed(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto
   if (st.condition != proto::Condition::Ok || !st.code || st.code->name != "COPYUID" || !st.code->number) return;
   const auto& args = std::get<proto::CopyArgs>(cmd.args);
   // A personal destination of the user holds every right, so no flag is lost to RFC 4314 §4's rights rule.
-  const auto dest = header(ctx, c.user, args.mailbox);
-  if (!dest || shared_name(dest->name) || dest->uidvalidity != *st.code->number) return;
+  const auto dest = users_mailbox(ctx, c.user, args.mailbox, false);
+  if (!dest || is_shared(dest->name) || dest->uidvalidity != *st.code->number) return;
   const auto from = expand(st.code->set1), to = expand(st.code->set2);
   if (from.empty() || from.size() != to.size()) return;
   const bool flags_judged = p.writers_quiet && state(ctx).flag_writers_sent == p.writers_sent;
@@ -271,7 +258,7 @@ void mbx1_sent(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Com
   p.names_sent = ctx.cross.names_sent + 1;  // check_policy counts this DELETE after this hook
   const std::string prefix = args->mailbox + model::delimiter;
   for (const auto& info : ctx.oracle->model().mailbox_headers()) {
-    if (info.name.rfind(prefix, 0) != 0 || (!shared_name(info.name) && info.owner != c.user)) continue;
+    if (info.name.rfind(prefix, 0) != 0 || (!is_shared(info.name) && info.owner != c.user)) continue;
     p.children.emplace_back(info.name, info.uidvalidity);
   }
   if (!p.children.empty()) a.del = std::move(p);
@@ -314,7 +301,7 @@ bool may_be_held(const Ctx& ctx, const std::string& user, const std::string& nam
     if (b.selects > 0 || b.auths > 0 || (b.view.mailbox == name && !b.view.read_only)) return true;
     // A read-write view whose mailbox no longer goes by its name (rename=inplace) may be this one.
     if (b.view.mailbox.empty() || b.view.read_only) return false;
-    const auto info = header(ctx, b.user, b.view.mailbox);
+    const auto info = users_mailbox(ctx, b.user, b.view.mailbox, false);
     return !info || info->uidvalidity != b.view.uidvalidity;
   });
 }
@@ -338,7 +325,7 @@ void flg4_sent(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Com
     const auto* args = std::get_if<proto::MailboxArgs>(&cmd.args);
     if (args == nullptr) return;
     const std::string box = scoped(c, args->mailbox);
-    const bool quiet = c.inflight.empty() && !may_be_held(ctx, c.user, args->mailbox) && !shared_name(args->mailbox);
+    const bool quiet = c.inflight.empty() && !may_be_held(ctx, c.user, args->mailbox) && !is_shared(args->mailbox);
     const std::uint64_t sent = ++s.selects_sent[box];
     if (quiet) a.select = RecentProbe{index, box, sent, std::nullopt};
     // A SELECT that is not judged may still be the one that claims them (hunt seed 751853).
@@ -346,7 +333,7 @@ void flg4_sent(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Com
     return;
   }
   const std::string to = add_destination(cmd);
-  if (to.empty() || shared_name(to) || a.add || may_be_held(ctx, c.user, to)) return;
+  if (to.empty() || is_shared(to) || a.add || may_be_held(ctx, c.user, to)) return;
   const std::string box = scoped(c, to);
   a.add = AddProbe{index, box, s.selects_sent[box], ctx.cross.names_sent};
 }
@@ -379,7 +366,7 @@ void flg4_select_completed(Ctx& ctx, ClientAccess& a, const ClientState& c, cons
   const bool read_only = st.code && st.code->name == "READ-ONLY";
   if (read_only || s.selects_sent[p.box] != p.selects_sent || !p.recent) return;
   const std::string& name = std::get<proto::MailboxArgs>(cmd.args).mailbox;
-  const auto info = header(ctx, c.user, name);
+  const auto info = users_mailbox(ctx, c.user, name, false);
   if (!info) return;
   std::uint32_t owed = 0;
   EventIndex cause = 0;

@@ -29,11 +29,6 @@ using proto::CommandKind;
 constexpr std::size_t acl_probes_max = 64;  // ACL changes in flight followed at once; more are not judged
 constexpr const char* acc3_rights = "ietws";  // rights ACC-3 judges commands by (check_access.cpp)
 
-bool is_shared(const std::string& name) {
-  const std::string root = model::shared_root;
-  return name == root || name.rfind(root + model::delimiter, 0) == 0;
-}
-
 bool iequal(const std::string& a, const std::string& b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));

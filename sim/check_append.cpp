@@ -67,19 +67,6 @@ bool has_flag(const std::vector<std::string>& flags, const std::string& lowered)
   return std::any_of(flags.begin(), flags.end(), [&](const std::string& f) { return lower(f) == lowered; });
 }
 
-bool shared_name(const std::string& name) {
-  const std::string root = model::shared_root;
-  return name == root || name.rfind(root + model::delimiter, 0) == 0;
-}
-
-// The store's mailbox `name` as `user` names it, when the oracle surely resolves it to that mailbox.
-std::optional<model::Model::MailboxInfo> header(const Ctx& ctx, const std::string& user, const std::string& name) {
-  if (ctx.oracle == nullptr || user.empty()) return std::nullopt;
-  auto info = ctx.oracle->model().mailbox_header(name);
-  if (!info || (!shared_name(info->name) && info->owner != user)) return std::nullopt;
-  return info;
-}
-
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
 bool writes_flags(const proto::Command& cmd) { return cmd.kind == CommandKind::Store || cmd.kind == CommandKind::Fetch; }
@@ -124,7 +111,7 @@ void app1_completed(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto
   const auto& ranges = st.code->set1.ranges;
   if (ranges.size() != 1 || ranges[0].first != ranges[0].last || ranges[0].first == proto::seq_star) return;
   const std::uint32_t uid = ranges[0].first;
-  const auto info = header(ctx, c.user, p.mailbox);
+  const auto info = users_mailbox(ctx, c.user, p.mailbox, false);
   if (!info || info->uidvalidity != *st.code->number) return;
   const model::Model& store = ctx.oracle->model();
   // The internal date never changes after the APPEND, so no other command can explain a difference.
@@ -140,7 +127,7 @@ void app1_completed(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto
   }
   // A personal mailbox of the user holds every right, so no flag is lost to RFC 4314 §4's rights rule; a flag can
   // go only through a STORE that removes flags, and none could run.
-  if (p.flags.empty() || shared_name(info->name) || !p.removers_quiet ||
+  if (p.flags.empty() || is_shared(info->name) || !p.removers_quiet ||
       state(ctx).flag_removers_sent != p.removers_sent) {
     return;
   }
@@ -167,7 +154,7 @@ void seen_sent(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto::Com
   if (!c.inflight.empty() || c.idle || c.notifies > 0 || c.notify.active || c.bye || !c.view_usable()) return;
   if (any_in_flight(ctx, writes_flags)) return;
   const auto session = ctx.oracle->session_of(c.id);
-  const auto info = header(ctx, c.user, c.view.mailbox);
+  const auto info = users_mailbox(ctx, c.user, c.view.mailbox, false);
   if (!session || !info || info->uidvalidity != c.view.uidvalidity || c.view.uidvalidity == 0) return;
   SeenProbe p;
   p.session_view = ctx.oracle->model().session_view(*session);
@@ -203,7 +190,7 @@ void seen_completed(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto
   const SeenProbe p = std::move(*a.seen);
   a.seen.reset();
   if (st.condition != proto::Condition::Ok || state(ctx).flag_writers_sent != p.writers_sent) return;
-  const auto info = header(ctx, c.user, p.mailbox);
+  const auto info = users_mailbox(ctx, c.user, p.mailbox, false);
   if (!info || info->uidvalidity != p.uidvalidity) return;
   for (std::uint32_t uid : p.unseen) {
     // No other command could set flags meanwhile: \Seen in the store now is this FETCH's doing.

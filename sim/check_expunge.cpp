@@ -228,11 +228,6 @@ std::string canonical_mailbox(const std::string& name) {
   return upper == "INBOX" ? upper : name;
 }
 
-bool is_shared_name(const std::string& name) {
-  const std::string root = model::shared_root;
-  return name == root || name.rfind(root + model::delimiter, 0) == 0;
-}
-
 // Whether a SETACL/DELETEACL named `name` or an ancestor (whose ACL a mailbox created below it inherits).
 bool acl_may_differ(const ExpungeNotices& en, const std::string& name) {
   if (en.acl_touched.empty()) return false;
@@ -311,7 +306,7 @@ std::optional<std::vector<ClientId>> unsettled_during(const Ctx& ctx, EventIndex
 bool owes_status(const Ctx& ctx, const ClientState& w, const ClientState& author, const RemovalProbe& p,
                  const std::string& name, const std::vector<ClientId>& unsettled) {
   if (w.id == author.id || !w.connected || w.bye || !w.authenticated || w.user.empty()) return false;
-  if (w.user != author.user && !is_shared_name(name)) return false;  // another user's personal mailbox
+  if (w.user != author.user && !is_shared(name)) return false;  // another user's personal mailbox
   if (!w.notify.active || w.notifies > 0 || w.notify.set_at >= p.sent) return false;
   if (w.selects > 0 || deselect_in_flight(ctx, w)) return false;
   if (std::find(unsettled.begin(), unsettled.end(), w.id) != unsettled.end()) return false;

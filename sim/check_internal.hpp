@@ -549,6 +549,12 @@ void check_flags_due(Ctx& ctx, ClientState& c, const Inflight& f, EventIndex ind
 // The store's mailbox `name` as client `c` names it, when the oracle surely resolves it to that mailbox.
 std::optional<model::Model::MailboxInfo> oracle_mailbox(const Ctx& ctx, const ClientState& c,
                                                         const std::string& name);
+// The store's mailbox `name` as `user` names it, when the oracle surely resolves it to that mailbox; without
+// `with_uids` its `uids` stay empty.
+std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std::string& user,
+                                                       const std::string& name, bool with_uids = true);
+// True for the shared namespace: the shared root and the names below it.
+bool is_shared(const std::string& name);
 
 // check_cross.cpp, NTF-10: an unsolicited FETCH about the selected mailbox, checked against who changed what.
 void check_own_change(Ctx& ctx, const ClientState& c, EventIndex index);

@@ -129,11 +129,6 @@ std::vector<std::string> normalized(const std::vector<std::string>& flags) {
   return out;
 }
 
-bool is_shared(const std::string& name) {
-  const std::string root = model::shared_root;
-  return name == root || name.rfind(root + model::delimiter, 0) == 0;
-}
-
 bool iequal(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
 
 std::string flag_list(const std::vector<std::string>& flags) {
@@ -178,10 +173,6 @@ bool creates_under(const proto::Command& cmd, const std::string& parent) {
   return false;
 }
 
-// The store's mailbox `name` as `user` names it (defined below); without `with_uids` its `uids` stay empty.
-std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std::string& user,
-                                                       const std::string& name, bool with_uids = true);
-
 // The mailbox (UIDVALIDITY) a flag change by `c` goes to; 0 (every mailbox) when the oracle cannot confirm its
 // view: a mailbox renamed under a holder, a selection in transition.
 std::uint32_t flag_target(const Ctx& ctx, const ClientState& c) {
@@ -205,15 +196,6 @@ void count_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd) {
 }
 
 // The flags of `uid` in the client's mailbox now, or nullopt when it (or that instance of the mailbox) is gone.
-// The store's mailbox `name` as `user` names it, when the oracle surely resolves it to that mailbox.
-std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std::string& user,
-                                                       const std::string& name, bool with_uids) {
-  if (ctx.oracle == nullptr || user.empty()) return std::nullopt;
-  auto info = with_uids ? ctx.oracle->model().mailbox(name) : ctx.oracle->model().mailbox_header(name);
-  // The model resolves a plain name as its first user sees it: a personal mailbox must be this user's.
-  if (!info || (!is_shared(info->name) && info->owner != user)) return std::nullopt;
-  return info;
-}
 
 std::optional<std::vector<std::string>> flags_now(const Ctx& ctx, const std::string& user, const std::string& mailbox,
                                                   std::uint32_t uidvalidity, std::uint32_t uid) {
@@ -546,6 +528,21 @@ void finish_snapshot(Ctx& ctx, ClientState& c, const proto::Command& cmd, const 
 }
 
 }  // namespace
+
+bool is_shared(const std::string& name) {
+  const std::string root = model::shared_root;
+  return name == root || name.rfind(root + model::delimiter, 0) == 0;
+}
+
+// The store's mailbox `name` as `user` names it, when the oracle surely resolves it to that mailbox.
+std::optional<model::Model::MailboxInfo> users_mailbox(const Ctx& ctx, const std::string& user,
+                                                       const std::string& name, bool with_uids) {
+  if (ctx.oracle == nullptr || user.empty()) return std::nullopt;
+  auto info = with_uids ? ctx.oracle->model().mailbox(name) : ctx.oracle->model().mailbox_header(name);
+  // The model resolves a plain name as its first user sees it: a personal mailbox must be this user's.
+  if (!info || (!is_shared(info->name) && info->owner != user)) return std::nullopt;
+  return info;
+}
 
 std::optional<model::Model::MailboxInfo> oracle_mailbox(const Ctx& ctx, const ClientState& c,
                                                         const std::string& name) {
