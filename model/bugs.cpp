@@ -152,6 +152,10 @@ const std::vector<BugInfo>& bug_catalogue() {
        "MOVE moves the messages but sends no COPYUID (RFC 6851 section 4.3: servers supporting UIDPLUS SHOULD send COPYUID in response to a UID MOVE)"},
       {Bug::NotifyOwnAppendFetch, "notify-own-append-fetch", "model", "NTF-10",
        "a NOTIFY SELECTED MessageNew session is sent the FETCH for the message its own APPEND or COPY added to the selected mailbox (RFC 5465 section 5.2: SHOULD NOT be generated for a new message created by the client on this connection)"},
+      {Bug::LiteralNoContinuation, "literal-no-continuation", "server", "SES-2",
+       "a synchronizing literal gets no \"+\" continuation request, so a client without LITERAL+ waits for it forever (RFC 3501 section 7.5; section 2.2.1: the server sends a command continuation request response if it is ready for the octets)"},
+      {Bug::IdleEndsOnAnyLine, "idle-ends-on-any-line", "server", "NTF-1",
+       "any line ends IDLE with a tagged OK, not only DONE, so a client that sent a command while idling is told it completed (RFC 2177 section 3: the IDLE command is terminated by the receipt of a \"DONE\" continuation)"},
   };
   return catalogue;
 }

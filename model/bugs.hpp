@@ -86,6 +86,8 @@ enum class Bug : std::uint8_t {
   LogoutClosesEarly,  // server: SES-1
   MoveWithoutCopyuid,  // model: CPY-6
   NotifyOwnAppendFetch,  // model: NTF-10
+  LiteralNoContinuation,  // server: SES-2
+  IdleEndsOnAnyLine,  // server: NTF-1
 };
 
 struct BugInfo {

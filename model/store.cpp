@@ -38,13 +38,15 @@ std::string normalize_name(const std::string& name) {
 }
 
 std::optional<MailboxKey> key_for(const std::string& user, const std::string& raw) {
-  const std::string name = normalize_name(raw);
+  std::string name = normalize_name(raw);
   if (name.empty() || name.front() == delimiter || name.back() == delimiter) return std::nullopt;
   if (name.find("//") != std::string::npos) return std::nullopt;
-  if (name.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) return std::nullopt;
-  const std::string root = shared_root;
-  if (name == root || name.rfind(root + delimiter, 0) == 0) return MailboxKey{"", name};
-  return MailboxKey{user, name};
+  if (name.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) return std::nullopt;
+  const std::string_view root = shared_root;
+  const bool shared =
+      name.compare(0, root.size(), root) == 0 && (name.size() == root.size() || name[root.size()] == delimiter);
+  if (shared) return MailboxKey{"", std::move(name)};
+  return MailboxKey{user, std::move(name)};
 }
 
 std::string parent_of(const std::string& name) {

@@ -679,13 +679,13 @@ class Runner {
   void on_bytes(Session& s, std::string_view bytes) {
     if (s.state == Session::State::StartTls) return starttls_bytes(s, bytes);
     if (!s.agent) return;
-    for (proto::Response& r : s.agent->receive(bytes)) {
+    for (std::unique_ptr<proto::Response>& r : s.agent->receive(bytes)) {
       if (s.checked) {
-        std::string wire = proto::write_response(r);
-        note_capabilities(r);
-        emit(sim::Event{now_us(), s.id, sim::Event::Dir::Received, std::move(wire), {}, {}, r});
+        std::string wire = proto::write_response(*r);
+        note_capabilities(*r);
+        emit(sim::Event{now_us(), s.id, sim::Event::Dir::Received, std::move(wire), {}, {}, std::move(r)});
       } else {
-        s.responses.push_back(std::move(r));
+        s.responses.push_back(std::move(*r));
       }
     }
     if (!s.checked && s.agent->finished()) {

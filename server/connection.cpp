@@ -155,8 +155,9 @@ void Connection::consume_input() {
 bool Connection::handle_event(proto::CommandEvent event) {
   if (std::holds_alternative<proto::NeedMore>(event)) return false;
   if (std::holds_alternative<proto::NeedContinuation>(event)) {
-    // A synchronizing literal (RFC 3501 §7.5); LITERAL+ literals never get here (RFC 7888).
-    write_response(continuation("Ready for literal data"));
+    // A synchronizing literal (RFC 3501 §7.5); LITERAL+ literals never get here (RFC 7888). Bug zoo
+    // LiteralNoContinuation (breaks SES-2): the "+" is never sent, and the client waits for it forever.
+    if (!host_.bugs().has(model::Bug::LiteralNoContinuation)) write_response(continuation("Ready for literal data"));
     flush();
     return !closed();
   }
@@ -243,7 +244,8 @@ void Connection::execute_raw_line(const std::string& line) {
         return r.untagged && (status == nullptr || status->condition != proto::Condition::Bye);
       });
     }
-    if (!is_done_line(line)) {
+    // Bug zoo IdleEndsOnAnyLine (breaks NTF-1): any line ends IDLE as DONE does, with a tagged OK.
+    if (!is_done_line(line) && !host_.bugs().has(model::Bug::IdleEndsOnAnyLine)) {
       // RFC 2177 §3: IDLE is ended by "DONE" only; anything else is a protocol error.
       for (auto& response : outcome.responses) {
         if (!response.untagged && response.tag == tag_) {

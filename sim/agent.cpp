@@ -28,6 +28,11 @@ constexpr std::size_t tag_digits_min = 3;         // "A001": the RFC examples' l
 // keeps a replayed trace (the same calls of next()) byte-identical to the run that recorded it.
 constexpr std::array<std::uint32_t, 3> idle_wait_weights = {50, 35, 15};
 constexpr double authenticate_chance = 0.3;       // AUTHENTICATE PLAIN instead of LOGIN, when offered
+// Lines that end an IDLE without being DONE (AgentConfig::idle_bad_end_permille): a command sent by a client
+// that forgot it was idling, with no tag as a confused client's writer might leave it, a SASL cancel, and a
+// misspelt DONE. None parses as a tagged command, so a trace's scripts never take one for a command.
+constexpr std::array<const char*, 3> idle_bad_end_lines = {"NOOP", "*", "DONE."};
+constexpr std::uint32_t permille_scale = 1000;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -131,6 +136,7 @@ struct ClientAgent::Impl {
   std::size_t next_part = 0;
   Idle idle = Idle::None;
   std::uint32_t idle_wait = 0, idle_seen = 0;
+  std::string idle_tag;  // the IDLE in progress
 
   // The view of the selected mailbox, as told.
   std::string selected;
@@ -493,7 +499,7 @@ struct ClientAgent::Impl {
     }
     if (idle == Idle::Idling) {
       idle = Idle::DoneSent;  // the caller decides when: see idle_wait_weights
-      return raw("DONE");
+      return raw(idle_end_line());
     }
     if (!pipe_open()) return std::nullopt;
     std::optional<Command> c = choose(rng);
@@ -538,6 +544,19 @@ struct ClientAgent::Impl {
       c.args = proto::LoginArgs{config.user, config.password};
     }
     return c;
+  }
+
+  // DONE, or for the share AgentConfig::idle_bad_end_permille of the IDLEs another line, chosen by a hash of
+  // the run's seed, the client and the IDLE's tag (FNV-1a, then splitmix64's finalizer): no Rng is drawn.
+  std::string idle_end_line() const {
+    if (config.idle_bad_end_permille == 0) return "DONE";
+    std::uint64_t h = 0xcbf29ce484222325ull ^ config.decision_seed ^ (std::uint64_t{config.id} << 32);
+    for (const char ch : idle_tag) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ull;
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    if (h % permille_scale >= config.idle_bad_end_permille) return "DONE";
+    return idle_bad_end_lines[(h / permille_scale) % idle_bad_end_lines.size()];
   }
 
   // SASL PLAIN (RFC 4616): authzid NUL authcid NUL password, base64-encoded.
@@ -606,6 +625,7 @@ struct ClientAgent::Impl {
         idle = Idle::WaitingPlus;
         awaiting = Plus::Idle;
         awaiting_tag = c.tag;
+        idle_tag = c.tag;
         idle_seen = 0;
         if (!scripted) {
           static const std::vector<std::uint32_t> weights(idle_wait_weights.begin(), idle_wait_weights.end());
@@ -624,8 +644,9 @@ struct ClientAgent::Impl {
       default:
         break;
     }
-    const proto::LiteralStyle style =
-        caps.literal_plus ? proto::LiteralStyle::NonSynchronizing : proto::LiteralStyle::Synchronizing;
+    const proto::LiteralStyle style = caps.literal_plus && !config.synchronizing_literals
+                                          ? proto::LiteralStyle::NonSynchronizing
+                                          : proto::LiteralStyle::Synchronizing;
     std::vector<std::string> parts = proto::write_command_parts(c, style);
     Outgoing out;
     out.bytes = std::move(parts.front());
@@ -659,14 +680,14 @@ ClientAgent& ClientAgent::operator=(ClientAgent&&) noexcept = default;
 
 const AgentConfig& ClientAgent::config() const { return impl_->config; }
 
-std::vector<proto::Response> ClientAgent::receive(std::string_view bytes) {
-  std::vector<proto::Response> out;
+std::vector<std::unique_ptr<proto::Response>> ClientAgent::receive(std::string_view bytes) {
+  std::vector<std::unique_ptr<proto::Response>> out;
   while (!bytes.empty()) {
     proto::ResponseFeedResult r = impl_->parser.feed(bytes);
     bytes.remove_prefix(std::min(r.consumed, bytes.size()));
     if (auto* response = std::get_if<proto::Response>(&r.event)) {
       impl_->handle(*response);
-      out.push_back(std::move(*response));
+      out.push_back(std::make_unique<proto::Response>(std::move(*response)));
     } else if (std::holds_alternative<proto::NeedMore>(r.event) || r.consumed == 0) {
       break;  // a ParseError has skipped its line; NeedMore took everything
     }
@@ -685,6 +706,10 @@ void ClientAgent::script(std::vector<proto::Command> commands) {
 }
 
 bool ClientAgent::idling() const { return impl_->live() && impl_->idle == Impl::Idle::Idling; }
+
+bool ClientAgent::literal_granted() const {
+  return impl_->live() && impl_->awaiting == Impl::Plus::Literal && impl_->plus_received;
+}
 
 bool ClientAgent::finished() const { return impl_->finished(); }
 

@@ -105,6 +105,13 @@ struct AgentConfig {
   std::uint32_t max_pipeline = 3;      // commands in flight at once where RFC 3501 §5.5 allows it
   std::uint32_t message_bytes_max = 2048;  // size of generated APPEND messages
   bool use_notify = true;              // NOTIFY when the server advertises it
+  // Ignore LITERAL+ (RFC 7888): send every literal synchronizing and wait for "+" (RFC 3501 §7.5).
+  bool synchronizing_literals = false;
+  // Per-mille of IDLEs ended by a line other than DONE (RFC 2177 §3), as a client that forgot it was idling
+  // would. Each IDLE's choice hashes `decision_seed`, the client and the IDLE's tag and draws from no Rng, so
+  // a replayed script (same tags) makes the same choice and runs with it off draw as before.
+  std::uint32_t idle_bad_end_permille = 0;
+  std::uint64_t decision_seed = 0;
 };
 
 class ClientAgent {
@@ -116,8 +123,9 @@ class ClientAgent {
 
   const AgentConfig& config() const;
 
-  // Bytes from the server (any segmentation). Returns the complete responses parsed so far, in order.
-  std::vector<proto::Response> receive(std::string_view bytes);
+  // Bytes from the server (any segmentation). Returns the complete responses parsed so far, in order, each on
+  // the heap already: the checkers' log keeps them there without moving a Response again.
+  std::vector<std::unique_ptr<proto::Response>> receive(std::string_view bytes);
 
   // True when the agent would send something now (a new command, a literal after "+", DONE to end IDLE).
   bool wants_to_send() const;
@@ -136,6 +144,8 @@ class ClientAgent {
   // In IDLE (RFC 2177): the "+" came and DONE is not sent yet. next() then sends DONE whenever called, so a
   // caller may end the IDLE on a timer of its own (the simulator's IDLE patience, sim/world.cpp).
   bool idling() const;
+  // A synchronizing literal's "+" came and the literal is not sent yet (RFC 3501 §7.5).
+  bool literal_granted() const;
   bool finished() const;       // logged out or done with its script
   std::uint64_t commands_sent() const;
 

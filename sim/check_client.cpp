@@ -782,7 +782,9 @@ void client_disconnected(Ctx& ctx, ClientState& c, EventIndex index) {
 void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   const Event& e = ctx.log[index];
   if (e.raw_line) {
-    if (c.idle && iequals(*e.raw_line, "DONE")) c.idle_done_sent = true;
+    // Any line ends IDLE (RFC 2177 §3: the server answers DONE with OK, another line with BAD), and the updates
+    // queued meanwhile may precede that answer; NTF-1 judges an OK to a line other than DONE (check_session.cpp).
+    if (c.idle) c.idle_done_sent = true;
     if (c.auths > 0 && !c.idle) c.pending_user = plain_user(*e.raw_line);
     return;
   }

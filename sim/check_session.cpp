@@ -1,6 +1,7 @@
 // Session rules outside INVARIANTS.md (docs/rules.md): SES-1, the reply to LOGOUT is an untagged BYE and then
 // the tagged OK, both before the server closes (RFC 3501 §6.1.3); CPY-6, a COPY/MOVE that copied messages
-// names them in COPYUID (RFC 4315 §3, RFC 6851 §4.3).
+// names them in COPYUID (RFC 4315 §3, RFC 6851 §4.3); and NTF-1's half for an IDLE ended by a line other than
+// DONE, which must not be answered OK (RFC 2177 §3).
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -35,6 +36,33 @@ void logout_completed(Ctx& ctx, const ClientState& c, const proto::StatusRespons
   ctx.rep.report("SES-1", {index}, {f.sent},
                  "LOGOUT was answered OK without an untagged BYE before it (RFC 3501 §6.1.3: \"The server MUST "
                  "send a BYE untagged response before the (tagged) OK response\").");
+}
+
+// ---- NTF-1: a line other than DONE ----
+
+// The first raw line this client sent after `sent` (the line that ended its IDLE), or null.
+const std::string* line_after(const Ctx& ctx, const ClientState& c, EventIndex sent, EventIndex index) {
+  for (EventIndex i = sent + 1; i < index; ++i) {
+    const Event& e = ctx.log[i];
+    if (e.client == c.id && e.dir == Event::Dir::Sent && e.raw_line) return &*e.raw_line;
+  }
+  return nullptr;
+}
+
+bool is_done(const std::string& line) {
+  return line.size() == 4 && std::equal(line.begin(), line.end(), "DONE", [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) == y;
+         });
+}
+
+void idle_completed(Ctx& ctx, const ClientState& c, const proto::StatusResponse& st, const Inflight& f,
+                    EventIndex index) {
+  if (st.condition != proto::Condition::Ok) return;
+  const std::string* line = line_after(ctx, c, f.sent, index);
+  if (line == nullptr || is_done(*line)) return;  // no line at all: check_client.cpp's half of NTF-1
+  ctx.rep.report("NTF-1", {index}, {f.sent},
+                 "IDLE was ended by the line \"" + *line + "\", not DONE, and answered OK (RFC 2177 §3: IDLE is "
+                 "terminated by the receipt of a \"DONE\" continuation; any other line is a protocol error, BAD).");
 }
 
 // ---- CPY-6 ----
@@ -102,6 +130,7 @@ void session_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventInde
 void session_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                        const Inflight& f, EventIndex index) {
   if (cmd.kind == CommandKind::Logout) logout_completed(ctx, c, st, f, index);
+  if (cmd.kind == CommandKind::Idle) idle_completed(ctx, c, st, f, index);
   if (is_copy(cmd.kind) && !ctx.rep.stopped()) copy_completed(ctx, c, cmd, st, f, index);
   if (!ctx.rep.stopped()) own_new_completed(ctx, c, cmd, st, f, index);
 }

@@ -43,6 +43,8 @@ void session_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, cons
                        const Inflight& f, EventIndex index);
 void session_disconnected(Ctx& ctx, ClientState& c, EventIndex index);
 void session_received(ClientState& c, const proto::Response& r);
+// check_liveness.cpp (SES-2): at the end of a quiescent run, commands still owed a "+" or a tagged reply.
+void check_unanswered(Ctx& ctx);
 // check_notify.cpp (NTF-10): every FETCH response, and the reply of the client's APPEND/COPY/MOVE.
 void own_new_fetch(Ctx& ctx, ClientState& c, const proto::FetchData& fetch, EventIndex index);
 void own_new_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,

@@ -192,7 +192,17 @@ std::optional<Violation> Checker::tick(std::uint64_t now_us, const StoreOracle* 
 }
 
 std::optional<Violation> Checker::quiescent(std::uint64_t now_us, const StoreOracle* oracle) {
-  return tick(now_us + impl_->options.notify_bound_us + 1, oracle);
+  auto violation = tick(now_us + impl_->options.notify_bound_us + 1, oracle);
+  if (violation || impl_->rep.stopped()) return violation;
+  return stalled(oracle);
+}
+
+std::optional<Violation> Checker::stalled(const StoreOracle* oracle) {
+  Impl& m = *impl_;
+  if (m.rep.stopped()) return std::nullopt;
+  detail::Ctx ctx = m.ctx(oracle);
+  detail::check_unanswered(ctx);  // SES-2 (sim/check_liveness.cpp)
+  return m.rep.take_new_fatal();
 }
 
 std::uint64_t Checker::notify_bound_us() const { return impl_->options.notify_bound_us; }

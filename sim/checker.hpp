@@ -53,6 +53,9 @@ class Checker {
   // Called when a run ends with nothing left that could still reach a client within the NOTIFY bound (no
   // ready work, no timer due by then): the liveness rules (NTF-2, NTF-9) are asked as if the bound had passed.
   std::optional<Violation> quiescent(std::uint64_t now_us, const StoreOracle* oracle);
+  // Called when nothing is ready and the next timer lies beyond the NOTIFY bound, and by quiescent(): the run
+  // stands still, so a command still owed a "+" or its tagged reply will not get one (SES-2).
+  std::optional<Violation> stalled(const StoreOracle* oracle);
   std::uint64_t notify_bound_us() const;
 
   const std::vector<Event>& events() const;

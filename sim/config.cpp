@@ -2,6 +2,7 @@
 #include "sim/config.hpp"
 
 #include <charconv>
+#include <iterator>
 
 namespace imaplab::sim {
 namespace {
@@ -110,6 +111,25 @@ std::uint32_t swarm_logout_weight(std::uint64_t seed) {
   return rng.chance(logout_runs_share) ? 1 : 0;
 }
 
+// The share of clients that send synchronizing literals, and of IDLEs ended by a line other than DONE, each
+// from its own stream as the ACL weight is, so no other field of any seed's draw changed. A quarter of the runs
+// get each: without them no client ever waits for "+" (the server advertises LITERAL+, RFC 7888) or sends
+// anything but DONE in IDLE, and a server that forgets either (SES-2, NTF-1) goes unseen.
+std::uint32_t swarm_literal_sync_permille(std::uint64_t seed) {
+  constexpr double literal_sync_runs_share = 0.25;
+  constexpr std::uint32_t shares_permille[] = {250, 500, 1000};
+  Rng rng(seed ^ 0x5E9C117E2A1ull);
+  if (!rng.chance(literal_sync_runs_share)) return 0;
+  return shares_permille[rng.below(std::size(shares_permille))];
+}
+
+std::uint32_t swarm_idle_bad_end_permille(std::uint64_t seed) {
+  constexpr double idle_bad_end_runs_share = 0.25;
+  constexpr std::uint32_t idle_bad_end_permille = 200;  // of the IDLEs of such a run
+  Rng rng(seed ^ 0x1D1EBADD0E5ull);
+  return rng.chance(idle_bad_end_runs_share) ? idle_bad_end_permille : 0;
+}
+
 }  // namespace
 
 RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed) {
@@ -143,6 +163,8 @@ RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::
     c.mix.acl = swarm_acl_weight(seed, c);
     c.mix.logout = swarm_logout_weight(seed);
   }
+  if (fixed.count("literal_sync") == 0) c.literal_sync_permille = swarm_literal_sync_permille(seed);
+  if (fixed.count("idle_bad_end") == 0) c.idle_bad_end_permille = swarm_idle_bad_end_permille(seed);
   return c;
 }
 
@@ -168,6 +190,8 @@ std::map<std::string, std::string> RunConfig::fields() const {
   // Written only when set, so traces recorded before these fields existed keep their meaning.
   if (!bugs.empty()) f["bugs"] = bugs.to_string();
   if (buggify) f["buggify"] = "1";
+  if (literal_sync_permille != 0) f["literal_sync"] = std::to_string(literal_sync_permille);
+  if (idle_bad_end_permille != 0) f["idle_bad_end"] = std::to_string(idle_bad_end_permille);
   return f;
 }
 
@@ -205,6 +229,8 @@ std::optional<RunConfig> RunConfig::from_fields(const std::map<std::string, std:
       if (ok) c.bugs = *set;
     }
     else if (key == "buggify") { ok = value == "0" || value == "1"; c.buggify = value == "1"; }
+    else if (key == "literal_sync") ok = parse_number(value, c.literal_sync_permille) && c.literal_sync_permille <= 1000;
+    else if (key == "idle_bad_end") ok = parse_number(value, c.idle_bad_end_permille) && c.idle_bad_end_permille <= 1000;
     else {
       if (error) *error = "unknown configuration key '" + key + "'";
       return std::nullopt;

@@ -31,6 +31,12 @@ struct RunConfig {
   StrategyOptions strategy_options;
   model::BugSet bugs;     // bug zoo: planted bugs switched on in the server (header field "bugs", when any)
   bool buggify = false;   // BUGGIFY fault sites in the server (header field "buggify", when on)
+  // Per-mille of the clients that ignore LITERAL+ and send synchronizing literals, waiting for "+" (RFC 3501
+  // §7.5); which clients, sim/setup.cpp decides from the seed. Header field "literal_sync", when not 0.
+  std::uint32_t literal_sync_permille = 0;
+  // Per-mille of IDLEs a client ends with a line other than DONE (RFC 2177 §3: the server answers BAD). Header
+  // field "idle_bad_end", when not 0.
+  std::uint32_t idle_bad_end_permille = 0;
 
   // The whole configuration drawn from `seed` (swarm testing), then `fixed` fields override the draw.
   static RunConfig swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed = {});

@@ -27,6 +27,7 @@ class Boxed {
   Boxed(T&& value) : p_(std::make_unique<T>(std::move(value))) {}
   Boxed(const std::optional<T>& value) : p_(value ? std::make_unique<T>(*value) : nullptr) {}
   Boxed(std::optional<T>&& value) : p_(value ? std::make_unique<T>(std::move(*value)) : nullptr) {}
+  Boxed(std::unique_ptr<T> value) : p_(std::move(value)) {}
   Boxed(const Boxed& other) : p_(other.p_ ? std::make_unique<T>(*other.p_) : nullptr) {}
   Boxed(Boxed&&) noexcept = default;
   Boxed& operator=(const Boxed& other) {

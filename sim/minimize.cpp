@@ -66,6 +66,13 @@ struct ScheduleMap {
   std::vector<CommandRef> send_order;  // every sent command, in the order the run sent them
 };
 
+// The first line of `command` when it has synchronizing literals (sent alone, then the client waits for "+"),
+// or "" when it is sent whole.
+std::string first_sync_part(const proto::Command& command) {
+  std::vector<std::string> parts = proto::write_command_parts(command, proto::LiteralStyle::Synchronizing);
+  return parts.size() > 1 ? std::move(parts.front()) : std::string();
+}
+
 // Walks a recorded run against the choice list it replayed: the replay strategy takes the first entry whose
 // work is ready and skips the entries before it, so entry j was taken at the step whose recorded choice is
 // the same work, and skipped entries sent nothing (sim/strategy.cpp, ReplayStrategy).
@@ -98,9 +105,14 @@ ScheduleMap map_schedule(const Candidate& c, const Trace& recorded) {
     if (k >= c.scripts.size()) continue;
     std::size_t owner = no_command;
     auto parsed = proto::parse_command(line.bytes);
-    if (auto* command = std::get_if<proto::Command>(&parsed)) {
+    auto* command = std::get_if<proto::Command>(&parsed);
+    // A command with synchronizing literals goes out in parts, the next after each "+" (RFC 3501 §7.5): its
+    // first line starts it. The other parts belong to it like DONE to its IDLE.
+    const bool starts_next = command == nullptr && !diverged[k] && m.sent[k] < c.scripts[k].size() &&
+                             first_sync_part(c.scripts[k][m.sent[k]]) == line.bytes;
+    if (command != nullptr || starts_next) {
       std::size_t i = m.sent[k];
-      if (i < c.scripts[k].size() && c.scripts[k][i] == *command && !diverged[k]) {
+      if (i < c.scripts[k].size() && (starts_next || c.scripts[k][i] == *command) && !diverged[k]) {
         owner = i;
         m.sent[k]++;
         m.send_order.push_back({k, i});

@@ -201,6 +201,10 @@ const std::vector<RuleInfo>& rules() {
       {"SES-1", "M", "RFC 3501 §6.1.3",
        "The server MUST send a BYE untagged response before the (tagged) OK response, and then close the "
        "network connection."},
+      {"SES-2", "M", "RFC 3501 §2.2.1, §2.2.2, §7.5",
+       "the server sends a command continuation request response if it is ready for the octets (if "
+       "appropriate) and the remainder of the command. ... If instead, the server detected an error in the "
+       "command, it sends a BAD completion response with a tag matching the command"},
       {"CPY-6", "S", "RFC 4315 §3; RFC 6851 §4.3",
        "server implementations that advertise the UIDPLUS extension SHOULD return these response codes. / "
        "Servers supporting UIDPLUS SHOULD send COPYUID in response to a UID MOVE"},

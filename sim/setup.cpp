@@ -105,6 +105,11 @@ AgentConfig agent_config_for(const RunConfig& config, ClientId client) {
   a.mix = config.mix;
   a.max_pipeline = config.max_pipeline;
   a.message_bytes_max = config.message_bytes_max;
+  // Which clients ignore LITERAL+: a hash of seed and client (no Rng of the run), so a replay agrees.
+  Rng pick(config.seed ^ (0xC0DE5EEDull * client));
+  a.synchronizing_literals = pick.below(1000) < config.literal_sync_permille;
+  a.idle_bad_end_permille = config.idle_bad_end_permille;
+  a.decision_seed = config.seed;
   return a;
 }
 

@@ -233,12 +233,66 @@ std::vector<Choice> Trace::choices() const {
   return out;
 }
 
+namespace {
+
+// A synchronizing literal's announced size when `bytes` ends with its "{n}" CRLF (RFC 3501 §7.5).
+std::optional<std::size_t> sync_literal_at_end(std::string_view bytes) {
+  if (bytes.size() < 5 || !bytes.ends_with("}\r\n")) return std::nullopt;
+  const std::size_t open = bytes.rfind('{');
+  if (open == std::string_view::npos) return std::nullopt;
+  std::size_t n = 0;
+  const auto r = std::from_chars(bytes.data() + open + 1, bytes.data() + bytes.size() - 3, n);
+  if (r.ec != std::errc() || r.ptr != bytes.data() + bytes.size() - 3) return std::nullopt;
+  return n;
+}
+
+// A command whose synchronizing literal was never sent (no "+" came): its first lines, completed with filler
+// literal bytes, so a replay sends the same first lines and waits for "+" as the recorded client did.
+std::optional<proto::Command> completed_with_filler(const std::string& partial) {
+  constexpr std::size_t filler_bytes_max = 1 << 20;
+  const auto n = sync_literal_at_end(partial);
+  if (!n || *n > filler_bytes_max) return std::nullopt;
+  auto parsed = proto::parse_command(partial + std::string(*n, 'x') + "\r\n");
+  if (auto* command = std::get_if<proto::Command>(&parsed)) return std::move(*command);
+  return std::nullopt;
+}
+
+}  // namespace
+
+// A command with synchronizing literals is sent in parts, one client line each (the next after each "+"): the
+// parts are joined until the command parses.
 std::vector<std::vector<proto::Command>> Trace::scripts() const {
   std::vector<std::vector<proto::Command>> out(config.clients);
+  std::vector<std::string> partial(config.clients);
   for (const auto& line : lines) {
     if (line.kind != TraceLine::Kind::Client || line.client == 0 || line.client > out.size()) continue;
+    std::string& part = partial[line.client - 1];
+    if (!part.empty()) {
+      std::string joined = part + line.bytes;
+      auto parsed = proto::parse_command(joined);
+      if (auto* command = std::get_if<proto::Command>(&parsed)) {
+        out[line.client - 1].push_back(std::move(*command));
+        part.clear();
+        continue;
+      }
+      if (sync_literal_at_end(joined)) {
+        part = std::move(joined);
+        continue;
+      }
+      // The command ended before its literal was sent (a tagged NO/BAD instead of "+").
+      if (auto command = completed_with_filler(part)) out[line.client - 1].push_back(std::move(*command));
+      part.clear();
+    }
     auto parsed = proto::parse_command(line.bytes);
-    if (auto* command = std::get_if<proto::Command>(&parsed)) out[line.client - 1].push_back(std::move(*command));
+    if (auto* command = std::get_if<proto::Command>(&parsed)) {
+      out[line.client - 1].push_back(std::move(*command));
+    } else if (sync_literal_at_end(line.bytes)) {
+      part = line.bytes;
+    }
+  }
+  for (std::size_t k = 0; k < partial.size(); ++k) {
+    if (partial[k].empty()) continue;
+    if (auto command = completed_with_filler(partial[k])) out[k].push_back(std::move(*command));
   }
   return out;
 }

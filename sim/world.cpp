@@ -145,6 +145,8 @@ class World final : public server::Clock, public server::Random, public server::
           check_quiescent_liveness();
           break;
         }
+        check_stall();
+        if (result_.violation) break;
         now_us_ = std::max(now_us_, timers_.begin()->first.first * 1000);
         continue;
       }
@@ -243,6 +245,16 @@ class World final : public server::Clock, public server::Random, public server::
     check(checker_.quiescent(now_us_, this));
   }
 
+  // Nothing is ready and virtual time is about to jump to a timer beyond the NOTIFY bound (an autologout, an
+  // IDLE patience): a command that waits for the server now waits until then, as a client waiting for "+" that
+  // never comes would (SES-2). Judged here too, not only at the end, so a stuck client is seen before a timer
+  // logs it out, also in a replayed script that ends before the command budget.
+  void check_stall() {
+    if (result_.violation) return;
+    if (timers_.begin()->first.first * 1000 <= now_us_ + checker_.notify_bound_us()) return;
+    check(checker_.stalled(this));
+  }
+
   void connect(ClientId id) {
     SimClient& c = client(id);
     c.transport = std::make_unique<SimTransport>(*this, id);
@@ -316,7 +328,10 @@ class World final : public server::Clock, public server::Random, public server::
     // Server work runs even after the client left: the server finishes what it started.
     if (c.tasks != nullptr && !c.tasks->empty()) out.push_back({Choice::Kind::Server, id, 0});
     if (!c.connected) return;
-    if (!c.server_closed && !budget_spent() && (c.agent.wants_to_send() || (c.patience_spent && c.agent.idling())))
+    // A literal the server asked for with "+" is the rest of a command already counted, so it goes out after
+    // the budget is spent too: otherwise the server waits for it forever and owes no reply (SES-2, NTF-2).
+    const bool may_send = !budget_spent() || c.agent.literal_granted();
+    if (!c.server_closed && may_send && (c.agent.wants_to_send() || (c.patience_spent && c.agent.idling())))
       out.push_back({Choice::Kind::Client, id, 0});
     if (!c.up.empty() && !c.reading_paused && !c.server_closed)
       out.push_back({Choice::Kind::Upload, id, static_cast<std::uint32_t>(c.up.size())});
@@ -398,24 +413,34 @@ class World final : public server::Clock, public server::Random, public server::
                         std::move(out->raw_line), {}});
   }
 
+  // The first n bytes of a pipe, removed from it. Most deliveries take the whole pipe: moved, not copied.
+  static std::string take_front(std::string& pipe, std::size_t n) {
+    std::string front;
+    if (n >= pipe.size()) {
+      front.swap(pipe);
+    } else {
+      front.assign(pipe, 0, n);
+      pipe.erase(0, n);
+    }
+    return front;
+  }
+
   void upload(ClientId id, std::uint32_t n) {
     SimClient& c = client(id);
-    std::string bytes = c.up.substr(0, n);
-    c.up.erase(0, n);
+    const std::string bytes = take_front(c.up, n);
     server_->on_bytes(c.connection, bytes);
   }
 
   void download(ClientId id, std::uint32_t n) {
     SimClient& c = client(id);
-    std::string bytes = c.down.substr(0, n);
-    c.down.erase(0, n);
+    const std::string bytes = take_front(c.down, n);
     auto responses = c.agent.receive(bytes);
     follow_idle(id);
     for (auto& r : responses) {
       ++result_.stats.responses;
       // The wire form is for the trace; without one the checkers write it only to quote a violating line.
       std::string wire;
-      if (options_.record_trace) wire = proto::write_response(r);
+      if (options_.record_trace) wire = proto::write_response(*r);
       record_line(TraceLine::Kind::Server, id, wire);
       observe_event(Event{now_us_, id, Event::Dir::Received, std::move(wire), {}, {}, std::move(r)});
       if (result_.violation) return;

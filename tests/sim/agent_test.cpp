@@ -370,7 +370,8 @@ class Harness {
     }
     const std::string chunk = c.out.substr(c.delivered, end - c.delivered);
     c.delivered = end;
-    for (const auto& r : c.agent.receive(chunk)) {
+    for (const auto& response : c.agent.receive(chunk)) {
+      const proto::Response& r = *response;
       log(c, 'S', proto::write_response(r));
       if (!r.untagged) completed(c, r);
       if (const auto* st = std::get_if<proto::StatusResponse>(&r.body);

@@ -1,0 +1,112 @@
+// SES-2 (docs/rules.md), judged when a simulated run stands still (Checker::stalled: no work ready and no timer
+// due within the NOTIFY bound, also at the run's quiescent end): every command a connected client finished
+// sending has its tagged reply, and a client that sent a synchronizing literal's first line, or an IDLE or
+// AUTHENTICATE, got the "+" it waits for or a tagged reply (RFC 3501 §2.2.1, §2.2.2, §7.5; RFC 2177 §3).
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <string_view>
+
+#include "proto/command_parser.hpp"
+#include "sim/check_internal.hpp"
+
+namespace imaplab::sim::detail {
+namespace {
+
+using proto::CommandKind;
+
+// Whether `bytes` ends with a synchronizing literal's "{n}" CRLF: the client must now wait for "+" (RFC 3501
+// §7.5). A LITERAL+ literal ("{n+}", RFC 7888) waits for nothing.
+bool ends_with_sync_literal(std::string_view bytes) {
+  if (bytes.size() < 5 || !bytes.ends_with("}\r\n")) return false;
+  const std::size_t open = bytes.rfind('{');
+  if (open == std::string_view::npos) return false;
+  std::size_t n = 0;
+  const auto r = std::from_chars(bytes.data() + open + 1, bytes.data() + bytes.size() - 3, n);
+  return r.ec == std::errc() && r.ptr == bytes.data() + bytes.size() - 3;
+}
+
+// What a command still in flight waits for, from the client's events since it was sent.
+struct Exchange {
+  std::string sent;               // the command's bytes so far: its first line and the literal parts sent
+  std::uint32_t pluses = 0;       // "+" continuations received since the send
+  std::uint32_t raw_lines = 0;    // raw lines sent since (DONE, AUTHENTICATE data, another line ending IDLE)
+  bool plus_after_last_part = false;
+  EventIndex last = 0;            // the latest event of the exchange
+};
+
+Exchange follow(const Ctx& ctx, const ClientState& c, const Inflight& f) {
+  Exchange x;
+  x.sent = ctx.log[f.sent].bytes;
+  x.last = f.sent;
+  for (EventIndex i = f.sent + 1; i < ctx.log.size(); ++i) {
+    const Event& e = ctx.log[i];
+    if (e.client != c.id) continue;
+    if (e.dir == Event::Dir::Sent) {
+      if (e.command) break;  // the next command: this one's parts were all sent before it
+      if (e.raw_line) {
+        ++x.raw_lines;
+      } else {
+        x.sent += e.bytes;
+        x.plus_after_last_part = false;
+      }
+      x.last = i;
+    } else if (e.dir == Event::Dir::Received && e.response &&
+               std::holds_alternative<proto::ContinuationData>(e.response->body)) {
+      ++x.pluses;
+      x.plus_after_last_part = true;
+      x.last = i;
+    }
+  }
+  return x;
+}
+
+// Whose turn it is in the exchange: true when the client has what it needs to go on (it was given "+" and has
+// not answered it), so a reply from the server is not yet owed; false with `why` set when the server owes one.
+bool clients_turn(const Ctx& ctx, const Inflight& f, const Exchange& x, std::string& why) {
+  const proto::Command& cmd = *ctx.log[f.sent].command;
+  const std::string name(proto::command_name(cmd.kind));
+  if (cmd.kind == CommandKind::Idle || cmd.kind == CommandKind::Authenticate) {
+    // One "+" per line the client owes (IDLE: DONE; AUTHENTICATE PLAIN: its data), so more "+" than lines
+    // means the client holds the turn; otherwise the server owes a "+" or the tagged reply.
+    if (x.pluses > x.raw_lines) return true;
+    why = x.raw_lines == 0 && x.pluses == 0 && cmd.kind == CommandKind::Idle
+              ? "IDLE got neither \"+\" nor a tagged reply (RFC 2177 §3: the server answers IDLE with a "
+                "continuation request)"
+              : name + " was sent to its end (the client's last line went out) and got no tagged reply";
+    return false;
+  }
+  if (std::holds_alternative<proto::Command>(proto::parse_command(x.sent))) {
+    why = name + " was sent whole and got no tagged reply (RFC 3501 §2.2.2: the server completion result "
+                 "response ... is tagged with the same tag as the client command)";
+    return false;
+  }
+  if (!ends_with_sync_literal(x.sent)) return true;  // not a transcript this rule can read
+  if (x.plus_after_last_part) return true;           // "+" came: the literal is the client's to send
+  why = name + " announced a synchronizing literal and got neither \"+\" nor a tagged NO/BAD (RFC 3501 §2.2.1: "
+               "the server sends a command continuation request response if it is ready for the octets ... If "
+               "instead, the server detected an error in the command, it sends a BAD completion response)";
+  return false;
+}
+
+}  // namespace
+
+// Judged only while the run stands still: a connected client that was not told BYE, whose command is in flight and whose
+// turn it is not. A client that left, or that the server said BYE to, may have commands no one will answer.
+void check_unanswered(Ctx& ctx) {
+  for (const auto& [id, c] : ctx.clients) {
+    if (!c.connected || c.bye) continue;
+    for (const Inflight& f : c.inflight) {
+      if (!ctx.log[f.sent].command) continue;
+      const Exchange x = follow(ctx, c, f);
+      std::string why;
+      if (clients_turn(ctx, f, x, why)) continue;
+      ctx.rep.report("SES-2", {x.last}, {f.sent},
+                     "the run stands still (no work ready, no timer due within the NOTIFY bound), yet " + why +
+                         ".");
+      return;
+    }
+  }
+}
+
+}  // namespace imaplab::sim::detail
