@@ -40,11 +40,12 @@ std::string rights_for_display(const std::string& rights) {
 }
 
 std::string rights_of(const State& st, const std::string& user, const Mailbox& mb) {
-  (void)st;
   if (!mb.key.owner.empty() && mb.key.owner != user) return "";
   std::string out;
   if (const auto it = mb.acl.find(user); it != mb.acl.end()) out = it->second;
-  if (const auto it = mb.acl.find("anyone"); it != mb.acl.end()) out = union_rights(out, it->second);
+  // Bug zoo acl-anyone-replaced: the user's own entry replaces "anyone" instead of adding to it (ACC-5).
+  const bool replaced = bug_on(st, Bug::AclAnyoneReplaced) && mb.acl.count(user) != 0;
+  if (const auto it = mb.acl.find("anyone"); it != mb.acl.end() && !replaced) out = union_rights(out, it->second);
   return out;
 }
 

@@ -88,6 +88,28 @@ enum class Bug : std::uint8_t {
   NotifyOwnAppendFetch,  // model: NTF-10
   LiteralNoContinuation,  // server: SES-2
   IdleEndsOnAnyLine,  // server: NTF-1
+  SilentCondstoreNoFetch,  // model: MOD-7
+  ExamineSaysReadWrite,  // model: STA-2
+  UidStoreFetchWithoutUid,  // model: SEQ-11
+  CloseSendsExpunge,  // model: EXP-5
+  AppendWithoutTrycreate,  // model: CPY-7
+  StatusRecentSelectedUnclaimed,  // model: STA-1
+  AclAnyoneReplaced,  // model: ACC-5
+  ReversedRangeEmpty,  // model: SEQ-16
+  UidStarPastMaxEmpty,  // model: SEQ-16
+  SearchBodyMatchesHeader,  // model: SRC-1
+  SentSinceInternalDate,  // model: SRC-1
+  SearchLargerInclusive,  // model: SRC-1
+  EnvelopeReplyToNil,  // model: SEQ-9
+  BodyExtensionData,  // model: SEQ-9
+  PeekSetsSeen,  // model: FLG-7
+  BodyLinesOffByOne,  // model: SEQ-9
+  PartWithMimeHeader,  // model: SEQ-9
+  HeaderWithoutBlankLine,  // model: SEQ-9
+  HeaderFieldsCaseSensitive,  // model: SEQ-9
+  PartialIgnoresLength,  // model: SEQ-9
+  Rfc822TextWhole,  // model: SEQ-9
+  InternalDateDropsZone,  // model: SEQ-9
 };
 
 struct BugInfo {

@@ -72,6 +72,55 @@ void shift_partials(std::vector<proto::MsgAtt>& atts) {
   }
 }
 
+// Bug zoo envelope-reply-to-nil: a header without Reply-To gives a NIL reply-to member instead of the from
+// member (RFC 3501 §7.4.2; SEQ-9).
+void drop_default_reply_to(std::vector<proto::MsgAtt>& atts, const MessageContent& c) {
+  constexpr std::size_t reply_to_member = 4;  // date, subject, from, sender, reply-to, ...
+  if (c.header("Reply-To")) return;
+  for (auto& a : atts) {
+    if (a.kind == proto::MsgAtt::Kind::Envelope && a.value.list.size() > reply_to_member) {
+      a.value.list[reply_to_member] = proto::SValue::nil();
+    }
+  }
+}
+
+// Bug zoo body-extension-data: BODY answers BODYSTRUCTURE, extension data and all (RFC 3501 §7.4.2; SEQ-9).
+void body_as_bodystructure(std::vector<proto::MsgAtt>& atts, const MessageContent& c) {
+  for (auto& a : atts) {
+    if (a.kind == proto::MsgAtt::Kind::Body) a.value = c.body_structure(true);
+  }
+}
+
+// Bug zoo body-lines-off-by-one: every text part's body-fld-lines is one too many (RFC 3501 §7.4.2; SEQ-9).
+void bump_text_lines(proto::SValue& part) {
+  constexpr std::size_t lines_field = 7;  // type, subtype, params, id, description, encoding, octets, lines
+  if (part.kind != proto::SValue::Kind::List || part.list.empty()) return;
+  if (part.list.front().kind == proto::SValue::Kind::List) {  // multipart: the children come first
+    for (auto& child : part.list) bump_text_lines(child);
+    return;
+  }
+  if (part.list.size() > lines_field && part.list[0].string == "TEXT" &&
+      part.list[lines_field].kind == proto::SValue::Kind::Number) {
+    ++part.list[lines_field].number;
+  }
+}
+
+void bump_lines(std::vector<proto::MsgAtt>& atts) {
+  for (auto& a : atts) {
+    if (a.kind == proto::MsgAtt::Kind::Body || a.kind == proto::MsgAtt::Kind::BodyStructure) bump_text_lines(a.value);
+  }
+}
+
+// Bug zoo peek-sets-seen: BODY.PEEK[...] sets \Seen like BODY[...] (RFC 3501 §6.4.5; FLG-7).
+bool peek_section(const proto::FetchAtt& att) { return att.kind == Kind::BodySection && att.peek; }
+
+void plant_content_bugs(const Ctx& ctx, std::vector<proto::MsgAtt>& answer, const Message& m) {
+  if (!m.content) return;
+  if (bug_on(ctx.st, Bug::EnvelopeReplyToNil)) drop_default_reply_to(answer, *m.content);
+  if (bug_on(ctx.st, Bug::BodyExtensionData)) body_as_bodystructure(answer, *m.content);
+  if (bug_on(ctx.st, Bug::BodyLinesOffByOne)) bump_lines(answer);
+}
+
 }  // namespace
 
 void cmd_fetch(Ctx& ctx) {
@@ -96,7 +145,8 @@ void cmd_fetch(Ctx& ctx) {
   const bool all_gone = expunged > 0 && expunged == static_cast<long>(targets->size());
   if (all_gone && policy != Policy::Fetch::Ghost)
     return (void)ctx.no("Messages have been expunged (RFC 2180 section 4.1)", make_code("EXPUNGEISSUED"));
-  const bool implies_seen = std::any_of(atts.begin(), atts.end(), sets_seen);
+  const bool implies_seen = std::any_of(atts.begin(), atts.end(), sets_seen) ||
+                            (bug_on(ctx.st, Bug::PeekSetsSeen) && std::any_of(atts.begin(), atts.end(), peek_section));
   // The attributes plus FLAGS, for a message whose \Seen this FETCH sets; built once, only when needed.
   std::vector<proto::FetchAtt> with_flags;
   // Bug zoo seen-fetch-without-flags: the FLAGS that RFC 3501 §6.4.5 says SHOULD come are left out (FLG-5).
@@ -115,6 +165,8 @@ void cmd_fetch(Ctx& ctx) {
     const auto& these = seen_now && !with_flags.empty() ? with_flags : atts;
     std::vector<proto::MsgAtt> answer = message_atts(ctx.s, t.uid, *t.message, these);
     if (bug_on(ctx.st, Bug::PartialOffByOne)) shift_partials(answer);
+    if (!ctx.st.options.bugs.empty()) plant_content_bugs(ctx.st.options.bugs, *t.message, these, answer);
+    plant_content_bugs(ctx, answer, *t.message);
     ctx.untagged(proto::FetchData{t.msn, std::move(answer)});
   }
   if (expunged > 0 && policy == Policy::Fetch::No)

@@ -184,7 +184,9 @@ void cmd_append(Ctx& ctx) {
   if (a == nullptr) return (void)ctx.bad("APPEND needs a mailbox and a message");
   const auto flags = normalize_flags(a->flags.value_or(std::vector<std::string>{}));
   if (!flags) return (void)ctx.bad("Invalid flag (RFC 3501 section 6.3.11)");
-  Mailbox* mb = lookup(ctx, a->mailbox, "i", Missing::TryCreate);
+  // Bug zoo append-without-trycreate: a missing target answers [NONEXISTENT], not [TRYCREATE] (CPY-7).
+  const Missing missing = bug_on(ctx.st, Bug::AppendWithoutTrycreate) ? Missing::Nonexistent : Missing::TryCreate;
+  Mailbox* mb = lookup(ctx, a->mailbox, "i", missing);
   if (mb == nullptr) return;
   Message m;
   m.flags = permitted_flags(rights_of(ctx.st, ctx.s.user, *mb), *flags);
@@ -214,7 +216,10 @@ proto::StatusData status_data(const State& st, const Session& s, const Mailbox& 
         v = mb.messages.size() - (bug_on(st, Bug::StatusMessagesSkipDeleted) ? mb.deleted_flag.size() : 0);
         break;
       case proto::StatusItem::Recent:  // bug zoo status-recent-zero: 0 for a mailbox not selected (STA-1)
-        v = s.selected == mb.id ? recent_count(s) : bug_on(st, Bug::StatusRecentZero) ? 0 : unclaimed_recent(mb);
+        // Bug zoo status-recent-selected-unclaimed: the selected mailbox too answers the unclaimed count (STA-1).
+        v = s.selected == mb.id && !bug_on(st, Bug::StatusRecentSelectedUnclaimed) ? recent_count(s)
+            : bug_on(st, Bug::StatusRecentZero)                                       ? 0
+                                                                                      : unclaimed_recent(mb);
         break;
       case proto::StatusItem::UidNext: v = mb.uidnext; break;
       case proto::StatusItem::UidValidity: v = mb.uidvalidity; break;

@@ -57,6 +57,9 @@ void cmd_search(Ctx& ctx) {
     subject.since_exclusive = bug_on(ctx.st, Bug::SearchSinceExclusive);
     subject.new_ignores_seen = bug_on(ctx.st, Bug::SearchNewIgnoresSeen);
     subject.modseq_exclusive = bug_on(ctx.st, Bug::SearchModseqExclusive);
+    subject.body_matches_header = bug_on(ctx.st, Bug::SearchBodyMatchesHeader);
+    subject.sent_since_internal = bug_on(ctx.st, Bug::SentSinceInternalDate);
+    subject.larger_inclusive = bug_on(ctx.st, Bug::SearchLargerInclusive);
     if (search_matches(a->keys, subject)) {
       result.numbers.push_back(ctx.cmd.uid && !bug_on(ctx.st, Bug::UidSearchReturnsMsns) ? uid : msn);
       highest = std::max(highest, m->modseq);

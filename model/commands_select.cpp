@@ -62,7 +62,9 @@ void cmd_select(Ctx& ctx) {
                           has_rights(ctx.st, ctx.s.user, *mb, "t") || has_rights(ctx.st, ctx.s.user, *mb, "e");
   open_view(ctx.st, ctx.s, *mb, examine || !can_change);
   select_responses(ctx, *mb);
-  if (ctx.s.read_only) ctx.ok(examine ? "EXAMINE completed" : "SELECT completed", make_code("READ-ONLY"));
+  // Bug zoo examine-says-read-write: EXAMINE's OK says [READ-WRITE] though the session is read-only (STA-2).
+  const bool says_read_write = examine && bug_on(ctx.st, Bug::ExamineSaysReadWrite);
+  if (ctx.s.read_only && !says_read_write) ctx.ok(examine ? "EXAMINE completed" : "SELECT completed", make_code("READ-ONLY"));
   else ctx.ok("SELECT completed", make_code("READ-WRITE"));
 }
 
@@ -72,6 +74,11 @@ void cmd_close(Ctx& ctx) {
   const bool writable = !ctx.s.read_only || bug_on(ctx.st, Bug::CloseExpungesReadOnly);
   if (mb != nullptr && writable && has_rights(ctx.st, ctx.s.user, *mb, "e") && !expunge_refused(ctx, *mb)) {
     expunge_uids(ctx.st, ctx.sid, *mb, deleted_uids(*mb));
+    if (bug_on(ctx.st, Bug::CloseSendsExpunge)) {  // bug zoo: reports its expunges like EXPUNGE (EXP-5)
+      FlushOptions o;
+      o.news = o.flags = false;
+      flush(ctx.st, ctx.s, o, ctx.out.responses);
+    }
   }
   close_view(ctx.st, ctx.s);
   ctx.ok("CLOSE completed");

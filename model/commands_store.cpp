@@ -75,10 +75,15 @@ void store_one(Ctx& ctx, Mailbox& mb, const Target& t, const proto::StoreArgs& a
   if (changed && bug_on(ctx.st, Bug::StoreKeepsMessageModseq)) mb.messages.at(t.uid).modseq = old_modseq;
   if (changed && !tell_nobody) flags_changed(ctx.st, ctx.sid, mb, t.uid);
   if (keep_deleted_mark) mb.deleted_flag.insert(t.uid);
-  if (a.silent) return;
+  // RFC 4551 §3.2: for a message that passed the UNCHANGEDSINCE test "An untagged FETCH response MUST be sent,
+  // even if the .SILENT suffix is specified, and the response MUST include the MODSEQ message data item" (it
+  // updates the client's cache of mod-sequences). Bug zoo silent-condstore-no-fetch sends none.
+  const bool owes_modseq = a.unchanged_since && !bug_on(ctx.st, Bug::SilentCondstoreNoFetch);
+  if (a.silent && !owes_modseq) return;
   std::vector<proto::MsgAtt> atts;
-  if (ctx.cmd.uid) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, t.uid));
-  atts.push_back(flags_att(visible_flags(ctx.s, t.uid, stale_answer ? *stale_answer : *t.message)));
+  // Bug zoo uid-store-fetch-without-uid: the FETCH of UID STORE lacks UID (RFC 3501 §6.4.8, SEQ-11).
+  if (ctx.cmd.uid && !bug_on(ctx.st, Bug::UidStoreFetchWithoutUid)) atts.push_back(number_att(proto::MsgAtt::Kind::Uid, t.uid));
+  if (!a.silent) atts.push_back(flags_att(visible_flags(ctx.s, t.uid, stale_answer ? *stale_answer : *t.message)));
   if (ctx.s.condstore) atts.push_back(number_att(proto::MsgAtt::Kind::ModSeq, t.message->modseq));
   ctx.untagged(proto::FetchData{t.msn, std::move(atts)});
 }

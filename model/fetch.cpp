@@ -2,6 +2,9 @@
 // placeholders.
 #include "model/fetch.hpp"
 
+#include <algorithm>
+
+#include "model/mime.hpp"
 #include "model/view.hpp"
 
 namespace imaplab::model {
@@ -155,6 +158,73 @@ proto::Response fetch_response(std::uint32_t msn, std::vector<proto::MsgAtt> att
   proto::Response r;
   r.body = proto::FetchData{msn, std::move(atts)};
   return r;
+}
+
+// ---- Bug zoo: wrong message content (SEQ-9), applied to a finished answer ------------------------------------
+namespace {
+
+// The section data as a faulty extractor computes it, or nullopt when the bugs planted do not touch `att`.
+std::optional<std::string> planted_section(const BugSet& bugs, const MessageContent& c, const proto::FetchAtt& att) {
+  using Text = proto::Section::Text;
+  const proto::Section& s = att.section;
+  if (att.kind != Kind::BodySection) return std::nullopt;
+  // part-with-mime-header: BODY[n] is the part's MIME header and body (BODY[n.MIME] + BODY[n]).
+  if (bugs.has(Bug::PartWithMimeHeader) && !s.part.empty() && s.text == Text::None) {
+    proto::Section mime = s;
+    mime.text = Text::Mime;
+    return c.section(mime).value_or("") + c.section(s).value_or("");
+  }
+  // header-fields-case-sensitive: field names compared as written.
+  const bool fields = s.text == Text::HeaderFields || s.text == Text::HeaderFieldsNot;
+  if (bugs.has(Bug::HeaderFieldsCaseSensitive) && s.part.empty() && fields) {
+    const std::string_view header = c.mime_root().header(c.bytes());
+    std::string out;
+    HeaderLines lines(header);
+    HeaderLine line;
+    while (lines.next(line)) {
+      const bool named = std::find(s.fields.begin(), s.fields.end(), line.name) != s.fields.end();
+      if (named != (s.text == Text::HeaderFieldsNot)) out += line.raw;
+    }
+    if (header.ends_with("\r\n\r\n") || header == "\r\n") out += "\r\n";
+    return out;
+  }
+  if (bugs.has(Bug::HeaderWithoutBlankLine) && s.part.empty() && s.text == Text::Header) {
+    std::string h = c.section(s).value_or("");
+    if (h.ends_with("\r\n\r\n")) h.resize(h.size() - 2);
+    return h;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void plant_content_bugs(const BugSet& bugs, const Message& m, const std::vector<proto::FetchAtt>& atts,
+                        std::vector<proto::MsgAtt>& answer) {
+  if (!m.content || answer.size() != atts.size()) return;
+  const MessageContent& c = *m.content;
+  for (std::size_t i = 0; i < atts.size(); ++i) {
+    const proto::FetchAtt& att = atts[i];
+    proto::MsgAtt& a = answer[i];
+    if (att.kind == Kind::InternalDate && bugs.has(Bug::InternalDateDropsZone)) a.date.zone_minutes = 0;
+    if (att.kind == Kind::Rfc822Text && bugs.has(Bug::Rfc822TextWhole)) a.data = c.bytes();
+    if (att.kind == Kind::Rfc822Header && bugs.has(Bug::HeaderWithoutBlankLine) && a.data &&
+        a.data->ends_with("\r\n\r\n")) {
+      a.data->resize(a.data->size() - 2);
+    }
+    if (att.kind != Kind::BodySection) continue;
+    auto data = planted_section(bugs, c, att);
+    const bool whole_tail = att.partial && bugs.has(Bug::PartialIgnoresLength);
+    if (!data && !whole_tail) continue;
+    if (!data) data = c.section(att.section).value_or("");
+    if (!att.partial) {
+      a.data = std::move(*data);
+    } else if (att.partial->origin >= data->size()) {
+      a.data = "";
+    } else {
+      // partial-ignores-length: everything from octet o to the end.
+      a.data = whole_tail ? data->substr(att.partial->origin) : data->substr(att.partial->origin, att.partial->length);
+    }
+  }
 }
 
 }  // namespace imaplab::model

@@ -22,4 +22,10 @@ proto::MsgAtt flags_att(std::vector<std::string> flags);
 proto::MsgAtt number_att(proto::MsgAtt::Kind kind, std::uint64_t n);
 proto::Response fetch_response(std::uint32_t msn, std::vector<proto::MsgAtt> atts);
 
+// Bug zoo content bugs (part-with-mime-header, header-without-blank-line, header-fields-case-sensitive,
+// partial-ignores-length, rfc822-text-whole, internaldate-drops-zone): rewrites `answer`, the msg-atts
+// message_atts made for `atts`, the way the faulty code would have (SEQ-9).
+void plant_content_bugs(const BugSet& bugs, const Message& m, const std::vector<proto::FetchAtt>& atts,
+                        std::vector<proto::MsgAtt>& answer);
+
 }  // namespace imaplab::model

@@ -65,6 +65,9 @@ struct SearchSubject {
   bool since_exclusive = false;  // bug zoo: Bug::SearchSinceExclusive
   bool new_ignores_seen = false;  // bug zoo: Bug::SearchNewIgnoresSeen
   bool modseq_exclusive = false;  // bug zoo: Bug::SearchModseqExclusive
+  bool body_matches_header = false;  // bug zoo: Bug::SearchBodyMatchesHeader
+  bool sent_since_internal = false;  // bug zoo: Bug::SentSinceInternalDate
+  bool larger_inclusive = false;  // bug zoo: Bug::SearchLargerInclusive
 };
 
 // True when the message matches every key (RFC 3501 §6.4.4; string matches are case-insensitive

@@ -246,4 +246,10 @@ std::optional<std::uint32_t> Model::unclaimed_recent_floor(const std::string& ma
   return mb->recent_floor;
 }
 
+std::optional<std::map<std::string, std::string>> Model::acl(const std::string& mailbox) const {
+  const Mailbox* mb = find_by_plain_name(*state_, mailbox);
+  if (mb == nullptr) return std::nullopt;
+  return mb->acl;
+}
+
 }  // namespace imaplab::model

@@ -3,6 +3,7 @@
 // session is now due to be told. Pure: no I/O, no clock, no threads, no randomness (DESIGN.md, "Layers").
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -129,6 +130,9 @@ class Model {
   // UIDs >= this in the mailbox are \Recent and not yet claimed by any session (STATUS RECENT of a mailbox the
   // asker has not selected, STA-1); read from the mailbox, not through the STATUS code. nullopt: no mailbox.
   std::optional<std::uint32_t> unclaimed_recent_floor(const std::string& mailbox) const;
+  // The mailbox's ACL as stored, identifier ("anyone" or a user) -> rights, or nullopt when no mailbox: the raw
+  // entries, so a checker can compute a user's rights itself (RFC 4314 §2, ACC-5) rather than ask MYRIGHTS.
+  std::optional<std::map<std::string, std::string>> acl(const std::string& mailbox) const;
 
  private:
   struct State;

@@ -45,7 +45,9 @@ bool body_matches(const SearchSubject& s, std::string_view value) {
   if (s.content == nullptr) return false;
   const MimePart& root = s.content->mime_root();
   const std::string_view bytes = s.content->bytes();
-  return icontains(root.body(bytes), value) || decoded_matches(bytes, root, value);
+  // Bug zoo search-body-matches-header: the whole message is searched, header included (SRC-1).
+  const std::string_view searched = s.body_matches_header ? root.whole(bytes) : root.body(bytes);
+  return icontains(searched, value) || decoded_matches(bytes, root, value);
 }
 
 bool text_matches(const SearchSubject& s, std::string_view value) {
@@ -92,7 +94,9 @@ bool date_key(const proto::SearchKey& key, const SearchSubject& s, bool& result)
     case Kind::Since: result = s.since_exclusive ? d < internal : internal >= d; return true;
     case Kind::SentBefore: result = sent_matches(s, [&](const proto::Date& x) { return x < d; }); return true;
     case Kind::SentOn: result = sent_matches(s, [&](const proto::Date& x) { return x == d; }); return true;
-    case Kind::SentSince: result = sent_matches(s, [&](const proto::Date& x) { return x >= d; }); return true;
+    case Kind::SentSince:  // bug zoo sent-since-internal-date: the INTERNALDATE stands in for Date: (SRC-1)
+      result = s.sent_since_internal ? internal >= d : sent_matches(s, [&](const proto::Date& x) { return x >= d; });
+      return true;
     default: return false;
   }
 }
@@ -107,7 +111,9 @@ bool content_key(const proto::SearchKey& key, const SearchSubject& s, bool& resu
     case Kind::Header: result = header_matches(s, key.field, key.value); return true;
     case Kind::Body: result = body_matches(s, key.value); return true;
     case Kind::Text: result = text_matches(s, key.value); return true;
-    case Kind::Larger: result = size_of(s) > key.number; return true;
+    case Kind::Larger:  // bug zoo search-larger-inclusive: >= (SRC-1)
+      result = s.larger_inclusive ? size_of(s) >= key.number : size_of(s) > key.number;
+      return true;
     case Kind::Smaller: result = size_of(s) < key.number; return true;
     default: return false;
   }

@@ -30,26 +30,30 @@ std::vector<Interval> merge_intervals(std::vector<Interval> v) {
 }
 
 // `star` is what '*' stands for: the count the client knows (RFC 3501 §9, SEQ-15).
+// Bug zoo reversed-range-empty (`reversed`): "4:2" is taken as written, an empty range (SEQ-16).
 std::optional<std::vector<Interval>> msn_intervals(const UidTree& uids, const proto::SequenceSet& set,
-                                                   std::size_t star) {
+                                                   std::size_t star, bool reversed) {
   const std::size_t n = uids.size();
   std::vector<Interval> v;
   for (const auto& r : set.ranges) {
     const std::size_t a = r.first == proto::seq_star ? star : r.first;
     const std::size_t b = r.last == proto::seq_star ? star : r.last;
-    const std::size_t lo = std::min(a, b), hi = std::max(a, b);
+    const std::size_t lo = reversed ? a : std::min(a, b), hi = reversed ? b : std::max(a, b);
     if (lo == 0 || hi > n) return std::nullopt;
     v.emplace_back(lo - 1, hi);
   }
   return merge_intervals(std::move(v));
 }
 
-std::vector<Interval> uid_intervals(const UidTree& uids, const proto::SequenceSet& set) {
+// Bug zoo uid-star-past-max-empty (`past_max_empty`): "n:*" with n above the highest UID is taken as empty
+// (SEQ-16).
+std::vector<Interval> uid_intervals(const UidTree& uids, const proto::SequenceSet& set, bool past_max_empty) {
   const std::uint32_t star = uids.max();
   std::vector<Interval> v;
   for (const auto& r : set.ranges) {
     const std::uint32_t a = r.first == proto::seq_star ? star : r.first;
     const std::uint32_t b = r.last == proto::seq_star ? star : r.last;
+    if (past_max_empty && r.last == proto::seq_star && r.first != proto::seq_star && a > star) continue;
     const std::uint32_t lo = std::min(a, b), hi = std::max(a, b);
     const std::size_t end = uids.count_less(hi) + (uids.contains(hi) ? 1 : 0);
     v.emplace_back(uids.count_less(lo), end);
@@ -164,9 +168,10 @@ std::optional<std::vector<Target>> resolve_set(const State& st, const Session& s
   const UidTree& numbering = !uid && bug_on(st, Bug::SharedMsn) ? mb->live : s.view.uids;
   std::vector<Interval> intervals;
   if (uid) {
-    intervals = uid_intervals(s.view.uids, set);
+    intervals = uid_intervals(s.view.uids, set, bug_on(st, Bug::UidStarPastMaxEmpty));
   } else {
-    auto msn = msn_intervals(numbering, set, star_number(st, s, numbering.size()));
+    auto msn = msn_intervals(numbering, set, star_number(st, s, numbering.size()),
+                             bug_on(st, Bug::ReversedRangeEmpty));
     if (!msn) return std::nullopt;
     intervals = std::move(*msn);
   }

@@ -75,15 +75,20 @@ bool in_flight_touching(const Ctx& ctx, const std::string& name) {
   return false;
 }
 
-// The user's rights on `mailbox` in the true store now, asked as MYRIGHTS (RFC 4314 §3.5) in a copy of the
-// store through a session of that user, so the answer is the server's own idea of its effective rights
-// ("anyone" included). nullopt when no session of the user is at hand or the answer says nothing.
+// The user's rights on `mailbox` in the true store now: for a shared mailbox the union of its ACL entries for the
+// user and "anyone"; otherwise asked as MYRIGHTS (RFC 4314 §3.5) in a copy of the store through a session of that
+// user. nullopt when no session of the user is at hand or the answer says nothing.
 struct TrueRights {
   bool lookup = true, read = true;
   bool known = false;  // `held` is the whole set (ACC-3)
   std::string held;
 };
 std::optional<TrueRights> true_rights(const Ctx& ctx, const std::string& user, const std::string& mailbox) {
+  // A shared mailbox's rights come from its ACL entries (check_codes.cpp acl_rights), not from the model's own
+  // MYRIGHTS, so a wrong rights evaluation in the model cannot vouch for itself (ACC-5 judges MYRIGHTS).
+  if (const auto held = acl_rights(ctx, user, mailbox)) {
+    return TrueRights{held->find('l') != std::string::npos, held->find('r') != std::string::npos, true, *held};
+  }
   std::optional<model::SessionId> session;
   for (const auto& [id, b] : ctx.clients) {
     if (!b.connected || !b.authenticated || b.bye || b.user != user || b.auths > 0) continue;
@@ -274,6 +279,7 @@ const AclFact* acl_fact(const Ctx& ctx, const std::string& user, const std::stri
 }
 
 void acl_observe(Ctx& ctx, ClientState& c, EventIndex index) {
+  codes_observe(ctx, c, index);  // check_codes.cpp, fed at the same moment (its command still in flight)
   const Event& e = ctx.log[index];
   switch (e.dir) {
     case Event::Dir::Sent:

@@ -33,6 +33,7 @@ struct SeenProbe {
   std::vector<std::uint32_t> told_seen;     // UIDs a FETCH with FLAGS including \Seen reported during it
   bool renumbered = false;                  // an EXPUNGE/VANISHED arrived during it
   std::uint64_t writers_sent = 0;           // AppendState::flag_writers_sent right after the send
+  bool peek = false;                        // FLG-7: no item of it sets \Seen (BODY.PEEK[...], RFC822.HEADER)
 };
 
 struct ClientAppend {
@@ -79,6 +80,12 @@ bool removes_flags(const proto::Command& cmd) {
 bool sets_seen(const proto::FetchAtt& att) {
   using K = proto::FetchAtt::Kind;
   return (att.kind == K::BodySection && !att.peek) || att.kind == K::Rfc822 || att.kind == K::Rfc822Text;
+}
+
+// RFC 3501 §6.4.5: BODY.PEEK[section] and RFC822.HEADER read content without setting \Seen.
+bool peeks(const proto::FetchAtt& att) {
+  using K = proto::FetchAtt::Kind;
+  return (att.kind == K::BodySection && att.peek) || att.kind == K::Rfc822Header;
 }
 
 const proto::MsgAtt* find_att(const proto::FetchData& f, proto::MsgAtt::Kind kind) {
@@ -148,7 +155,8 @@ void app1_completed(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto
 void seen_sent(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto::Command& cmd, EventIndex index) {
   const auto* args = std::get_if<proto::FetchArgs>(&cmd.args);
   if (cmd.kind != CommandKind::Fetch || args == nullptr || ctx.oracle == nullptr || !c.authenticated) return;
-  if (std::none_of(args->atts.begin(), args->atts.end(), sets_seen)) return;
+  const bool sets = std::any_of(args->atts.begin(), args->atts.end(), sets_seen);
+  if (!sets && std::none_of(args->atts.begin(), args->atts.end(), peeks)) return;
   // The session's view at the server's execution is the one read here only when nothing else of this client
   // is in flight and nothing is told to it between commands (no IDLE, no NOTIFY).
   if (!c.inflight.empty() || c.idle || c.notifies > 0 || c.notify.active || c.bye || !c.view_usable()) return;
@@ -171,6 +179,7 @@ void seen_sent(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto::Com
   p.uidvalidity = c.view.uidvalidity;
   p.read_only = c.view.read_only;
   p.writers_sent = state(ctx).flag_writers_sent;
+  p.peek = !sets;
   a.seen = std::move(p);
 }
 
@@ -195,6 +204,16 @@ void seen_completed(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto
   for (std::uint32_t uid : p.unseen) {
     // No other command could set flags meanwhile: \Seen in the store now is this FETCH's doing.
     const auto flags = ctx.oracle->model().flags(p.mailbox, uid);
+    const bool told = std::find(p.told_seen.begin(), p.told_seen.end(), uid) != p.told_seen.end();
+    if (p.peek && (told || (flags && has_flag(*flags, "\\seen")))) {
+      ctx.rep.report("FLG-7", {index}, {p.sent},
+                     "this FETCH of only BODY.PEEK[...] / RFC822.HEADER items " +
+                         std::string(told ? "reported" : "left") + " \\Seen on UID " + n(uid) + " of \"" + p.mailbox +
+                         "\", which lacked it at the send (no other flag change was in flight); BODY.PEEK is an "
+                         "alternate form of BODY[<section>] that does not implicitly set the \\Seen flag (RFC 3501 "
+                         "§6.4.5).");
+      return;
+    }
     if (!flags || !has_flag(*flags, "\\seen")) continue;
     if (p.read_only) {
       ctx.rep.report("FLG-6", {index}, {p.sent},
@@ -203,7 +222,7 @@ void seen_completed(Ctx& ctx, ClientAppend& a, const ClientState& c, const proto
                      "per-user state, are permitted (RFC 3501 §6.3.2).");
       return;
     }
-    if (std::find(p.told_seen.begin(), p.told_seen.end(), uid) != p.told_seen.end()) continue;
+    if (told) continue;
     ctx.rep.report("FLG-5", {index}, {p.sent},
                    "this FETCH set \\Seen on UID " + n(uid) + " of \"" + p.mailbox + "\" (no other flag change was "
                    "in flight) but no FETCH response told FLAGS with \\Seen; when the \\Seen flag is implicitly set "

@@ -163,6 +163,7 @@ void check_expunge_timing(Ctx& ctx, const ClientState& c, const proto::Response&
 void on_expunge(Ctx& ctx, ClientState& c, const proto::Response& r, std::uint32_t msn, EventIndex index) {
   check_expunge_timing(ctx, c, r, index, false);
   gaps_renumbered(c);
+  sets_renumbered(c);
   if (c.selects > 0) {
     c.select_progress.expunge_after_exists = true;
     return;
@@ -335,6 +336,7 @@ void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::F
   check_fetch_items(ctx, c, f, index);
   store_probe_fetch(c, f.number, f);
   gaps_fetch(c, f.number);
+  sets_fetch(c, f.number);
   if (!c.view_usable()) return;
   View& v = c.view;
   if (f.number == 0) {
@@ -377,6 +379,7 @@ void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::F
   if (uid != 0 && v.uidvalidity != 0) {
     cross_fetch(ctx, c, uid, f, index);
     store_fetch(ctx, c, uid, f, index);
+    structure_fetch(ctx, c, uid, f, index);
   }
 }
 
@@ -385,6 +388,7 @@ void on_vanished(Ctx& ctx, ClientState& c, const proto::Response& r, const proto
   if (d.earlier) return;
   check_expunge_timing(ctx, c, r, index, true);
   gaps_renumbered(c);
+  sets_renumbered(c);
   flags_told(c, 0, true);
   if (!c.view_usable()) return;
   if (!c.view.fully_known()) {
@@ -746,6 +750,7 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   oracle_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) search_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) gaps_completed(ctx, c, cmd, *st, f, index);
+  if (!ctx.rep.stopped()) sets_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) watch_completed(ctx, c, cmd, *st, f, index);
   if (changes_messages(cmd.kind)) c.last_change_done = index;
 }
@@ -794,6 +799,7 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   oracle_sent(ctx, c, cmd, index);
   search_sent(ctx, c, cmd, index);
   gaps_sent(ctx, c, cmd, index);
+  sets_sent(ctx, c, cmd, index);
   watch_sent(ctx, cmd);
   own_change_sent(ctx, c, cmd, index);
   session_sent(ctx, c, cmd, index);

@@ -177,6 +177,19 @@ struct StarProbe {
   bool renumbered = false;  // an EXPUNGE/VANISHED arrived during it (SEQ-2 judges that)
 };
 
+// SEQ-16: the client's only FETCH, with the messages of the view (at the send) its set names.
+struct SetProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  bool star = false;                 // the set uses "*"
+  std::vector<std::uint32_t> uids;   // the view at the send: MSN i is uids[i-1]
+  std::vector<bool> owed, answered;  // per MSN: named by the set; a FETCH response came
+  bool renumbered = false;           // an EXPUNGE/VANISHED arrived during it
+  bool spoiled = false;              // the client sent another command during it
+};
+
 // NTF-9: another client's CREATE/DELETE/RENAME of a name in this client's MailboxName filter, owed as a LIST.
 struct NameDue {
   std::string name, other;  // the name (RENAME: old name) and, for RENAME, the new name
@@ -315,6 +328,7 @@ struct ClientState {
   StoreProbe store_probe;              // FLG-1, FLG-2, FLG-3
   SnapshotProbe snapshot;              // CPY-1, MBX-4, MBX-5, MOD-3
   StarProbe star_probe;                // SEQ-15
+  SetProbe set_probe;                  // SEQ-16
   ExpungeProbe expunge_probe;          // EXP-4
   CondStoreProbe cond_store_probe;     // MOD-5
   QuietProbe quiet;                    // SRC-1, STA-1, STA-2
@@ -405,6 +419,7 @@ struct AclState {
 
 struct AccessState;  // check_access.cpp (ACC-4, CPY-5, MBX-1 children, FLG-4 "at least one")
 struct AppendState;  // check_append.cpp (APP-1, FLG-5, FLG-6)
+struct CodesState;   // check_codes.cpp (STA-2 EXAMINE, SEQ-11 UID STORE, EXP-5, CPY-7, MOD-7, STA-1 RECENT, ACC-5)
 
 // MBX-6 (check_watch.cpp): one user's subscription list as its (UN)SUBSCRIBE replies built it (RFC 3501 §6.3.6,
 // §6.3.7); subscriptions are per user, shared by all the user's sessions.
@@ -426,6 +441,7 @@ struct CrossState {
   std::map<ClientId, std::pair<std::uint32_t, EventIndex>> first_notify;
   std::shared_ptr<AccessState> access;  // made on first use by check_access.cpp
   std::shared_ptr<AppendState> append;  // made on first use by check_append.cpp
+  std::shared_ptr<CodesState> codes;    // made on first use by check_codes.cpp
   std::uint64_t store_changes_sent = 0;  // commands sent that may change messages, flags or names (SRC-1, STA-1/2)
   bool names_due_any = false;  // some client may owe NTF-9 names: check_names_due scans the clients only then
   std::map<MailboxKey, MonotoneFloor> uidnext, highestmodseq;
@@ -515,6 +531,13 @@ void check_deadlines(Ctx& ctx, std::uint64_t now_us);
 // check_store.cpp: [O] rules through the oracle.
 void store_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& fetch,
                  EventIndex index);
+// check_content.cpp, SEQ-9 for sections, <o.l> lengths and INTERNALDATE against an independent extraction from
+// the stored bytes (called by store_fetch).
+void check_content(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& fetch,
+                   EventIndex index);
+// check_structure.cpp: SEQ-9 for ENVELOPE, BODY and BODYSTRUCTURE against the stored message (RFC 3501 §7.4.2).
+void structure_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& fetch,
+                     EventIndex index);
 // SEQ-14 (NOOP/CHECK) and NTF-3 (NOTIFY SET): the client's view equals the session's at completion.
 void store_checkpoint(Ctx& ctx, const ClientState& c, const char* rule, EventIndex sent, EventIndex done);
 
@@ -589,6 +612,12 @@ void gaps_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const p
 // SEQ-15: a FETCH response (message number `msn`) or an expunge arrived.
 void gaps_fetch(ClientState& c, std::uint32_t msn);
 void gaps_renumbered(ClientState& c);
+// check_sets.cpp, SEQ-16: a FETCH answers every message of its set (RFC 3501 §9); hooks as for SEQ-15.
+void sets_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index);
+void sets_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                    const Inflight& f, EventIndex index);
+void sets_fetch(ClientState& c, std::uint32_t msn);
+void sets_renumbered(ClientState& c);
 // NTF-9: a LIST arrived (discharges owed name changes); the periodic deadline check over all clients.
 void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index);
 void check_names_due(Ctx& ctx, std::uint64_t now_us);
@@ -625,6 +654,13 @@ void access_observe(Ctx& ctx, ClientState& c, EventIndex index);
 // check_append.cpp: APP-1 (APPEND sets its flags and date), FLG-5 (a FETCH that sets \Seen tells FLAGS), FLG-6 (a
 // read-only session's FETCH sets no \Seen), fed like access_observe.
 void append_observe(Ctx& ctx, ClientState& c, EventIndex index);
+
+// check_codes.cpp: response codes and owed or forbidden untagged data (STA-2 EXAMINE [READ-ONLY], SEQ-11 for UID
+// STORE, EXP-5 CLOSE, CPY-7 [TRYCREATE], MOD-7, STA-1 RECENT of the selected mailbox, ACC-5), fed like acl_observe.
+void codes_observe(Ctx& ctx, ClientState& c, EventIndex index);
+// A user's rights on a shared mailbox computed from the ACL entries the store holds, as the union of the user's
+// and "anyone"'s (RFC 4314 §2; sorted, no virtual 'c'/'d'); nullopt for another mailbox or none.
+std::optional<std::string> acl_rights(const Ctx& ctx, const std::string& user, const std::string& mailbox);
 
 // check_search.cpp: SRC-1 (SEARCH answers), STA-1 (STATUS values), STA-2 (SELECT/EXAMINE data) against the store
 // while nothing could change it. Called for every command sent (before it joins `inflight`), for SEARCH and

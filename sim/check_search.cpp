@@ -118,29 +118,42 @@ std::vector<SearchCandidate> candidates(const Ctx& ctx, const ClientState& c,
       return uid >= r.first && uid < r.second;
     });
     out.push_back(SearchCandidate{static_cast<std::uint32_t>(i + 1), uid, nullptr, date->date, bytes->size(),
-                                  is_recent, *modseq});
+                                  is_recent, *modseq, bytes});
   }
   for (std::size_t i = 0; i < out.size(); ++i) out[i].flags = &flags_out[i];
   return out;
 }
 
-// [O] part: the answer is exactly the matching messages of the store, which nothing changed meanwhile.
+// Strings in SEARCH are read in the CHARSET given, US-ASCII by default (RFC 3501 §6.4.4); the evaluator
+// compares ASCII only, which every ASCII-compatible charset named here agrees on.
+bool ascii_charset(const proto::SearchArgs& args) {
+  if (!args.charset) return true;
+  std::string cs = *args.charset;
+  for (char& ch : cs) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return cs == "US-ASCII" || cs == "UTF-8";
+}
+
+// [O] part: the answer is exactly the matching messages of the store, which nothing changed meanwhile. A
+// message the evaluator cannot judge (search_eval.hpp: SearchMatch::Unknown) may be in the answer or not.
 void check_search_answer(Ctx& ctx, const ClientState& c, const proto::SearchData& s, EventIndex index) {
   if (!still_quiet(ctx, c)) return;
   const proto::Command* cmd = ctx.log[c.quiet.sent].command ? &*ctx.log[c.quiet.sent].command : nullptr;
   const auto* args = cmd ? std::get_if<proto::SearchArgs>(&cmd->args) : nullptr;
   if (args == nullptr || cmd->kind != CommandKind::Search || !search_evaluable(args->keys)) return;
+  if (!ascii_charset(*args)) return;
   std::vector<std::vector<std::string>> flags;
   const std::vector<SearchCandidate> all = candidates(ctx, c, flags);
   if (all.empty()) return;
   const SearchStars stars{static_cast<std::uint32_t>(all.size()), all.back().uid};
-  std::vector<std::uint32_t> expected;
+  std::vector<std::uint32_t> expected, open;
   for (const auto& m : all) {
-    if (search_eval(args->keys, m, stars)) expected.push_back(cmd->uid ? m.uid : m.msn);
+    const SearchMatch r = search_match(args->keys, m, stars);
+    if (r != SearchMatch::No) (r == SearchMatch::Yes ? expected : open).push_back(cmd->uid ? m.uid : m.msn);
   }
   std::vector<std::uint32_t> got = s.numbers;
   std::sort(got.begin(), got.end());
   got.erase(std::unique(got.begin(), got.end()), got.end());
+  std::erase_if(got, [&](std::uint32_t x) { return std::binary_search(open.begin(), open.end(), x); });
   if (got == expected) return;
   std::vector<std::uint32_t> extra, missing;
   std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(), std::back_inserter(extra));

@@ -25,6 +25,8 @@ void report_content(Ctx& ctx, const ClientState& c, std::uint32_t uid, EventInde
 void store_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const proto::FetchData& fetch,
                  EventIndex index) {
   if (ctx.oracle == nullptr) return;
+  check_content(ctx, c, uid, fetch, index);  // sections, <o.l> lengths, INTERNALDATE (check_content.cpp)
+  if (ctx.rep.stopped()) return;
   const std::string* stored = nullptr;
   bool looked = false;
   for (const auto& a : fetch.atts) {

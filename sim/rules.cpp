@@ -49,6 +49,11 @@ const std::vector<RuleInfo>& rules() {
       {"SEQ-15", "M", "RFC 3501 §9",
        "seq-number = nz-number / \"*\" ; message sequence number (COPY, FETCH, STORE commands) or unique "
        "identifier (UID COPY, UID FETCH, UID STORE commands)."},
+      {"SEQ-16", "M", "RFC 3501 §9, §6.4.8",
+       "seq-range = seq-number \":\" seq-number ; two seq-number values and all values between these two "
+       "regardless of order. Example: 2:4 and 4:2 are equivalent and indicate values 2, 3, and 4. Example: a "
+       "unique identifier sequence range of 3291:* includes the UID of the last message in the mailbox, even if "
+       "that value is less than 3291."},
       {"UID-1", "M", "RFC 3501 §2.3.1.1",
        "The next unique identifier value ... MUST NOT change unless new messages are added to the mailbox; "
        "and ... MUST change whenever new messages are added"},
@@ -78,6 +83,9 @@ const std::vector<RuleInfo>& rules() {
        "The EXAMINE command is identical to SELECT and returns the same output; however, the selected mailbox is "
        "identified as read-only. No changes to the permanent state of the mailbox, including per-user state, are "
        "permitted; in particular, EXAMINE MUST NOT cause messages to lose the \\Recent flag."},
+      {"FLG-7", "M", "RFC 3501 §6.4.5",
+       "BODY.PEEK[<section>]<<partial>> An alternate form of BODY[<section>] that does not implicitly set the "
+       "\\Seen flag."},
       {"APP-1", "S", "RFC 3501 §6.3.11",
        "If a flag parenthesized list is specified, the flags SHOULD be set in the resulting message; "
        "otherwise, the flag list of the resulting message is set to empty by default. ... If a "
@@ -205,6 +213,21 @@ const std::vector<RuleInfo>& rules() {
        "the server sends a command continuation request response if it is ready for the octets (if "
        "appropriate) and the remainder of the command. ... If instead, the server detected an error in the "
        "command, it sends a BAD completion response with a tag matching the command"},
+      {"MOD-7", "M", "RFC 4551 §3.2",
+       "If the operation is successful, the server MUST update the mod-sequence attribute of the message.  An "
+       "untagged FETCH response MUST be sent, even if the .SILENT suffix is specified, and the response MUST "
+       "include the MODSEQ message data item."},
+      {"EXP-5", "M", "RFC 3501 §6.4.2",
+       "The CLOSE command permanently removes all messages that have the \\Deleted flag set from the currently "
+       "selected mailbox ... No untagged EXPUNGE responses are sent."},
+      {"CPY-7", "M", "RFC 3501 §6.3.11, §6.4.7",
+       "If the destination mailbox does not exist, a server MUST return an error, and MUST NOT automatically create "
+       "the mailbox.  Unless it is certain that the destination mailbox can not be created, the server MUST send "
+       "the response code \"[TRYCREATE]\" as the prefix of the text of the tagged NO response."},
+      {"ACC-5", "P", "RFC 4314 §2, §3.5",
+       "How these rights are combined to determine the user's access is implementation defined.  An "
+       "implementation may choose, for example, to use the union of the rights granted to the applicable "
+       "identifiers. / The MYRIGHTS command returns the set of rights that the user has to mailbox"},
       {"CPY-6", "S", "RFC 4315 §3; RFC 6851 §4.3",
        "server implementations that advertise the UIDPLUS extension SHOULD return these response codes. / "
        "Servers supporting UIDPLUS SHOULD send COPYUID in response to a UID MOVE"},

@@ -18,7 +18,13 @@ struct SearchCandidate {
   std::uint64_t size = 0;                            // RFC822.SIZE
   bool recent = false;                               // \Recent in this session (RFC 3501 §2.3.2)
   std::uint64_t modseq = 0;                          // the message's mod-sequence (RFC 4551 §3.1)
+  const std::string* bytes = nullptr;                // the stored message (text and sent-date keys); may be null
 };
+
+// The evaluator's answer for one message: a text or sent-date key over a message it cannot read plainly (no
+// bytes, 8-bit text, MIME encoded words, multipart or transfer-encoded bodies, no single parseable Date:)
+// makes it Unknown rather than a guess; NOT/OR/AND combine as three-valued logic.
+enum class SearchMatch { No, Yes, Unknown };
 
 // `*` in sequence sets and UID sets: the largest message number and the largest UID in the view (RFC 3501 §9).
 struct SearchStars {
@@ -26,12 +32,15 @@ struct SearchStars {
   std::uint32_t uid = 0;
 };
 
-// Whether every key (recursively) is one this evaluator decides: flag and keyword keys, RECENT/NEW/OLD,
-// LARGER/SMALLER, SINCE/BEFORE/ON, UID, sequence sets, MODSEQ, NOT/OR/AND. Text, header and sent-date keys are
-// not covered.
+// Whether every key (recursively) is one this evaluator decides, at least for plain messages: flag and keyword
+// keys, RECENT/NEW/OLD, LARGER/SMALLER, SINCE/BEFORE/ON, UID, sequence sets, MODSEQ, SUBJECT/FROM/TO/CC/BCC/
+// HEADER/BODY/TEXT, SENTBEFORE/SENTON/SENTSINCE, and NOT/OR/AND of well-formed arity.
 bool search_evaluable(const std::vector<proto::SearchKey>& keys);
 
 // Whether the message matches all `keys` (their AND); only for keys search_evaluable accepts.
+SearchMatch search_match(const std::vector<proto::SearchKey>& keys, const SearchCandidate& m,
+                         const SearchStars& stars);
+// search_match == Yes.
 bool search_eval(const std::vector<proto::SearchKey>& keys, const SearchCandidate& m, const SearchStars& stars);
 
 }  // namespace imaplab::sim

@@ -31,6 +31,8 @@ constexpr std::size_t appended_dates_max = 8;     // recent APPEND dates kept fo
 constexpr double appended_date_chance = 0.8;      // a date key takes such a date (its boundary day)
 constexpr std::size_t internal_date_kinds = 3;    // SINCE, BEFORE, ON: the first date keys, on INTERNALDATE
 constexpr double top_date_key_chance = 0.25;      // a top-level SEARCH key is a date key (boundary days)
+constexpr std::size_t appended_sizes_max = 8;     // recent APPEND sizes kept for LARGER/SMALLER keys
+constexpr double appended_size_chance = 0.5;      // a size key takes such a size, or one off (its boundary)
 constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes, "c<id>-tmp<k>"
 constexpr std::size_t message_header_bytes = 320; // room the generated header takes, roughly
 constexpr std::uint64_t partial_origin_max_octets = 600;  // BODY.PEEK[...]<o.l>: o below this
@@ -555,7 +557,12 @@ SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_nu
     }
     case 5: {
       SearchKey k = key(rng.chance(0.5) ? K::Larger : K::Smaller);
-      k.number = rng.below(message_bytes_max_ + 1);
+      // RFC 3501 §6.4.4: LARGER/SMALLER are strict; a known size, or one off, hits the boundary.
+      if (!appended_sizes_.empty() && rng.chance(appended_size_chance)) {
+        k.number = appended_sizes_[rng.below(appended_sizes_.size())] + rng.below(3) - 1;
+      } else {
+        k.number = rng.below(message_bytes_max_ + 1);
+      }
       return k;
     }
     case 6: {
@@ -723,6 +730,8 @@ Command Workload::make_append(const WorkloadView& v, Rng& rng) {
     appended_dates_.push_back(a.date->date);
   }
   a.message = make_message(rng);
+  if (appended_sizes_.size() >= appended_sizes_max) appended_sizes_.erase(appended_sizes_.begin());
+  appended_sizes_.push_back(a.message.size());
   return command(CommandKind::Append, std::move(a));
 }
 

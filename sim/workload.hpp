@@ -144,6 +144,7 @@ class Workload {
   std::optional<char> delimiter_;
   std::uint64_t messages_made_ = 0;
   std::vector<proto::Date> appended_dates_;  // INTERNALDATE days this agent APPENDed (SEARCH boundaries)
+  std::vector<std::uint64_t> appended_sizes_;  // RFC822.SIZEs of messages it APPENDed (LARGER/SMALLER boundaries)
   // Mailbox -> identifiers of other users its GETACL listed (learn_acl), in name order for determinism.
   std::map<std::string, std::vector<std::string>> acl_peers_;
   // ACC-3 (RFC 4314 §4): a right this client took from its own user on a shared mailbox, and tries now.

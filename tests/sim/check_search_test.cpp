@@ -117,7 +117,8 @@ TEST(SearchEval, DateKeysCompareTheDayOnly) {
   EXPECT_FALSE(search_eval({unseen}, m, stars));
   proto::SearchKey text;
   text.kind = proto::SearchKey::Kind::Subject;
-  EXPECT_FALSE(search_evaluable({text}));
+  EXPECT_TRUE(search_evaluable({text}));
+  EXPECT_EQ(search_match({text}, m, stars), SearchMatch::Unknown);  // no bytes given: left open
   EXPECT_TRUE(search_evaluable({since, unseen}));
 }
 
