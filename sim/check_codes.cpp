@@ -153,7 +153,7 @@ void start_silent_store(Ctx& ctx, ClientState& c, const proto::Command& cmd, Eve
   p.sent = index;
   p.mailbox = c.view.mailbox;
   p.uidvalidity = c.view.uidvalidity;
-  p.disturbers_sent = state(ctx).disturbers_sent + 1;  // this STORE counts too
+  p.disturbers_sent = state(ctx).disturbers_sent;  // this STORE already counted (codes_sent)
   state(ctx).clients[c.id].silent = std::move(p);
 }
 

@@ -63,8 +63,10 @@ TEST(BugZooSearch, BodyMatchesHeader) {
 TEST(BugZooSearch, SentSinceInternalDate) {
   const std::string dated = "Date: Mon, 1 Jan 1990 10:00:00 +0000\r\nSubject: old\r\n\r\nx\r\n";
   for (bool on : {false, true}) {
-    Selected t(Bug::SentSinceInternalDate, on, {dated});
-    // The INTERNALDATE is the append's (today); the Date: header says 1990.
+    Selected t(Bug::SentSinceInternalDate, on, {});
+    t.h.send(t.s, "a0 APPEND INBOX \"01-Jan-2020 10:00:00 +0000\" {" + std::to_string(dated.size()) + "+}\r\n" + dated);
+    t.h.send(t.s, "a0 NOOP");
+    // The INTERNALDATE says 2020; the Date: header says 1990.
     const Lines out = t.h.send(t.s, "a1 SEARCH SENTSINCE 1-Jan-2000");
     EXPECT_EQ(has_line(out, "* SEARCH 1"), on) << Harness::join(out);
     EXPECT_TRUE(has_line(t.h.send(t.s, "a2 SEARCH SENTBEFORE 1-Jan-2000"), "* SEARCH 1"));

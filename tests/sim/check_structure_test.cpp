@@ -139,14 +139,19 @@ TEST(CheckStructure, ZooBugsAreCaught) {
     s.oracle.store("INBOX", s.uidvalidity, 4, text_message);
     const auto out = s.oracle.run(1, "a5 UID FETCH 4 (UID ENVELOPE BODY BODYSTRUCTURE)");
     ASSERT_FALSE(out.responses.empty()) << name;
-    s.feed({"C1: a5 UID FETCH 4 (UID ENVELOPE BODY BODYSTRUCTURE)"});
+    s.feed({"C1: a5 UID FETCH 4 (UID ENVELOPE BODY BODYSTRUCTURE)", "S1: * 4 EXISTS"});
     for (const auto& r : out.responses) s.feed({"S1: " + proto_line(r)});
     EXPECT_EQ(s.fired(), "SEQ-9") << name;
   }
 }
 
+// The scene's messages are "msg-0".."msg-2" (no declared contents, so SEQ-9 compares no body).
+struct PeekScene : TwoClientScene {
+  explicit PeekScene(model::BugSet bugs = {}) : TwoClientScene({.bugs = bugs}, "SCRATCH") {}
+};
+
 TEST(CheckStructure, Flg7PeekSetsNoSeen) {
-  Scene bad(bug("peek-sets-seen"));
+  PeekScene bad(bug("peek-sets-seen"));
   bad.step(1, "a5 FETCH 1 (BODY.PEEK[])", "a5 FETCH 1 (BODY.PEEK[])",
            {"S1: * 1 FETCH (BODY[] {5}\r\nmsg-0 FLAGS (\\Seen))", "S1: a5 OK done"});
   EXPECT_EQ(bad.fired(), "FLG-7");
@@ -154,18 +159,18 @@ TEST(CheckStructure, Flg7PeekSetsNoSeen) {
   EXPECT_NE(bad.first->message.find("RFC 3501 §6.4.5"), std::string::npos) << bad.first->message;
 
   // The store got \Seen though the answer did not say so: still FLG-7.
-  Scene silent(bug("peek-sets-seen"));
+  PeekScene silent(bug("peek-sets-seen"));
   silent.step(1, "a5 FETCH 1 (BODY.PEEK[HEADER])", "a5 FETCH 1 (BODY.PEEK[HEADER])",
               {"S1: * 1 FETCH (BODY[HEADER] {0}\r\n)", "S1: a5 OK done"});
   EXPECT_EQ(silent.fired(), "FLG-7");
 
-  Scene good;
+  PeekScene good;
   good.step(1, "a5 FETCH 1 (BODY.PEEK[])", "a5 FETCH 1 (BODY.PEEK[])",
             {"S1: * 1 FETCH (BODY[] {5}\r\nmsg-0)", "S1: a5 OK done"});
   EXPECT_EQ(good.fired(), "");
 
   // Another client's STORE in flight may have set \Seen: not judged.
-  Scene raced(bug("peek-sets-seen"));
+  PeekScene raced(bug("peek-sets-seen"));
   raced.feed({"C2: b1 STORE 1 +FLAGS.SILENT (\\Seen)"});
   raced.step(1, "a5 FETCH 1 (BODY.PEEK[])", "a5 FETCH 1 (BODY.PEEK[])",
              {"S1: * 1 FETCH (BODY[] {5}\r\nmsg-0 FLAGS (\\Seen))", "S1: a5 OK done"});
