@@ -73,6 +73,18 @@ const Field* field(const std::vector<Field>& fields, std::string_view name) {
   return it == fields.end() ? nullptr : &*it;
 }
 
+// Messages judged here use CRLF line ends only and hold no NUL (model/ and other servers may treat a bare CR or LF
+// as a line end and drop NULs from ENVELOPE strings, RFC 3501 §4.3).
+bool plain_lines(std::string_view bytes) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const char ch = bytes[i];
+    if (ch == '\0') return false;
+    if (ch == '\r' && (i + 1 == bytes.size() || bytes[i + 1] != '\n')) return false;
+    if (ch == '\n' && (i == 0 || bytes[i - 1] != '\r')) return false;
+  }
+  return true;
+}
+
 // The header and body of a message or part: split at the first empty line (RFC 2822 §2.1).
 struct Split {
   std::string_view header, body;
@@ -103,7 +115,8 @@ std::optional<Address> simple_address(std::string_view s) {
     spec = s.substr(lt + 1, s.size() - lt - 2);
     if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
     if (name.find_first_of("\"\\<>()@,;:") != std::string_view::npos) return std::nullopt;
-    if (!name.empty()) a.name = std::string(name);
+    if (name.empty()) return std::nullopt;  // "<local@host>" alone: a name of "" or NIL, not judged
+    a.name = std::string(name);
   }
   const std::size_t at = spec.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 == spec.size() || spec.find('@', at + 1) != spec.npos) {
@@ -137,18 +150,30 @@ std::optional<std::vector<Address>> simple_address_list(std::string_view value) 
 
 bool is_string(const SValue& v, std::string_view s) { return v.kind == SValue::Kind::String && trim(v.string) == s; }
 
+// A display name with each run of white space as one space (RFC 2822 §3.2.3 folding white space in a phrase).
+std::string collapsed(std::string_view s) {
+  std::string out;
+  for (char ch : trim(s)) {
+    if (is_wsp(ch) && !out.empty() && out.back() == ' ') continue;
+    out += is_wsp(ch) ? ' ' : ch;
+  }
+  return out;
+}
+
 bool address_matches(const SValue& v, const Address& a) {
   if (v.kind != SValue::Kind::List || v.list.size() != 4) return false;
-  const bool name = a.name ? is_string(v.list[0], *a.name) : v.list[0].kind == SValue::Kind::Nil;
+  const bool name = a.name ? v.list[0].kind == SValue::Kind::String && collapsed(v.list[0].string) == collapsed(*a.name)
+                           : v.list[0].kind == SValue::Kind::Nil;
   return name && v.list[1].kind == SValue::Kind::Nil && is_string(v.list[2], a.mailbox) &&
          v.list[3].kind == SValue::Kind::String && iequal(v.list[3].string, a.host);
 }
 
 // The reason an envelope string member differs from the header field, or "" when it agrees.
 std::string string_member(const SValue& v, const Field* f, const char* what) {
-  if (f == nullptr || f->value.empty()) {
+  if (f == nullptr) {
     return v.kind == SValue::Kind::Nil ? "" : std::string(what) + " is not NIL though the header has no " + what;
   }
+  if (f->value.empty() && v.kind == SValue::Kind::Nil) return "";  // an empty field: "" or NIL
   return is_string(v, f->value) ? "" : std::string(what) + " is not the header's \"" + f->value + "\"";
 }
 
@@ -367,6 +392,7 @@ void structure_fetch(Ctx& ctx, const ClientState& c, std::uint32_t uid, const pr
   if (!wanted) return;
   const std::string* stored = ctx.oracle->content(c.view.mailbox, c.view.uidvalidity, uid);
   if (stored == nullptr) return;  // renamed away or never seen by the oracle: undecidable
+  if (!plain_lines(*stored)) return;
   std::optional<Shape> shape;
   bool shaped = false;
   for (const auto& a : fetch.atts) {
