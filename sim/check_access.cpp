@@ -51,6 +51,15 @@ struct RecentProbe {  // a read-write SELECT sent while nothing else could claim
   std::optional<std::uint32_t> recent;  // "* n RECENT"
 };
 
+// FLG-4: a client whose connection dropped while it held mailboxes read-write or had a SELECT in flight. Its
+// server session lives on until the server has run what it had already received (server/connection.cpp,
+// on_peer_closed), and while it does it takes \Recent for new messages there (RFC 3501 §2.3.2: "the first
+// session to have been notified"), though the transcript no longer shows it (hunt seed 10111).
+struct Lingering {
+  std::string user;
+  std::vector<std::string> names;  // as the client named them: its read-write view, its SELECTs in flight
+};
+
 struct ClientAccess {
   EventIndex select_sent = no_event;  // the latest SELECT/EXAMINE (ACC-3: the rights it may have cached)
   bool unselected = false;  // authenticated with surely nothing selected (ACC-4)
@@ -66,6 +75,7 @@ struct AccessState {
   std::uint64_t flag_writers_sent = 0;  // STORE and FETCH commands sent by anyone (CPY-5)
   std::map<std::string, std::uint64_t> selects_sent;  // read-write SELECTs sent, by scoped name (FLG-4)
   std::map<std::string, std::vector<Unclaimed>> unclaimed;  // by scoped name
+  std::map<ClientId, Lingering> lingering;  // dropped clients whose server session may still run (FLG-4)
 };
 
 namespace {
@@ -292,9 +302,21 @@ void mbx1_completed(Ctx& ctx, ClientAccess& a, const proto::StatusResponse& st, 
 
 // ---- FLG-4: a new message is \Recent in the next read-write SELECT ----
 
+// A dropped client's server session that still runs (the oracle still knows its connection) and held `name`
+// read-write or had a SELECT of it in flight at the drop.
+bool lingers(const Ctx& ctx, const std::string& user, const std::string& name) {
+  if (!ctx.cross.access || ctx.oracle == nullptr) return false;
+  return std::any_of(ctx.cross.access->lingering.begin(), ctx.cross.access->lingering.end(), [&](const auto& kv) {
+    const Lingering& l = kv.second;
+    return l.user == user && std::find(l.names.begin(), l.names.end(), name) != l.names.end() &&
+           ctx.oracle->session_of(kv.first).has_value();
+  });
+}
+
 // Some session of `user` may hold `name` read-write or be about to: selected there and not yet told the
-// CLOSE/SELECT that ended it, or with a SELECT/EXAMINE in flight.
+// CLOSE/SELECT that ended it, or with a SELECT/EXAMINE in flight, or a dropped client's session that lingers.
 bool may_be_held(const Ctx& ctx, const std::string& user, const std::string& name) {
+  if (lingers(ctx, user, name)) return true;
   return std::any_of(ctx.clients.begin(), ctx.clients.end(), [&](const auto& kv) {
     const ClientState& b = kv.second;
     if (b.user != user) return false;
@@ -384,6 +406,23 @@ void flg4_select_completed(Ctx& ctx, ClientAccess& a, const ClientState& c, cons
                  "(RFC 3501 §2.3.2), and EXAMINE does not take it (RFC 3501 §6.3.2).");
 }
 
+// The drop of a client that held mailboxes read-write or was selecting one: its server session may still take
+// \Recent (see Lingering), and a SELECT it had in flight may still claim the unclaimed messages.
+void flg4_disconnected(Ctx& ctx, const ClientState& c) {
+  if (ctx.oracle == nullptr || !ctx.oracle->session_of(c.id)) return;  // the server has closed it already
+  AccessState& s = state(ctx);
+  Lingering l{c.user.empty() ? c.pending_user : c.user, {}};
+  if (!c.view.mailbox.empty() && !c.view.read_only) l.names.push_back(c.view.mailbox);
+  for (const Inflight& f : c.inflight) {
+    const proto::Command& cmd = *ctx.log[f.sent].command;
+    const auto* args = std::get_if<proto::MailboxArgs>(&cmd.args);
+    if (cmd.kind != CommandKind::Select || args == nullptr) continue;
+    l.names.push_back(args->mailbox);
+    s.unclaimed.erase(l.user.empty() ? scoped(c, args->mailbox) : l.user + '\x1f' + args->mailbox);
+  }
+  if (!l.names.empty() && !l.user.empty()) s.lingering[c.id] = std::move(l);
+}
+
 void flg4_untagged(ClientAccess& a, const proto::Response& r) {
   const auto* d = std::get_if<proto::NumberData>(&r.body);
   if (a.select && d != nullptr && d->kind == proto::NumberData::Kind::Recent) a.select->recent = d->number;
@@ -428,6 +467,7 @@ void access_observe(Ctx& ctx, ClientState& c, EventIndex index) {
       else access_completed(ctx, c, *e.response, index);
       break;
     case Event::Dir::Disconnected:
+      flg4_disconnected(ctx, c);
       state(ctx).clients.erase(c.id);
       break;
     case Event::Dir::Connected:

@@ -209,6 +209,7 @@ std::optional<std::string> section_data(std::string_view stored, const proto::Se
 
 // The <o.l> length the client asked for BODY[section]<o>, when its in-flight FETCHes agree on one.
 std::optional<std::uint32_t> asked_length(const Ctx& ctx, const ClientState& c, const MsgAtt& a) {
+  if (c.notify.active) return std::nullopt;  // a NOTIFY MessageNew FETCH may carry its own <o.l> (RFC 5465 §5.2)
   std::optional<std::uint32_t> length;
   for (const Inflight& f : c.inflight) {
     const auto& cmd = ctx.log[f.sent].command;
@@ -240,7 +241,8 @@ std::string section_name(const MsgAtt& a) {
   static constexpr const char* names[] = {"", "HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT", "MIME"};
   const char* t = names[static_cast<std::size_t>(a.section.text)];
   if (*t != '\0') s += (a.section.part.empty() ? "" : ".") + std::string(t);
-  s += "]";
+  for (std::size_t i = 0; i < a.section.fields.size(); ++i) s += (i ? " " : " (") + a.section.fields[i];
+  s += a.section.fields.empty() ? "]" : ")]";
   if (a.origin) s += "<" + n(*a.origin) + ">";
   return s;
 }

@@ -338,7 +338,7 @@ std::string part_error(const SValue& part, const Leaf& leaf, bool extensible, co
     return which + " has body-fld-lines " + n(lines) + " but the stored body has " + n(leaf.lines_alt) + " lines";
   }
   if (!extensible && m.size() != text_fields) {
-    return which + " of BODY has " + n(m.size()) + " fields; BODY is BODYSTRUCTURE without extension data (" +
+    return which + " has " + n(m.size()) + " fields; BODY is BODYSTRUCTURE without extension data (" +
            n(text_fields) + " for a text part)";
   }
   return "";

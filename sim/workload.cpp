@@ -33,6 +33,7 @@ constexpr std::size_t internal_date_kinds = 3;    // SINCE, BEFORE, ON: the firs
 constexpr double top_date_key_chance = 0.25;      // a top-level SEARCH key is a date key (boundary days)
 constexpr std::size_t appended_sizes_max = 8;     // recent APPEND sizes kept for LARGER/SMALLER keys
 constexpr double appended_size_chance = 0.5;      // a size key takes such a size, or one off (its boundary)
+constexpr double header_only_word_chance = 0.25;  // a text key searches a word only headers hold
 constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes, "c<id>-tmp<k>"
 constexpr std::size_t message_header_bytes = 320; // room the generated header takes, roughly
 constexpr std::uint64_t partial_origin_max_octets = 600;  // BODY.PEEK[...]<o.l>: o below this
@@ -568,7 +569,8 @@ SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_nu
     case 6: {
       static constexpr std::array<K, 5> texts = {K::Subject, K::From, K::Body, K::Text, K::To};
       SearchKey k = key(texts[rng.below(texts.size())]);
-      k.value = word(rng);
+      // "example" is in every generated From:/To: and in no body: BODY must not match it (RFC 3501 §6.4.4).
+      k.value = rng.chance(header_only_word_chance) ? "example" : word(rng);
       return k;
     }
     case 7: {
