@@ -261,7 +261,9 @@ void finish_trycreate(Ctx& ctx, ClientState& c, ClientCodes& cc, const proto::Co
   const TryCreateProbe p = std::move(cc.trycreate);
   cc.trycreate = {};
   if (st.condition != proto::Condition::No || p.names_sent != state(ctx).names_sent) return;
-  if (st.code && !iequal(st.code->name, "NONEXISTENT")) return;  // TRYCREATE, or another reason (NEWNAME, ...)
+  // Only a NO that says why is judged: [NONEXISTENT] names the missing mailbox, while a NO without a code may have
+  // another reason (a bad message set is checked first, RFC 3501 §6.4.7) and TRYCREATE, NEWNAME... are fine.
+  if (!st.code || !iequal(st.code->name, "NONEXISTENT")) return;
   if (!surely_creatable_missing(ctx, c, p.mailbox)) return;
   ctx.rep.report("CPY-7", {index}, {p.sent},
                  std::string(proto::command_name(cmd.kind)) + " to \"" + p.mailbox + "\", which did not exist " +
