@@ -3,6 +3,7 @@
 #include "model/acl.hpp"
 #include "model/commands.hpp"
 #include "model/events.hpp"
+#include "model/notify.hpp"
 #include "model/view.hpp"
 
 namespace imaplab::model {
@@ -48,9 +49,7 @@ std::vector<std::uint32_t> deleted_uids(const Mailbox& mb) {
   return std::vector<std::uint32_t>(mb.deleted_flag.begin(), mb.deleted_flag.end());
 }
 
-}  // namespace
-
-void cmd_select(Ctx& ctx) {
+void select_mailbox(Ctx& ctx) {
   const auto* a = ctx.args<proto::MailboxArgs>();
   if (a == nullptr) return (void)ctx.bad("SELECT needs a mailbox name");
   close_view(ctx.st, ctx.s);  // RFC 3501 §6.3.1: a failed SELECT leaves no mailbox selected
@@ -68,8 +67,17 @@ void cmd_select(Ctx& ctx) {
   else ctx.ok("SELECT completed", make_code("READ-WRITE"));
 }
 
+}  // namespace
+
+void cmd_select(Ctx& ctx) {
+  const std::optional<MailboxId> left = held_back_expunges(ctx.s);
+  select_mailbox(ctx);
+  notify_left_mailbox(ctx.st, ctx.s, left);  // RFC 5465 §6.1.2: the held-back expunges become a STATUS
+}
+
 // RFC 3501 §6.4.2: a silent expunge, skipped when read-only or without the 'e' right (RFC 4314 §4).
 void cmd_close(Ctx& ctx) {
+  const std::optional<MailboxId> left = held_back_expunges(ctx.s);  // before CLOSE's own silent expunge
   Mailbox* mb = ctx.selected_mailbox();
   const bool writable = !ctx.s.read_only || bug_on(ctx.st, Bug::CloseExpungesReadOnly);
   if (mb != nullptr && writable && has_rights(ctx.st, ctx.s.user, *mb, "e") && !expunge_refused(ctx, *mb)) {
@@ -81,14 +89,17 @@ void cmd_close(Ctx& ctx) {
     }
   }
   close_view(ctx.st, ctx.s);
+  notify_left_mailbox(ctx.st, ctx.s, left);
   ctx.ok("CLOSE completed");
 }
 
 void cmd_unselect(Ctx& ctx) {
+  const std::optional<MailboxId> left = held_back_expunges(ctx.s);
   // Bug zoo unselect-expunges: UNSELECT expunges like CLOSE, though RFC 3691 §2 closes "without expunging" (EXP-4).
   if (Mailbox* mb = ctx.selected_mailbox(); mb != nullptr && !ctx.s.read_only && bug_on(ctx.st, Bug::UnselectExpunges))
     expunge_uids(ctx.st, ctx.sid, *mb, deleted_uids(*mb));
   close_view(ctx.st, ctx.s);
+  notify_left_mailbox(ctx.st, ctx.s, left);
   ctx.ok("UNSELECT completed");
 }
 

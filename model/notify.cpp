@@ -311,6 +311,21 @@ void notify_subscription(State& st, SessionId actor, const std::string& user, co
   }
 }
 
+std::optional<MailboxId> held_back_expunges(const Session& s) {
+  if (!s.selected || s.view.expunged.empty()) return std::nullopt;
+  return s.selected;
+}
+
+void notify_left_mailbox(State& st, Session& s, std::optional<MailboxId> left) {
+  if (!left || s.selected == left || bug_on(st, Bug::NotifyExpungeStatusMissing)) return;
+  const Mailbox* mb = mailbox_by_id(st, *left);
+  if (mb == nullptr || mb->deleted || mb->noselect || !watches(st, s, mb->key, EK::MessageExpunge)) return;
+  if (!has_rights(st, s.user, *mb, "lr") && !bug_on(st, Bug::NotifyAfterRevoke)) return;  // §5.9, as above
+  std::vector<StatusItem> items = {StatusItem::UidNext, StatusItem::Messages};
+  if (s.condstore) items.push_back(StatusItem::HighestModSeq);
+  enqueue_status(s, mb->id, items);
+}
+
 std::optional<FlushOptions> between_commands(const State& st, const Session& s) {
   if (s.state != SessionState::Selected) return std::nullopt;
   if (!s.notify.used) {

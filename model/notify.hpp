@@ -24,6 +24,12 @@ void notify_mailbox_name(State& st, SessionId actor, NameChange change, const Ma
 void notify_lookup_right(State& st, SessionId actor, const std::string& user, const MailboxKey& key, bool granted);
 // SubscriptionChange (§5.5): the user's other sessions get LIST with \Subscribed exactly when subscribed.
 void notify_subscription(State& st, SessionId actor, const std::string& user, const std::string& name);
+// RFC 5465 §6.1.2 with §5.3: expunges SELECTED-DELAYED held back are never sent once the session leaves the
+// mailbox (RFC 3501 §6.3.1: a SELECT or EXAMINE, even a failed one, deselects it). When the session watches
+// that mailbox by another filter, it is told by STATUS instead, as if the expunge came after it left (NTF-2).
+// `left` is the mailbox selected before the command, if it had such expunges (held_back_expunges).
+std::optional<MailboxId> held_back_expunges(const Session& s);
+void notify_left_mailbox(State& st, Session& s, std::optional<MailboxId> left);
 
 // The selected-mailbox updates the session may get between commands (or during IDLE), per its NOTIFY
 // SELECTED / SELECTED-DELAYED group (RFC 5465 §6.1; before any NOTIFY only during IDLE, RFC 2177).
