@@ -279,6 +279,13 @@ bool asks_recent(const proto::StatusArgs& a) {
   return std::find(a.items.begin(), a.items.end(), proto::StatusItem::Recent) != a.items.end();
 }
 
+// True when the client's server session has been told of every message the store holds in `mailbox`.
+bool session_sees_whole_mailbox(const Ctx& ctx, const ClientState& c, const std::string& mailbox) {
+  const auto session = ctx.oracle ? ctx.oracle->session_of(c.id) : std::nullopt;
+  const auto box = users_mailbox(ctx, c.user, mailbox);
+  return session && box && ctx.oracle->model().session_view(*session) == box->uids;
+}
+
 void start_recent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   const auto* a = std::get_if<proto::StatusArgs>(&cmd.args);
   // A read-only (EXAMINE) session claims no \Recent (RFC 3501 §6.3.2); only a read-write one is judged.
@@ -287,6 +294,9 @@ void start_recent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventInde
   if (!view_confirmed(ctx, c) || any_in_flight(ctx, [](const proto::Command& x) { return changes_messages(x.kind); })) {
     return;
   }
+  // New messages not yet told to the session are told at the end of this very STATUS, after its data was
+  // computed, and the session claims their \Recent then: judged only when nothing is pending at the send.
+  if (!session_sees_whole_mailbox(ctx, c, a->mailbox)) return;
   state(ctx).clients[c.id].recent = RecentProbe{true, index, state(ctx).changes_sent};
 }
 
