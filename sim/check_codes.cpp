@@ -31,13 +31,7 @@ std::string n(std::uint64_t v) { return std::to_string(v); }
 const proto::Command& command_at(const Ctx& ctx, EventIndex index) { return *ctx.log[index].command; }
 
 // MOD-7: a STORE (UNCHANGEDSINCE n) .SILENT sent while nothing else could change the messages it names.
-struct SilentStoreProbe {
-  bool active = false;
-  EventIndex sent = 0;
-  std::string mailbox;
-  std::uint32_t uidvalidity = 0;
-  std::vector<std::uint32_t> uids, msns;
-  std::vector<std::uint64_t> modseqs;
+struct SilentStoreProbe : CondStoreProbe {
   std::set<std::uint32_t> told;  // MSNs a FETCH with MODSEQ reported during it
   std::uint64_t disturbers_sent = 0;
 };
@@ -141,18 +135,8 @@ void start_silent_store(Ctx& ctx, ClientState& c, const proto::Command& cmd, Eve
   const auto named = resolve_in_view(a->set, cmd.uid, view);
   if (!named || named->empty() || named->size() > silent_store_uids_max) return;
   SilentStoreProbe p;
-  for (const std::uint32_t uid : *named) {
-    const auto modseq = ctx.oracle->model().modseq(c.view.mailbox, uid);
-    if (!modseq) continue;  // expunged by another session: RFC 2180 §4.2 (EXP-2)
-    p.uids.push_back(uid);
-    p.msns.push_back(static_cast<std::uint32_t>(std::find(view.begin(), view.end(), uid) - view.begin()) + 1);
-    p.modseqs.push_back(*modseq);
-  }
-  if (p.uids.empty()) return;
-  p.active = true;
-  p.sent = index;
-  p.mailbox = c.view.mailbox;
-  p.uidvalidity = c.view.uidvalidity;
+  snapshot_cond_store(ctx, c, *named, view, index, p);
+  if (!p.active) return;
   p.disturbers_sent = state(ctx).disturbers_sent;  // this STORE already counted (codes_sent)
   state(ctx).clients[c.id].silent = std::move(p);
 }

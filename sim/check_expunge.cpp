@@ -147,21 +147,10 @@ void start_cond_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd,
   const auto named = resolve_in_view(a->set, cmd.uid, view);
   if (!named || named->empty() || named->size() > cond_store_uids_max) return;
   CondStoreProbe p;
-  for (const std::uint32_t uid : *named) {
-    const auto modseq = ctx.oracle->model().modseq(c.view.mailbox, uid);
-    if (!modseq) continue;  // expunged by another session: RFC 2180 §4.2 (EXP-2) judges those
-    const auto at = std::find(view.begin(), view.end(), uid);
-    p.uids.push_back(uid);
-    p.msns.push_back(static_cast<std::uint32_t>(at - view.begin()) + 1);
-    p.modseqs.push_back(*modseq);
-  }
-  if (p.uids.empty()) return;
-  p.active = true;
-  p.sent = index;
-  p.mailbox = c.view.mailbox;
-  p.uidvalidity = c.view.uidvalidity;
-  c.cond_store_probe = std::move(p);
+  snapshot_cond_store(ctx, c, *named, view, index, p);
+  if (p.active) c.cond_store_probe = std::move(p);
 }
+
 
 void finish_cond_store_probe(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                              EventIndex index) {
@@ -358,6 +347,23 @@ bool still_owed(const Ctx& ctx, const ClientState& w, const ExpungeStatusDue& d)
 }
 
 }  // namespace
+
+void snapshot_cond_store(const Ctx& ctx, const ClientState& c, const std::vector<std::uint32_t>& named,
+                         const std::vector<std::uint32_t>& view, EventIndex index, CondStoreProbe& p) {
+  for (const std::uint32_t uid : named) {
+    const auto modseq = ctx.oracle->model().modseq(c.view.mailbox, uid);
+    if (!modseq) continue;  // expunged by another session: RFC 2180 §4.2 (EXP-2) judges those
+    const auto at = std::find(view.begin(), view.end(), uid);
+    p.uids.push_back(uid);
+    p.msns.push_back(static_cast<std::uint32_t>(at - view.begin()) + 1);
+    p.modseqs.push_back(*modseq);
+  }
+  if (p.uids.empty()) return;
+  p.active = true;
+  p.sent = index;
+  p.mailbox = c.view.mailbox;
+  p.uidvalidity = c.view.uidvalidity;
+}
 
 void expunge_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   if (ctx.oracle == nullptr || !c.authenticated) return;

@@ -238,6 +238,10 @@ struct CondStoreProbe {
   std::vector<std::uint32_t> uids, msns;
   std::vector<std::uint64_t> modseqs;
 };
+// Fills `p` with the UIDs `named` still in the store, their numbers in `view` and their mod-sequences now, and
+// makes it active when any is left (sim/check_expunge.cpp; MOD-5 and MOD-7 start their probes with it).
+void snapshot_cond_store(const Ctx& ctx, const ClientState& c, const std::vector<std::uint32_t>& named,
+                         const std::vector<std::uint32_t>& view, EventIndex index, CondStoreProbe& p);
 
 // NTF-2 for expunges (check_expunge.cpp): an EXPUNGE, UID EXPUNGE, CLOSE or MOVE sent while no other command
 // could remove messages anywhere: the mailbox it works on and the mailbox's UIDs then.
