@@ -13,11 +13,7 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-Harness make(Bug bug, bool on) {
-  ModelOptions options;
-  if (on) options.bugs.add(bug);
-  return Harness(Policy{}, default_users(), options);
-}
+Harness make(Bug bug, bool on) { return harness_with_bug(bug, on); }
 
 // alice with INBOX (three messages, UIDs 1..3) selected.
 struct Selected {

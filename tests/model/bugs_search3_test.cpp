@@ -12,11 +12,7 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-Harness make(Bug bug, bool on) {
-  ModelOptions options;
-  if (on) options.bugs.add(bug);
-  return Harness(Policy{}, default_users(), options);
-}
+Harness make(Bug bug, bool on) { return harness_with_bug(bug, on); }
 
 // One session of alice with INBOX selected, holding `messages` (appended in order, UIDs 1..n).
 struct Selected {

@@ -18,11 +18,9 @@ using Uids = std::vector<std::uint32_t>;
 const std::string message = "Subject: zoo\r\n\r\nbody\r\n";
 
 Harness make(Bug bug, bool on, const std::string& policy_text = "") {
-  ModelOptions options;
-  if (on) options.bugs.add(bug);
   const auto policy = Policy::parse(policy_text);
   EXPECT_TRUE(policy.has_value()) << policy_text;
-  return Harness(policy.value_or(Policy{}), default_users(), options);
+  return harness_with_bug(bug, on, policy.value_or(Policy{}));
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }

@@ -12,6 +12,10 @@ namespace imaplab::model::testing {
 // alice (owner of the "shared" hierarchy), bob and carol; every password is "pw".
 std::vector<User> default_users();
 
+class Harness;
+// A model of the default users under `policy`, with zoo bug `bug` planted when `on`.
+Harness harness_with_bug(Bug bug, bool on, Policy policy = {});
+
 class Harness {
  public:
   explicit Harness(Policy policy = {}, std::vector<User> users = default_users(), ModelOptions options = {});

@@ -9,6 +9,12 @@ namespace imaplab::model::testing {
 
 std::vector<User> default_users() { return {{"alice", "pw"}, {"bob", "pw"}, {"carol", "pw"}}; }
 
+Harness harness_with_bug(Bug bug, bool on, Policy policy) {
+  ModelOptions options;
+  if (on) options.bugs.add(bug);
+  return Harness(policy, default_users(), options);
+}
+
 Harness::Harness(Policy policy, std::vector<User> users, ModelOptions options)
     : model_(policy, std::move(users), options) {}
 
