@@ -13,6 +13,8 @@ namespace {
 using detail::iequals;
 using detail::Lexer;
 using detail::Nest;
+using detail::paren_list;
+using detail::status_item;
 using detail::to_upper;
 
 struct NamedKind {
@@ -77,35 +79,11 @@ constexpr NamedEvent notify_events[] = {
     {"QUOTAWITHIN", NotifyEventKind::QuotaWithin}, {"QUOTACHANGE", NotifyEventKind::QuotaChange},
 };
 
-std::optional<StatusItem> status_item(std::string_view name) {
-  if (iequals(name, "MESSAGES")) return StatusItem::Messages;
-  if (iequals(name, "RECENT")) return StatusItem::Recent;
-  if (iequals(name, "UIDNEXT")) return StatusItem::UidNext;
-  if (iequals(name, "UIDVALIDITY")) return StatusItem::UidValidity;
-  if (iequals(name, "UNSEEN")) return StatusItem::Unseen;
-  if (iequals(name, "HIGHESTMODSEQ")) return StatusItem::HighestModSeq;
-  return std::nullopt;
-}
-
 // Room reserved up front for the items of a typical list (fetch-atts, search keys, events), so the vector is
 // allocated once; a capacity only, never a limit.
 constexpr std::size_t list_reserve_items = 8;
 // Search keys are big: 4 of them still fit a small allocation.
 constexpr std::size_t search_reserve_keys = 4;  // the keys of a search or of a parenthesized search-key list
-
-// Reads "(" item *(SP item) ")" with the list_items_max limit; `read` consumes one item.
-template <typename Read>
-void paren_list(Lexer& lx, bool allow_empty, Read read) {
-  Nest nest(lx);
-  lx.expect('(', "'('");
-  if (allow_empty && lx.try_char(')')) return;
-  for (std::size_t n = 1;; ++n) {
-    if (n > limits::list_items_max) lx.fail("more than limits::list_items_max items in a list");
-    read();
-    if (lx.try_char(')')) return;
-    lx.sp();
-  }
-}
 
 // Recursive descent over one complete command.
 class CommandReader {

@@ -641,4 +641,14 @@ bool Framer::first_line_has_no_literals(std::string_view input, std::size_t star
          iequals(word, "PREAUTH");
 }
 
+std::optional<StatusItem> status_item(std::string_view name) {
+  if (iequals(name, "MESSAGES")) return StatusItem::Messages;
+  if (iequals(name, "RECENT")) return StatusItem::Recent;
+  if (iequals(name, "UIDNEXT")) return StatusItem::UidNext;
+  if (iequals(name, "UIDVALIDITY")) return StatusItem::UidValidity;
+  if (iequals(name, "UNSEEN")) return StatusItem::Unseen;
+  if (iequals(name, "HIGHESTMODSEQ")) return StatusItem::HighestModSeq;
+  return std::nullopt;
+}
+
 }  // namespace imaplab::proto::detail

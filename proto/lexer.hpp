@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "proto/limits.hpp"
 #include "proto/types.hpp"
 
 namespace imaplab::proto::detail {
@@ -129,6 +130,23 @@ class Nest {
  private:
   Lexer& lexer_;
 };
+
+// Reads "(" item *(SP item) ")" with the list_items_max limit; `read` consumes one item. Both parsers use it.
+template <typename Read>
+void paren_list(Lexer& lx, bool allow_empty, Read read) {
+  Nest nest(lx);
+  lx.expect('(', "'('");
+  if (allow_empty && lx.try_char(')')) return;
+  for (std::size_t n = 1;; ++n) {
+    if (n > limits::list_items_max) lx.fail("more than limits::list_items_max items in a list");
+    read();
+    if (lx.try_char(')')) return;
+    lx.sp();
+  }
+}
+
+// A STATUS item name (RFC 3501 §6.3.10, RFC 4551 §3.6), any case; nullopt for an unknown one.
+std::optional<StatusItem> status_item(std::string_view name);
 
 // The tag at the start of a message, when one can be read (1..tag_bytes_max tag chars followed by SP).
 std::optional<std::string> leading_tag(std::string_view message);
