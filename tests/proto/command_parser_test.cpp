@@ -7,44 +7,19 @@
 #include <vector>
 
 #include "proto/command_parser.hpp"
+#include "tests/proto/split_feed.hpp"
 
 namespace imaplab::proto {
 namespace {
 
-// Feeds `input` in pieces of the given sizes (the rest in a last piece) and returns every event but
-// NeedMore. Like a server, it calls expect_line() after AUTHENTICATE and IDLE.
-std::vector<CommandEvent> feed_pieces(std::string_view input, const std::vector<std::size_t>& sizes) {
-  CommandParser parser;
-  std::vector<CommandEvent> events;
-  std::size_t at = 0;
-  for (std::size_t i = 0; i <= sizes.size() && at <= input.size(); ++i) {
-    const std::size_t size = i < sizes.size() ? std::min(sizes[i], input.size() - at) : input.size() - at;
-    std::string_view piece = input.substr(at, size);
-    at += size;
-    while (!piece.empty()) {
-      const CommandFeedResult r = parser.feed(piece);
-      EXPECT_LE(r.consumed, piece.size());
-      piece.remove_prefix(r.consumed);
-      if (std::holds_alternative<NeedMore>(r.event)) {
-        EXPECT_TRUE(piece.empty());
-        break;
-      }
-      EXPECT_GT(r.consumed, 0u);
-      if (const auto* cmd = std::get_if<Command>(&r.event))
-        if (cmd->kind == CommandKind::Idle || cmd->kind == CommandKind::Authenticate) parser.expect_line();
-      events.push_back(r.event);
-    }
-  }
-  return events;
-}
-
-// The events of `input` fed whole, after checking that every split gives the same events.
+// The events of `input`, the same fed whole and split anywhere. Like a server, it calls expect_line() after
+// AUTHENTICATE and IDLE.
 std::vector<CommandEvent> events_of(std::string_view input) {
-  const auto whole = feed_pieces(input, {});
-  for (std::size_t k = 0; k <= input.size(); ++k)
-    EXPECT_EQ(feed_pieces(input, {k}), whole) << "split at " << k << " of: " << input;
-  EXPECT_EQ(feed_pieces(input, std::vector<std::size_t>(input.size(), 1)), whole) << "byte by byte: " << input;
-  return whole;
+  const auto after_event = [](CommandParser& parser, const CommandEvent& event) {
+    if (const auto* cmd = std::get_if<Command>(&event))
+      if (cmd->kind == CommandKind::Idle || cmd->kind == CommandKind::Authenticate) parser.expect_line();
+  };
+  return testing::events_of<CommandParser, CommandEvent>(input, after_event, false);
 }
 
 Command parse_ok(std::string_view input) {

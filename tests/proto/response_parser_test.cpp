@@ -7,41 +7,14 @@
 #include <vector>
 
 #include "proto/response_parser.hpp"
+#include "tests/proto/split_feed.hpp"
 
 namespace imaplab::proto {
 namespace {
 
-// Feeds `input` in pieces of the given sizes (the rest in a last piece); returns every event but NeedMore.
-std::vector<ResponseEvent> feed_pieces(std::string_view input, const std::vector<std::size_t>& sizes) {
-  ResponseParser parser;
-  std::vector<ResponseEvent> events;
-  std::size_t at = 0;
-  for (std::size_t i = 0; i <= sizes.size() && at <= input.size(); ++i) {
-    const std::size_t size = i < sizes.size() ? std::min(sizes[i], input.size() - at) : input.size() - at;
-    std::string_view piece = input.substr(at, size);
-    at += size;
-    while (!piece.empty()) {
-      const ResponseFeedResult r = parser.feed(piece);
-      EXPECT_LE(r.consumed, piece.size());
-      piece.remove_prefix(r.consumed);
-      if (std::holds_alternative<NeedMore>(r.event)) {
-        EXPECT_TRUE(piece.empty());
-        break;
-      }
-      EXPECT_GT(r.consumed, 0u);
-      events.push_back(r.event);
-    }
-  }
-  EXPECT_EQ(parser.buffered_bytes(), 0u) << "input ends inside a response: " << input;
-  return events;
-}
-
+// The events of `input`, the same fed whole and split anywhere; the input must end with a whole response.
 std::vector<ResponseEvent> events_of(std::string_view input) {
-  const auto whole = feed_pieces(input, {});
-  for (std::size_t k = 0; k <= input.size(); ++k)
-    EXPECT_EQ(feed_pieces(input, {k}), whole) << "split at " << k << " of: " << input;
-  EXPECT_EQ(feed_pieces(input, std::vector<std::size_t>(input.size(), 1)), whole) << "byte by byte: " << input;
-  return whole;
+  return testing::events_of<ResponseParser, ResponseEvent>(input, [](ResponseParser&, const ResponseEvent&) {}, true);
 }
 
 Response parse_ok(std::string_view input) {
