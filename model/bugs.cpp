@@ -200,6 +200,18 @@ const std::vector<BugInfo>& bug_catalogue() {
        "BODY.PEEK[section] sets \\Seen like BODY[section] (RFC 3501 section 6.4.5: BODY.PEEK is an alternate form of BODY[section] that does not implicitly set the \\Seen flag)"},
       {Bug::BodyLinesOffByOne, "body-lines-off-by-one", "model", "SEQ-9",
        "BODY and BODYSTRUCTURE report one text line more than each text part has (RFC 3501 section 7.4.2: body-fld-lines is the size of the body in text lines)"},
+      {Bug::SetaclNeedsLookup, "setacl-needs-lookup", "model", "ACC-3",
+       "SETACL and DELETEACL check the 'l' right instead of 'a', so a user who may only see a shared mailbox can change its ACL (RFC 4314 section 4: SETACL/DELETEACL/GETACL/LISTRIGHTS need the \"a\" right)"},
+      {Bug::HasChildrenCountsHidden, "has-children-counts-hidden", "model", "LST-2",
+       "LIST's \\HasChildren also counts children the user has no 'l' right on, which LIST never shows (RFC 5258 section 4: \\HasChildren means a child the client can list; RFC 4314 section 4: LIST needs 'l')"},
+      {Bug::InsertRightSelectsReadOnly, "insert-right-selects-read-only", "model", "ACC-6",
+       "SELECT opens a mailbox read-only for a user with 'i' but none of 's', 'w', 't', 'e' (RFC 4314 section 5.2: the server SHOULD send READ-WRITE if at least one of \"i\", \"e\" or the shared flag rights is granted)"},
+      {Bug::DonePipelinedStalls, "done-pipelined-stalls", "server", "SES-2",
+       "after IDLE's DONE, a command the client pipelined behind it is not read until more input arrives, so it waits unanswered (RFC 2177 section 3: DONE ends IDLE; RFC 3501 section 5.5: a client MAY send another command without waiting for the completion result)"},
+      {Bug::TaggedParseErrorUntaggedBad, "tagged-parse-error-untagged-bad", "server", "SES-2",
+       "a command line that fails to parse but whose tag is known is answered with an untagged \"* BAD\" instead of \"TAG BAD\", so the command never gets its tagged completion (RFC 3501 section 7.1.3: when tagged, the tag indicates the command that caused the error; section 2.2.2)"},
+      {Bug::IdleStartHoldsUpdates, "idle-start-holds-updates", "server", "NTF-2",
+       "IDLE neither sends the updates already pending when it starts (model) nor asks for a delivery after its \"+\" (server), so they wait for the next change in the store (RFC 2177 section 3: after the continuation the server is free to send untagged EXISTS, EXPUNGE at any time; the lab's NTF-2 bound)"},
   };
   return catalogue;
 }

@@ -110,6 +110,12 @@ enum class Bug : std::uint8_t {
   PartialIgnoresLength,  // model: SEQ-9
   Rfc822TextWhole,  // model: SEQ-9
   InternalDateDropsZone,  // model: SEQ-9
+  SetaclNeedsLookup,  // model: ACC-3
+  HasChildrenCountsHidden,  // model: LST-2
+  InsertRightSelectsReadOnly,  // model: ACC-6
+  DonePipelinedStalls,  // server: SES-2
+  TaggedParseErrorUntaggedBad,  // server: SES-2
+  IdleStartHoldsUpdates,  // server+model: NTF-2
 };
 
 struct BugInfo {

@@ -30,6 +30,10 @@ void change_acl(Ctx& ctx, Mailbox& mb, const std::string& identifier, const std:
   }
 }
 
+// SETACL and DELETEACL need 'a' (RFC 4314 §4). Bug zoo setacl-needs-lookup: they check 'l', so a user who may
+// only see the mailbox changes its ACL (ACC-3).
+const char* admin_right(const Ctx& ctx) { return bug_on(ctx.st, Bug::SetaclNeedsLookup) ? "l" : "a"; }
+
 bool valid_identifier(Ctx& ctx, const std::string& identifier) {
   if (identifier.empty()) return ctx.bad("Empty identifier");
   if (identifier[0] == '-')
@@ -42,7 +46,7 @@ bool valid_identifier(Ctx& ctx, const std::string& identifier) {
 void cmd_setacl(Ctx& ctx) {
   const auto* a = ctx.args<proto::AclArgs>();
   if (a == nullptr) return (void)ctx.bad("SETACL needs a mailbox, an identifier and rights");
-  Mailbox* mb = lookup(ctx, a->mailbox, "a", Missing::Nonexistent, false);
+  Mailbox* mb = lookup(ctx, a->mailbox, admin_right(ctx), Missing::Nonexistent, false);
   if (mb == nullptr || !valid_identifier(ctx, a->identifier)) return;
   std::string_view text = a->rights;
   const char mode = !text.empty() && (text[0] == '+' || text[0] == '-') ? text[0] : '=';
@@ -61,7 +65,7 @@ void cmd_setacl(Ctx& ctx) {
 void cmd_deleteacl(Ctx& ctx) {
   const auto* a = ctx.args<proto::AclArgs>();
   if (a == nullptr) return (void)ctx.bad("DELETEACL needs a mailbox and an identifier");
-  Mailbox* mb = lookup(ctx, a->mailbox, "a", Missing::Nonexistent, false);
+  Mailbox* mb = lookup(ctx, a->mailbox, admin_right(ctx), Missing::Nonexistent, false);
   if (mb == nullptr || !valid_identifier(ctx, a->identifier)) return;
   change_acl(ctx, *mb, a->identifier, std::nullopt);
   ctx.ok("DELETEACL completed");

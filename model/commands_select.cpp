@@ -49,6 +49,16 @@ std::vector<std::uint32_t> deleted_uids(const Mailbox& mb) {
   return std::vector<std::uint32_t>(mb.deleted_flag.begin(), mb.deleted_flag.end());
 }
 
+// RFC 4314 §5.2: SELECT is READ-ONLY when none of "i", "e" and the shared flag rights ("s", "w", "t": every
+// flag here is shared) is granted, and SHOULD be READ-WRITE when one is. A read-write session with only some
+// of them still does only what those allow (RFC 4314 §4): STORE drops the flags it lacks the right for, FETCH
+// sets \Seen only with "s", EXPUNGE needs "e". Bug zoo insert-right-selects-read-only: "i" is left out (ACC-6).
+bool may_change(const Ctx& ctx, const Mailbox& mb) {
+  const std::string rights = rights_of(ctx.st, ctx.s.user, mb);
+  const char* enough = bug_on(ctx.st, Bug::InsertRightSelectsReadOnly) ? "swte" : "swtei";
+  return rights.find_first_of(enough) != std::string::npos;
+}
+
 void select_mailbox(Ctx& ctx) {
   const auto* a = ctx.args<proto::MailboxArgs>();
   if (a == nullptr) return (void)ctx.bad("SELECT needs a mailbox name");
@@ -57,9 +67,7 @@ void select_mailbox(Ctx& ctx) {
   if (mb == nullptr) return;
   if (a->condstore) ctx.s.condstore = true;
   const bool examine = ctx.cmd.kind == proto::CommandKind::Examine;
-  const bool can_change = has_rights(ctx.st, ctx.s.user, *mb, "s") || has_rights(ctx.st, ctx.s.user, *mb, "w") ||
-                          has_rights(ctx.st, ctx.s.user, *mb, "t") || has_rights(ctx.st, ctx.s.user, *mb, "e");
-  open_view(ctx.st, ctx.s, *mb, examine || !can_change);
+  open_view(ctx.st, ctx.s, *mb, examine || !may_change(ctx, *mb));
   select_responses(ctx, *mb);
   // Bug zoo examine-says-read-write: EXAMINE's OK says [READ-WRITE] though the session is read-only (STA-2).
   const bool says_read_write = examine && bug_on(ctx.st, Bug::ExamineSaysReadWrite);

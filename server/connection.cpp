@@ -182,7 +182,11 @@ void Connection::handle_parse_error(const proto::ParseError& error) {
     return;
   }
   ++parse_errors_;
-  write_response(status_response(error.tag.value_or(""), proto::Condition::Bad, error.message));
+  // RFC 3501 §7.1.3: a BAD is tagged when the tag can be found. Bug zoo TaggedParseErrorUntaggedBad (breaks
+  // SES-2): it is always untagged, so the command never gets its tagged completion.
+  const bool untagged = host_.bugs().has(model::Bug::TaggedParseErrorUntaggedBad);
+  write_response(status_response(untagged ? std::string() : error.tag.value_or(""), proto::Condition::Bad,
+                                 error.message));
   if (parse_errors_ >= host_.limits().parse_errors_max) {
     host_.log("conn " + std::to_string(id_) + " error: " + std::to_string(parse_errors_) +
               " unparseable commands in a row");
@@ -361,10 +365,17 @@ void Connection::finish_command() {
       break;
   }
   if (raw_phase_ == Phase::Idling && phase_ == Phase::Reading) rearm_inactivity_timer();
+  const bool after_done = raw_phase_ == Phase::Idling;
   raw_phase_ = Phase::Reading;
   update_listening();
-  request_delivery();
-  resume_reading_commands();
+  // Bug zoo IdleStartHoldsUpdates (breaks NTF-2; with its model half in cmd_idle): no delivery is asked for
+  // after "+ idling", so updates pending at IDLE's start wait for the next change in the store.
+  if (!(next_ == model::Outcome::Next::Idle && host_.bugs().has(model::Bug::IdleStartHoldsUpdates))) {
+    request_delivery();
+  }
+  // Bug zoo DonePipelinedStalls (breaks SES-2): commands pipelined behind DONE (RFC 3501 §5.5) are not read
+  // until more input arrives.
+  if (!(after_done && host_.bugs().has(model::Bug::DonePipelinedStalls))) resume_reading_commands();
 }
 
 void Connection::resume_reading_commands() {

@@ -33,6 +33,14 @@ constexpr double authenticate_chance = 0.3;       // AUTHENTICATE PLAIN instead 
 // misspelt DONE. None parses as a tagged command, so a trace's scripts never take one for a command.
 constexpr std::array<const char*, 3> idle_bad_end_lines = {"NOOP", "*", "DONE."};
 constexpr std::uint32_t permille_scale = 1000;
+// Tagged lines a careless client sends (AgentConfig::bad_command_permille): an unknown command, a command
+// without its argument, an unbalanced parenthesis, LIST with one argument of two. Each has a tag the server can
+// find, so each is owed a tagged BAD (RFC 3501 §7.1.3). None holds a literal or a sequence number.
+constexpr std::array<std::string_view, 4> bad_line_bodies = {"FROBNICATE", "SELECT", "STATUS INBOX (MESSAGES",
+                                                             "LIST \"\""};
+// Salts of the per-IDLE and per-command decisions (XORed into the hash's start; 0 is idle_bad_end's).
+constexpr std::uint64_t done_pipeline_salt = 0xD0E919E11Eull;
+constexpr std::uint64_t bad_command_salt = 0xBADC0FFEEull;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -110,6 +118,28 @@ struct InFlight {
 
 }  // namespace
 
+std::optional<proto::Command> bad_line_command(std::string_view bytes) {
+  if (!bytes.ends_with("\r\n")) return std::nullopt;
+  const std::string_view line = bytes.substr(0, bytes.size() - 2);
+  if (line.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
+  const std::size_t space = line.find(' ');
+  if (space == std::string_view::npos || space < 2 || line[0] != 'A') return std::nullopt;
+  const std::string_view tag = line.substr(0, space);
+  if (!std::all_of(tag.begin() + 1, tag.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) return std::nullopt;
+  const std::string_view body = line.substr(space + 1);
+  if (std::find(bad_line_bodies.begin(), bad_line_bodies.end(), body) == bad_line_bodies.end()) return std::nullopt;
+  Command c;
+  c.tag = std::string(tag);
+  c.kind = CommandKind::Noop;
+  c.args = proto::MailboxArgs{std::string(line), false};
+  return c;
+}
+
+const std::string* bad_line_text(const proto::Command& command) {
+  const auto* a = std::get_if<proto::MailboxArgs>(&command.args);
+  return command.kind == CommandKind::Noop && a != nullptr ? &a->mailbox : nullptr;
+}
+
 struct ClientAgent::Impl {
   enum class Phase { Greeting, NotAuthenticated, Authenticated, Selected, LoggedOut };
   // What a "+" continuation request is awaited for (RFC 3501 §7.5).
@@ -137,6 +167,8 @@ struct ClientAgent::Impl {
   Idle idle = Idle::None;
   std::uint32_t idle_wait = 0, idle_seen = 0;
   std::string idle_tag;  // the IDLE in progress
+  bool pipeline_after_done = false;  // DONE went out and commands may follow before IDLE's OK (done_pipeline)
+  bool last_was_bad_line = false;    // the latest line sent was a bad line: the next one is a real command
 
   // The view of the selected mailbox, as told.
   std::string selected;
@@ -379,6 +411,7 @@ struct ClientAgent::Impl {
         break;
       case CommandKind::Idle:
         idle = Idle::None;
+        pipeline_after_done = false;
         break;
       case CommandKind::Notify:
         if (!ok) uid_only = done.uid_only_before;
@@ -409,12 +442,18 @@ struct ClientAgent::Impl {
 
   // Room for one more command: no continuation pending, the pipe not full, nothing in flight that others
   // must not follow (RFC 3501 §5.5).
+  // After DONE with pipeline_after_done the IDLE still in flight neither counts nor bars: it only withholds
+  // sequence numbers (numbers_allowed), as any command that is not FETCH/STORE/SEARCH does.
   bool pipe_open() const {
-    if (!live() || awaiting != Plus::None || idle != Idle::None) return false;
+    if (!live() || awaiting != Plus::None) return false;
+    const bool behind_done = idle == Idle::DoneSent && pipeline_after_done;
+    if (idle != Idle::None && !behind_done) return false;
     const std::uint32_t depth = scripted ? config.max_pipeline : burst_limit;
-    if (!in_flight.empty() && in_flight.size() >= std::max<std::uint32_t>(depth, 1)) return false;
-    return std::all_of(in_flight.begin(), in_flight.end(),
-                       [](const InFlight& f) { return f.pipeline == PipelineClass::Free; });
+    const std::size_t counted = in_flight.size() - (behind_done ? 1 : 0);
+    if (counted > 0 && counted >= std::max<std::uint32_t>(depth, 1)) return false;
+    return std::all_of(in_flight.begin(), in_flight.end(), [](const InFlight& f) {
+      return f.pipeline == PipelineClass::Free || f.kind == CommandKind::Idle;
+    });
   }
 
   // SEQ-13: a sequence-number command only while every command in flight forbids EXPUNGE.
@@ -480,8 +519,15 @@ struct ClientAgent::Impl {
   }
 
   std::string next_tag() {
+    std::string tag = peek_tag();
+    ++tag_counter;
+    return tag;
+  }
+
+  // The tag next_tag() gives next.
+  std::string peek_tag() const {
     char digits[24];
-    const auto res = std::to_chars(digits, digits + sizeof digits, ++tag_counter);
+    const auto res = std::to_chars(digits, digits + sizeof digits, tag_counter + 1);
     const auto len = static_cast<std::size_t>(res.ptr - digits);
     std::string tag = "A";
     if (len < tag_digits_min) tag.append(tag_digits_min - len, '0');
@@ -499,9 +545,20 @@ struct ClientAgent::Impl {
     }
     if (idle == Idle::Idling) {
       idle = Idle::DoneSent;  // the caller decides when: see idle_wait_weights
-      return raw(idle_end_line());
+      std::string line = idle_end_line();
+      pipeline_after_done = line == "DONE" && pipelines_after_done();
+      return raw(std::move(line));
     }
     if (!pipe_open()) return std::nullopt;
+    if (bad_line_due()) {
+      Command c;
+      c.tag = next_tag();
+      c.kind = CommandKind::Noop;
+      c.args = proto::MailboxArgs{c.tag + " " + std::string(bad_line_bodies[decision_hash(bad_command_salt, c.tag) /
+                                                                             permille_scale % bad_line_bodies.size()]),
+                                  false};
+      return send_bad_line(c);
+    }
     std::optional<Command> c = choose(rng);
     if (!c) return std::nullopt;
     return send(std::move(*c), rng);
@@ -546,17 +603,51 @@ struct ClientAgent::Impl {
     return c;
   }
 
-  // DONE, or for the share AgentConfig::idle_bad_end_permille of the IDLEs another line, chosen by a hash of
-  // the run's seed, the client and the IDLE's tag (FNV-1a, then splitmix64's finalizer): no Rng is drawn.
-  std::string idle_end_line() const {
-    if (config.idle_bad_end_permille == 0) return "DONE";
-    std::uint64_t h = 0xcbf29ce484222325ull ^ config.decision_seed ^ (std::uint64_t{config.id} << 32);
-    for (const char ch : idle_tag) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ull;
+  // A decision that draws no Rng: a hash of the run's seed, the client, `salt` and a tag (FNV-1a, then
+  // splitmix64's finalizer). A replayed script (same tags) makes the same decisions.
+  std::uint64_t decision_hash(std::uint64_t salt, std::string_view tag) const {
+    std::uint64_t h = 0xcbf29ce484222325ull ^ config.decision_seed ^ (std::uint64_t{config.id} << 32) ^ salt;
+    for (const char ch : tag) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ull;
     h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
     h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
-    h ^= h >> 31;
+    return h ^ (h >> 31);
+  }
+
+  // DONE, or for the share AgentConfig::idle_bad_end_permille of the IDLEs another line, by the IDLE's tag.
+  std::string idle_end_line() const {
+    if (config.idle_bad_end_permille == 0) return "DONE";
+    const std::uint64_t h = decision_hash(0, idle_tag);
     if (h % permille_scale >= config.idle_bad_end_permille) return "DONE";
     return idle_bad_end_lines[(h / permille_scale) % idle_bad_end_lines.size()];
+  }
+
+  // Whether commands may follow this DONE before IDLE's tagged OK: a script may (it repeats what the recorded
+  // run sent), a generated client for the share AgentConfig::done_pipeline_permille of its IDLEs.
+  bool pipelines_after_done() const {
+    if (config.done_pipeline_permille == 0) return false;
+    return scripted || decision_hash(done_pipeline_salt, idle_tag) % permille_scale < config.done_pipeline_permille;
+  }
+
+  // A generated client replaces the command it would send now by a bad line for the share
+  // AgentConfig::bad_command_permille of its tags, never twice in a row (a server may end the connection after
+  // many unparseable lines), and only where a command of the workload could go (not behind DONE).
+  bool bad_line_due() const {
+    if (scripted || config.bad_command_permille == 0 || last_was_bad_line || idle != Idle::None) return false;
+    if (phase != Phase::Authenticated && phase != Phase::Selected) return false;
+    if (wants_setup() || wants_auto_uid_fetch() || !workload.can_generate(workload_view(), window())) return false;
+    return decision_hash(bad_command_salt, peek_tag()) % permille_scale < config.bad_command_permille;
+  }
+
+  // An unparseable tagged line (bad_line_text): in flight like a command that bars nothing but sequence numbers,
+  // answered by a tagged BAD that changes nothing the agent keeps. The event carries it as a raw line.
+  Outgoing send_bad_line(const Command& c) {
+    InFlight f;
+    f.tag = c.tag;
+    f.kind = CommandKind::Noop;
+    f.pipeline = PipelineClass::Free;
+    in_flight.push_back(std::move(f));
+    last_was_bad_line = true;
+    return raw(*bad_line_text(c));
   }
 
   // SASL PLAIN (RFC 4616): authzid NUL authcid NUL password, base64-encoded.
@@ -589,6 +680,8 @@ struct ClientAgent::Impl {
   }
 
   Outgoing send(Command c, Rng& rng) {
+    if (bad_line_text(c) != nullptr) return send_bad_line(c);  // a script's bad line
+    last_was_bad_line = false;
     if (c.tag.empty()) c.tag = next_tag();
     if (in_flight.empty() && !scripted) {
       burst_limit = 1 + static_cast<std::uint32_t>(rng.below(std::max<std::uint32_t>(config.max_pipeline, 1)));

@@ -111,8 +111,22 @@ struct AgentConfig {
   // would. Each IDLE's choice hashes `decision_seed`, the client and the IDLE's tag and draws from no Rng, so
   // a replayed script (same tags) makes the same choice and runs with it off draw as before.
   std::uint32_t idle_bad_end_permille = 0;
+  // Per-mille of IDLEs ended with DONE after which the client sends its next command at once, without waiting
+  // for IDLE's tagged OK (RFC 3501 §5.5 allows it; no sequence numbers, SEQ-13). Chosen like idle_bad_end. Not 0
+  // also lets a script send behind DONE, so a replay can repeat it.
+  std::uint32_t done_pipeline_permille = 0;
+  // Per-mille of commands replaced by a tagged line the server cannot parse (bad_line_bodies in agent.cpp),
+  // chosen by a hash of decision_seed, the client and the tag (no Rng). The agent expects a tagged BAD and
+  // changes none of its state.
+  std::uint32_t bad_command_permille = 0;
   std::uint64_t decision_seed = 0;
 };
+
+// An unparseable tagged line in a script: a Command no parser produces (NOOP with a mailbox argument; RFC 3501
+// §6.1.2: NOOP takes none) that carries the line. bad_line_command() recognizes one of the agent's bad lines
+// in a trace's client line (the bytes, CRLF included); bad_line_text() gives the line of such a Command.
+std::optional<proto::Command> bad_line_command(std::string_view bytes);
+const std::string* bad_line_text(const proto::Command& command);
 
 class ClientAgent {
  public:

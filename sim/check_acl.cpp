@@ -14,6 +14,9 @@
 //  - a LIST with \NonExistent (RFC 5465 §5.4: losing 'l' is a deletion) or \NoAccess (RFC 5465 §5.9 SHOULD);
 //  - SELECT/STATUS by a user who has 'r' but lost 'l' (RFC 4314 §4 asks only 'r' of them);
 //  - personal mailboxes: another user's personal name is a different mailbox, and no user shares one here.
+// Also ACC-3's 'a' half (SETACL, DELETEACL, GETACL, LISTRIGHTS without 'a' fail) and ACC-6 (SELECT's READ-ONLY
+// or READ-WRITE follows the rights, RFC 4314 §5.2), both judged by the rights the shared mailbox's ACL entries
+// give the user while no ACL or name change of it runs beside the command.
 #include <algorithm>
 #include <cctype>
 
@@ -148,7 +151,30 @@ void establish(Ctx& ctx, const AclProbe& p, EventIndex index) {
   }
 }
 
+// Commands judged by the rights the ACL entries give their user when they ran: GETACL and LISTRIGHTS need 'a'
+// (ACC-3), SELECT's READ-ONLY / READ-WRITE follows 'i', 'e' and the flag rights (ACC-6). They change no ACL.
+bool judged_by_rights(CommandKind k) {
+  return k == CommandKind::Select || k == CommandKind::GetAcl || k == CommandKind::ListRights;
+}
+
+std::string mailbox_of(const proto::Command& cmd) {
+  if (const auto* a = std::get_if<proto::MailboxArgs>(&cmd.args)) return a->mailbox;
+  if (const auto* a = std::get_if<proto::AclArgs>(&cmd.args)) return a->mailbox;
+  return {};
+}
+
+// A probe like a SETACL's: `clean` says whether nothing that could change the mailbox's ACL or name was in flight
+// at the send, and stays true while nothing such is sent before the reply.
+void watch_rights(Ctx& ctx, const ClientState& c, const proto::Command& cmd, EventIndex index) {
+  AclState& acl = ctx.cross.acl;
+  const std::string mailbox = mailbox_of(cmd);
+  if (ctx.oracle == nullptr || c.user.empty() || !is_shared(mailbox) || acl.lost) return;
+  if (acl.probes.size() >= acl_probes_max) return;
+  acl.probes.push_back(AclProbe{c.id, cmd.tag, index, mailbox, !in_flight_touching(ctx, mailbox)});
+}
+
 void acl_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd, EventIndex index) {
+  if (judged_by_rights(cmd.kind)) return watch_rights(ctx, c, cmd, index);
   const auto touched = names_touched(cmd);
   if (touched.empty()) return;
   AclState& acl = ctx.cross.acl;
@@ -183,6 +209,50 @@ void check_read(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const
                      "STATUS need 'r' (RFC 4314 §4).");
 }
 
+// ACC-3's 'a' half: SETACL, DELETEACL, GETACL and LISTRIGHTS need 'a' on the mailbox (RFC 4314 §4). Judged for a
+// command with nothing beside it that could change the mailbox's ACL or name, so the ACL entries now are the ones
+// it ran under; a SETACL/DELETEACL of the user's own or "anyone"'s entry changed them itself and is not judged.
+void check_admin(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const AclProbe& p, EventIndex index) {
+  const auto* a = std::get_if<proto::AclArgs>(&cmd.args);
+  if (changes_acl(cmd.kind) && (a == nullptr || a->identifier == c.user || a->identifier == "anyone")) return;
+  const auto held = acl_rights(ctx, c.user, p.mailbox);
+  if (!held || held->find('a') != std::string::npos) return;
+  ctx.rep.report("ACC-3", {index}, {p.sent},
+                 std::string(proto::command_name(cmd.kind)) + " " + quoted(p.mailbox) + " succeeded for " + c.user +
+                     ", whose rights there are \"" + *held + "\" (its own and \"anyone\"'s ACL entries; no ACL or "
+                     "name change ran beside it): SETACL/DELETEACL, GETACL and LISTRIGHTS need the \"a\" right on "
+                     "the mailbox (RFC 4314 §4).");
+}
+
+// ACC-6: SELECT's tagged OK says [READ-ONLY] exactly when none of "i", "e" and the shared flag rights ("s", "w",
+// "t": every flag is shared here) is granted (RFC 4314 §5.2: MUST READ-ONLY, else SHOULD READ-WRITE). A reply
+// without either code is left alone, as STA-2 leaves EXAMINE's.
+void check_select_code(Ctx& ctx, const ClientState& c, const AclProbe& p, const proto::StatusResponse& st,
+                       EventIndex index) {
+  if (!st.code) return;
+  const bool read_write = iequal(st.code->name, "READ-WRITE");
+  if (!read_write && !iequal(st.code->name, "READ-ONLY")) return;
+  const auto held = acl_rights(ctx, c.user, p.mailbox);
+  if (!held) return;
+  const bool may_change = held->find_first_of("iestw") != std::string::npos;
+  if (may_change == read_write) return;
+  ctx.rep.report("ACC-6", {index}, {p.sent},
+                 "SELECT " + quoted(p.mailbox) + " answered [" + st.code->name + "] to " + c.user + ", whose rights "
+                     "there are \"" + *held + "\" (no ACL or name change ran beside it): the server MUST send "
+                     "READ-ONLY if none of \"i\", \"e\" and the shared flag rights (\"s\", \"w\", \"t\") is "
+                     "granted, and SHOULD send READ-WRITE if one is (RFC 4314 §5.2).");
+}
+
+// The reply of a command acl_sent follows: a SETACL/DELETEACL establishes ACC-2's facts; each is judged by the
+// rights it ran under (ACC-3, ACC-6).
+void probe_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, const AclProbe& p,
+                     const proto::StatusResponse& st, EventIndex index) {
+  if (!p.clean || st.condition != proto::Condition::Ok || ctx.cross.acl.lost) return;
+  if (cmd.kind == CommandKind::Select) return check_select_code(ctx, c, p, st, index);
+  check_admin(ctx, c, cmd, p, index);
+  if (changes_acl(cmd.kind) && !ctx.rep.stopped()) establish(ctx, p, index);
+}
+
 void acl_completed(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
   const auto it = std::find_if(c.inflight.begin(), c.inflight.end(), [&](const Inflight& f) { return f.tag == r.tag; });
   const auto* st = std::get_if<proto::StatusResponse>(&r.body);
@@ -194,8 +264,8 @@ void acl_completed(Ctx& ctx, ClientState& c, const proto::Response& r, EventInde
   if (probe != acl.probes.end()) {
     const AclProbe p = *probe;
     acl.probes.erase(probe);
-    if (p.clean && st->condition == proto::Condition::Ok && !acl.lost) establish(ctx, p, index);
-    return;
+    probe_completed(ctx, c, cmd, p, *st, index);
+    if (changes_acl(cmd.kind) || ctx.rep.stopped()) return;
   }
   const bool reads = cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine ||
                      cmd.kind == CommandKind::Status;

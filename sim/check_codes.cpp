@@ -1,8 +1,9 @@
 // Response codes and the untagged data a command owes or must not send: EXAMINE's [READ-ONLY] (STA-2), the UID of
 // UID STORE's FETCHes (SEQ-11), no EXPUNGE during CLOSE (EXP-5), [TRYCREATE] for a missing target (CPY-7), the
-// FETCH (MODSEQ) of a conditional .SILENT STORE (MOD-7), STATUS RECENT of the selected mailbox (STA-1) and MYRIGHTS
-// against the ACL entries (ACC-5). Fed every event before the per-client tracker sees it, so a tagged reply still
-// finds its command in flight.
+// FETCH (MODSEQ) of a conditional .SILENT STORE (MOD-7), STATUS RECENT of the selected mailbox (STA-1), MYRIGHTS
+// against the ACL entries (ACC-5), the tagged BAD an unparseable tagged line is owed (SES-3; SES-2 at a stall) and
+// the updates pending when IDLE starts (NTF-2). Fed every event before the per-client tracker sees it, so a tagged
+// reply still finds its command in flight.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "model/store.hpp"
 
+#include "sim/agent.hpp"
 #include "sim/check_internal.hpp"
 
 namespace imaplab::sim::detail {
@@ -19,6 +21,7 @@ using proto::CommandKind;
 namespace {
 
 constexpr std::size_t silent_store_uids_max = 256;  // messages a MOD-7 probe follows
+constexpr std::uint32_t idle_owed_uids_max = 256;    // new UIDs an IDLE-start obligation may name (NTF-2)
 
 bool iequal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -60,11 +63,20 @@ struct RightsProbe {
   std::optional<std::string> told;
 };
 
+// SES-2, SES-3: an unparseable tagged line of the agent (sim/agent.hpp bad_line_command), sent while no IDLE or
+// AUTHENTICATE waited for a line of the client, and not yet answered with its tag.
+struct BadLine {
+  std::string tag;
+  EventIndex sent = 0;
+  EventIndex untagged_bad = no_event;  // an untagged BAD that came after it while it was unanswered
+};
+
 struct ClientCodes {
   SilentStoreProbe silent;
   TryCreateProbe trycreate;
   RecentProbe recent;
   RightsProbe rights;
+  std::vector<BadLine> bad_lines;
 };
 
 }  // namespace
@@ -363,8 +375,79 @@ void codes_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex 
   if (cmd.kind == CommandKind::MyRights) start_rights(ctx, c, cmd, index);
 }
 
+// ---- SES-3: unparseable tagged lines ----
+
+void bad_line_sent(Ctx& ctx, const ClientState& c, const Event& e, EventIndex index) {
+  if (c.idle || c.auths > 0) return;  // DONE or SASL data, or a line ending IDLE (NTF-1)
+  const bool waits_for_line = std::any_of(c.inflight.begin(), c.inflight.end(), [&](const Inflight& f) {
+    const CommandKind k = command_at(ctx, f.sent).kind;
+    return k == CommandKind::Idle || k == CommandKind::Authenticate;
+  });
+  if (waits_for_line) return;
+  const auto bad = bad_line_command(e.bytes);
+  if (bad) state(ctx).clients[c.id].bad_lines.push_back(BadLine{bad->tag, index, no_event});
+}
+
+// The tagged reply of a bad line: BAD, never OK or NO (RFC 3501 §7.1.3, §7.1.1, §7.1.2). True when `r` was one.
+bool bad_line_answered(Ctx& ctx, ClientCodes& cc, const proto::Response& r, const proto::StatusResponse& st,
+                       EventIndex index) {
+  const auto it = std::find_if(cc.bad_lines.begin(), cc.bad_lines.end(), [&](const BadLine& b) { return b.tag == r.tag; });
+  if (it == cc.bad_lines.end()) return false;
+  const BadLine line = *it;
+  cc.bad_lines.erase(it);
+  if (st.condition == proto::Condition::Bad) return true;
+  ctx.rep.report("SES-3", {index}, {line.sent},
+                 "a line the server cannot parse as a command (" + ctx.rep.line(line.sent) + ") was answered " +
+                     (st.condition == proto::Condition::Ok ? "OK" : "NO") + ", not BAD (RFC 3501 §7.1.3: BAD reports "
+                     "a protocol-level error in the client's command; the tag indicates the command that caused the "
+                     "error; OK and NO are results of a command that was run, §7.1.1, §7.1.2).");
+  return true;
+}
+
+// ---- NTF-2: what is pending when IDLE starts ----
+
+// The store's mailbox with this UIDVALIDITY (unique across the store), with its UIDs; nullopt when none or two.
+std::optional<model::Model::MailboxInfo> mailbox_by_uidvalidity(const Ctx& ctx, std::uint32_t uidvalidity) {
+  std::optional<std::string> name;
+  for (const auto& h : ctx.oracle->model().mailbox_headers()) {
+    if (h.uidvalidity != uidvalidity) continue;
+    if (name) return std::nullopt;
+    name = h.name;
+  }
+  if (!name) return std::nullopt;
+  return ctx.oracle->model().mailbox(*name);
+}
+
+// IDLE's "+" arrived (the tracker has not seen it yet): the messages the store holds in the client's mailbox
+// above every UID it was told are owed within the NOTIFY bound, wherever they were committed before the IDLE
+// started or while it ran (RFC 2177 §3: once "+" is sent the server is free to send EXISTS at any time; RFC
+// 3501 §5.2; the lab's NTF-2 bound). Only for a plain IDLE (or a NOTIFY set with immediate SELECTED MessageNew,
+// RFC 5465 §5.2), a view whose UIDs are all known, and no SELECT or NOTIFY in flight.
+void idle_started(Ctx& ctx, const ClientState& c, EventIndex index) {
+  if (ctx.oracle == nullptr || c.idle || c.inflight.empty() || !c.connected || c.bye) return;
+  if (command_at(ctx, c.inflight.back().sent).kind != CommandKind::Idle) return;
+  const bool immediate_new = c.notify.selected_new && !c.notify.delayed;
+  if (!c.view_usable() || !c.view.fully_known() || c.notifies > 0 || (c.notify.used && !immediate_new)) return;
+  const auto info = mailbox_by_uidvalidity(ctx, c.view.uidvalidity);
+  if (!info) return;
+  const auto first = std::upper_bound(info->uids.begin(), info->uids.end(), c.view.max_uid);
+  if (first == info->uids.end() || info->uids.back() - *first >= idle_owed_uids_max) return;
+  // The tracker bumps the watch epoch at this "+" (on_continuation): the obligation belongs to the new one.
+  Obligation ob{c.id, c.watch_epoch + 1, index, index, ctx.log[index].time_us + ctx.options.notify_bound_us,
+                c.view.uidvalidity, *first, info->uids.back()};
+  ctx.cross.obligations.push_back(ob);
+}
+
 void codes_untagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
   ClientCodes& cc = state(ctx).clients[c.id];
+  if (const auto* st = std::get_if<proto::StatusResponse>(&r.body); st != nullptr && st->condition == proto::Condition::Bad) {
+    for (BadLine& b : cc.bad_lines) {
+      if (b.untagged_bad == no_event) {
+        b.untagged_bad = index;
+        break;
+      }
+    }
+  }
   if (const auto* f = std::get_if<proto::FetchData>(&r.body)) {
     if (cc.silent.active && find_att(*f, proto::MsgAtt::Kind::ModSeq) != nullptr) cc.silent.told.insert(f->number);
     check_uid_store_fetch(ctx, c, *f, index);
@@ -386,9 +469,13 @@ void codes_untagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventInd
 void codes_completed(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex index) {
   const auto it = std::find_if(c.inflight.begin(), c.inflight.end(), [&](const Inflight& f) { return f.tag == r.tag; });
   const auto* st = std::get_if<proto::StatusResponse>(&r.body);
-  if (it == c.inflight.end() || st == nullptr) return;
-  const proto::Command& cmd = command_at(ctx, it->sent);
+  if (st == nullptr) return;
   ClientCodes& cc = state(ctx).clients[c.id];
+  if (it == c.inflight.end()) {
+    bad_line_answered(ctx, cc, r, *st, index);
+    return;
+  }
+  const proto::Command& cmd = command_at(ctx, it->sent);
   check_examine_code(ctx, cmd, *st, it->sent, index);
   if (cc.silent.active && cc.silent.sent == it->sent) finish_silent_store(ctx, cc, cmd, *st, index);
   if (cc.trycreate.active && cc.trycreate.sent == it->sent) finish_trycreate(ctx, c, cc, cmd, *st, index);
@@ -419,8 +506,10 @@ void codes_observe(Ctx& ctx, ClientState& c, EventIndex index) {
   switch (e.dir) {
     case Event::Dir::Sent:
       if (e.command) codes_sent(ctx, c, *e.command, index);
+      else if (e.raw_line) bad_line_sent(ctx, c, e, index);
       break;
     case Event::Dir::Received:
+      if (e.response && std::holds_alternative<proto::ContinuationData>(e.response->body)) idle_started(ctx, c, index);
       if (!e.response || std::holds_alternative<proto::ContinuationData>(e.response->body)) break;
       if (e.response->untagged) codes_untagged(ctx, c, *e.response, index);
       else codes_completed(ctx, c, *e.response, index);
@@ -429,6 +518,26 @@ void codes_observe(Ctx& ctx, ClientState& c, EventIndex index) {
     case Event::Dir::Disconnected:
       if (ctx.cross.codes) ctx.cross.codes->clients.erase(c.id);
       break;
+  }
+}
+
+void check_unanswered_lines(Ctx& ctx) {
+  if (!ctx.cross.codes) return;
+  for (const auto& [id, cc] : ctx.cross.codes->clients) {
+    const auto c = ctx.clients.find(id);
+    if (cc.bad_lines.empty() || c == ctx.clients.end() || !c->second.connected || c->second.bye) continue;
+    const BadLine& b = cc.bad_lines.front();
+    std::vector<EventIndex> offending{b.sent};
+    std::string why = "the line " + ctx.rep.line(b.sent) + ", which the server cannot parse as a command, got no "
+                      "tagged reply (RFC 3501 §2.2.2; §7.1.3: when tagged, BAD reports a protocol-level error in the "
+                      "client's command and the tag indicates the command that caused the error)";
+    if (b.untagged_bad != no_event) {
+      offending.push_back(b.untagged_bad);
+      why += "; an untagged BAD came instead, though the line's tag could be found";
+    }
+    ctx.rep.report("SES-2", offending, {b.sent},
+                   "the run stands still (no work ready, no timer due within the NOTIFY bound), yet " + why + ".");
+    return;
   }
 }
 

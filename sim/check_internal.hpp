@@ -662,6 +662,9 @@ void append_observe(Ctx& ctx, ClientState& c, EventIndex index);
 // check_codes.cpp: response codes and owed or forbidden untagged data (STA-2 EXAMINE [READ-ONLY], SEQ-11 for UID
 // STORE, EXP-5 CLOSE, CPY-7 [TRYCREATE], MOD-7, STA-1 RECENT of the selected mailbox, ACC-5), fed like acl_observe.
 void codes_observe(Ctx& ctx, ClientState& c, EventIndex index);
+// SES-2 for the unparseable tagged lines check_codes.cpp follows: called by check_unanswered when the run stands
+// still, after the commands in flight.
+void check_unanswered_lines(Ctx& ctx);
 // A user's rights on a shared mailbox computed from the ACL entries the store holds, as the union of the user's
 // and "anyone"'s (RFC 4314 §2; sorted, no virtual 'c'/'d'); nullopt for another mailbox or none.
 std::optional<std::string> acl_rights(const Ctx& ctx, const std::string& user, const std::string& mailbox);

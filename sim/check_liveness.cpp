@@ -1,7 +1,8 @@
 // SES-2 (docs/rules.md), judged when a simulated run stands still (Checker::stalled: no work ready and no timer
 // due within the NOTIFY bound, also at the run's quiescent end): every command a connected client finished
 // sending has its tagged reply, and a client that sent a synchronizing literal's first line, or an IDLE or
-// AUTHENTICATE, got the "+" it waits for or a tagged reply (RFC 3501 §2.2.1, §2.2.2, §7.5; RFC 2177 §3).
+// AUTHENTICATE, got the "+" it waits for or a tagged reply (RFC 3501 §2.2.1, §2.2.2, §7.5; RFC 2177 §3); then an
+// unparseable tagged line is owed its tagged BAD too (§7.1.3; followed in sim/check_codes.cpp).
 #include <algorithm>
 #include <charconv>
 #include <string>
@@ -107,6 +108,7 @@ void check_unanswered(Ctx& ctx) {
       return;
     }
   }
+  check_unanswered_lines(ctx);  // tagged lines the server cannot parse (check_codes.cpp)
 }
 
 }  // namespace imaplab::sim::detail

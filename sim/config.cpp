@@ -130,6 +130,23 @@ std::uint32_t swarm_idle_bad_end_permille(std::uint64_t seed) {
   return rng.chance(idle_bad_end_runs_share) ? idle_bad_end_permille : 0;
 }
 
+// Commands pipelined behind DONE, and unparseable tagged lines, each in a quarter of the runs from its own
+// stream: without them a server that stops reading after DONE, or that answers a parse error untagged, goes
+// unseen (SES-2).
+std::uint32_t swarm_done_pipeline_permille(std::uint64_t seed) {
+  constexpr double done_pipeline_runs_share = 0.25;
+  constexpr std::uint32_t done_pipeline_permille = 300;  // of the IDLEs ended by DONE in such a run
+  Rng rng(seed ^ 0xD0E919E11Eull);
+  return rng.chance(done_pipeline_runs_share) ? done_pipeline_permille : 0;
+}
+
+std::uint32_t swarm_bad_command_permille(std::uint64_t seed) {
+  constexpr double bad_commands_runs_share = 0.25;
+  constexpr std::uint32_t bad_command_permille = 20;  // of the commands of such a run
+  Rng rng(seed ^ 0xBADC0FFEEull);
+  return rng.chance(bad_commands_runs_share) ? bad_command_permille : 0;
+}
+
 }  // namespace
 
 RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed) {
@@ -165,6 +182,8 @@ RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::
   }
   if (fixed.count("literal_sync") == 0) c.literal_sync_permille = swarm_literal_sync_permille(seed);
   if (fixed.count("idle_bad_end") == 0) c.idle_bad_end_permille = swarm_idle_bad_end_permille(seed);
+  if (fixed.count("done_pipeline") == 0) c.done_pipeline_permille = swarm_done_pipeline_permille(seed);
+  if (fixed.count("bad_commands") == 0) c.bad_command_permille = swarm_bad_command_permille(seed);
   return c;
 }
 
@@ -192,6 +211,8 @@ std::map<std::string, std::string> RunConfig::fields() const {
   if (buggify) f["buggify"] = "1";
   if (literal_sync_permille != 0) f["literal_sync"] = std::to_string(literal_sync_permille);
   if (idle_bad_end_permille != 0) f["idle_bad_end"] = std::to_string(idle_bad_end_permille);
+  if (done_pipeline_permille != 0) f["done_pipeline"] = std::to_string(done_pipeline_permille);
+  if (bad_command_permille != 0) f["bad_commands"] = std::to_string(bad_command_permille);
   return f;
 }
 
@@ -231,6 +252,8 @@ std::optional<RunConfig> RunConfig::from_fields(const std::map<std::string, std:
     else if (key == "buggify") { ok = value == "0" || value == "1"; c.buggify = value == "1"; }
     else if (key == "literal_sync") ok = parse_number(value, c.literal_sync_permille) && c.literal_sync_permille <= 1000;
     else if (key == "idle_bad_end") ok = parse_number(value, c.idle_bad_end_permille) && c.idle_bad_end_permille <= 1000;
+    else if (key == "done_pipeline") ok = parse_number(value, c.done_pipeline_permille) && c.done_pipeline_permille <= 1000;
+    else if (key == "bad_commands") ok = parse_number(value, c.bad_command_permille) && c.bad_command_permille <= 1000;
     else {
       if (error) *error = "unknown configuration key '" + key + "'";
       return std::nullopt;

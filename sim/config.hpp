@@ -37,6 +37,13 @@ struct RunConfig {
   // Per-mille of IDLEs a client ends with a line other than DONE (RFC 2177 §3: the server answers BAD). Header
   // field "idle_bad_end", when not 0.
   std::uint32_t idle_bad_end_permille = 0;
+  // Per-mille of IDLEs ended with DONE and the client's next command written right behind it, before IDLE's
+  // tagged OK (RFC 3501 §5.5; RFC 2177 §3). Header field "done_pipeline", when not 0.
+  std::uint32_t done_pipeline_permille = 0;
+  // Per-mille of a client's commands replaced by a tagged line the server cannot parse (unknown command, missing
+  // argument, unbalanced parenthesis), answered by a tagged BAD (RFC 3501 §7.1.3). Header field "bad_commands",
+  // when not 0.
+  std::uint32_t bad_command_permille = 0;
 
   // The whole configuration drawn from `seed` (swarm testing), then `fixed` fields override the draw.
   static RunConfig swarm(std::uint64_t seed, const std::map<std::string, std::string>& fixed = {});

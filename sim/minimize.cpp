@@ -106,6 +106,8 @@ ScheduleMap map_schedule(const Candidate& c, const Trace& recorded) {
     std::size_t owner = no_command;
     auto parsed = proto::parse_command(line.bytes);
     auto* command = std::get_if<proto::Command>(&parsed);
+    std::optional<proto::Command> bad = command == nullptr ? bad_line_command(line.bytes) : std::nullopt;
+    if (bad) command = &*bad;  // an unparseable tagged line is a script entry of its own (Trace::scripts)
     // A command with synchronizing literals goes out in parts, the next after each "+" (RFC 3501 §7.5): its
     // first line starts it. The other parts belong to it like DONE to its IDLE.
     const bool starts_next = command == nullptr && !diverged[k] && m.sent[k] < c.scripts[k].size() &&

@@ -201,7 +201,8 @@ const std::vector<RuleInfo>& rules() {
       {"ACC-3", "M", "RFC 4314 §4",
        "Before performing a COPY/APPEND command, the server MUST check if the user has \"i\" right for the "
        "target mailbox. If the user doesn't have \"i\" right, the operation fails. ... EXPUNGE - \"e\" right on "
-       "the selected mailbox."},
+       "the selected mailbox. ... SETACL/DELETEACL - \"a\" right on the mailbox. ... GETACL - \"a\" right on the "
+       "mailbox. ... LISTRIGHTS - \"a\" right on the mailbox."},
       {"ACC-4", "M", "RFC 3501 §6.4, §3.2",
        "In the selected state, commands that manipulate messages in a mailbox are permitted. ... the "
        "following commands are valid in the selected state: CHECK, CLOSE, EXPUNGE, SEARCH, FETCH, STORE, COPY, "
@@ -213,6 +214,9 @@ const std::vector<RuleInfo>& rules() {
        "the server sends a command continuation request response if it is ready for the octets (if "
        "appropriate) and the remainder of the command. ... If instead, the server detected an error in the "
        "command, it sends a BAD completion response with a tag matching the command"},
+      {"SES-3", "M", "RFC 3501 §7.1.3",
+       "The BAD response indicates an error message from the server.  When tagged, it reports a protocol-level "
+       "error in the client's command; the tag indicates the command that caused the error."},
       {"MOD-7", "M", "RFC 4551 §3.2",
        "If the operation is successful, the server MUST update the mod-sequence attribute of the message.  An "
        "untagged FETCH response MUST be sent, even if the .SILENT suffix is specified, and the response MUST "
@@ -228,6 +232,11 @@ const std::vector<RuleInfo>& rules() {
        "How these rights are combined to determine the user's access is implementation defined.  An "
        "implementation may choose, for example, to use the union of the rights granted to the applicable "
        "identifiers. / The MYRIGHTS command returns the set of rights that the user has to mailbox"},
+      {"ACC-6", "S", "RFC 4314 §5.2",
+       "The server MUST include a READ-ONLY response code in the tagged OK response to a SELECT command if none of "
+       "the following rights is granted to the current user: \"i\", \"e\", and \"shared flag rights\". The server "
+       "SHOULD include a READ-WRITE response code in the tagged OK response if at least one of the \"i\", \"e\", or "
+       "\"shared flag rights\" is granted to the current user."},
       {"CPY-6", "S", "RFC 4315 §3; RFC 6851 §4.3",
        "server implementations that advertise the UIDPLUS extension SHOULD return these response codes. / "
        "Servers supporting UIDPLUS SHOULD send COPYUID in response to a UID MOVE"},

@@ -288,6 +288,8 @@ std::vector<std::vector<proto::Command>> Trace::scripts() const {
       out[line.client - 1].push_back(std::move(*command));
     } else if (sync_literal_at_end(line.bytes)) {
       part = line.bytes;
+    } else if (auto bad = bad_line_command(line.bytes)) {
+      out[line.client - 1].push_back(std::move(*bad));  // an unparseable tagged line the client sent on purpose
     }
   }
   for (std::size_t k = 0; k < partial.size(); ++k) {

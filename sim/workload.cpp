@@ -65,6 +65,16 @@ constexpr std::uint32_t acl_probe_boost = 4;         // weight factor of the com
 constexpr double acl_probe_target_chance = 0.6;      // such a COPY/MOVE or SELECT names the probed mailbox
 constexpr std::uint32_t acl_probe_tries = 2;         // commands needing the right before it is given back
 constexpr std::uint32_t acl_probe_patience_commands = 40;  // or this many commands of any kind
+// ACC-6: a right probe of kind 'w' takes the shared flag rights and 'e' ("swte") and SELECTs with 'i' alone,
+// which RFC 4314 §5.2 answers READ-WRITE.
+constexpr const char* acl_probe_change_rights = "swte";
+// ACC-3's 'a' half: a client whose ACL op finds no known peers (it may lack 'a' and so never read the ACL) now
+// and then tries to change a shared mailbox's ACL anyway, for an identifier that is no user.
+constexpr double acl_blind_change_chance = 0.3;
+constexpr const char* acl_guest_identifier = "guest";
+// LST-2 (RFC 5258 §4): a child of a shared mailbox that the other users may not look up, so a visible parent
+// has an invisible child. CREATE "shared/boxN/sub", then take 'l' from "anyone" and every known peer.
+constexpr double acl_hide_child_chance = 0.1;
 
 constexpr std::array<const char*, 9> flag_vocabulary = {
     "\\Seen", "\\Flagged", "\\Answered", "\\Deleted", "\\Draft", "$Forwarded", "$Label1", "$Junk", "Work"};
@@ -299,9 +309,9 @@ Command Workload::build(Op op, const WorkloadView& v, SendWindow w, Rng& rng) {
       // Holding a child while another client renames its parent (MBX-4).
       if (delimiter_ && rng.chance(child_select_chance)) a.mailbox = child_of_configured(rng).value_or(a.mailbox);
       // ACC-3: a fresh SELECT of the mailbox whose 'e' this client took away (RFC 4314 §5.1.1 lets a server
-      // keep the rights of an earlier SELECT).
-      if (op == Select && right_probe_ && right_probe_->armed && right_probe_->right == 'e' &&
-          rng.chance(acl_probe_target_chance)) {
+      // keep the rights of an earlier SELECT); ACC-6: of the mailbox where it kept only 'i'.
+      if (op == Select && right_probe_ && right_probe_->armed &&
+          (right_probe_->right == 'e' || right_probe_->right == 'w') && rng.chance(acl_probe_target_chance)) {
         a.mailbox = right_probe_->mailbox;
       }
       a.condstore = v.cap_condstore && rng.chance(0.4);
@@ -956,6 +966,29 @@ Command Workload::make_notify(const WorkloadView&, Rng& rng) {
 // Access control (RFC 4314 §3): learn who else is in a mailbox's ACL, then take rights from them and give
 // them back, so that other sessions of that user meet the change mid-work (ACC-2).
 
+namespace {
+
+// Of the names make_acl picks (configured ones and the names they were renamed to), the shared ones are the
+// only ones with a hierarchy level ("shared/box1", sim/config.cpp).
+bool is_shared_name(const std::string& name) { return name.find('/') != std::string::npos; }
+
+// The rights a right probe takes and gives back: 'w' stands for all the rights that make SELECT read-write
+// but 'i' (ACC-6).
+std::string probe_rights(char right) { return right == 'w' ? acl_probe_change_rights : std::string(1, right); }
+
+// ACC-3's 'a' half: SETACL or DELETEACL of an identifier that is no user, so even a server that wrongly lets it
+// through changes nobody's rights; without 'a' it must fail (RFC 4314 §4).
+Command blind_acl_change(const std::string& mailbox, Rng& rng) {
+  proto::AclArgs a;
+  a.mailbox = mailbox;
+  a.identifier = acl_guest_identifier;
+  if (rng.chance(0.3)) return command(CommandKind::DeleteAcl, std::move(a));
+  a.rights = rng.chance(0.5) ? "+lr" : "lrs";
+  return command(CommandKind::SetAcl, std::move(a));
+}
+
+}  // namespace
+
 void Workload::learn_acl(const proto::AclData& acl) {
   if (acl.kind != proto::AclData::Kind::Acl || acl.mailbox.empty()) return;
   const bool known = acl_peers_.count(acl.mailbox) != 0;
@@ -966,7 +999,7 @@ void Workload::learn_acl(const proto::AclData& acl) {
   for (const auto& [identifier, rights] : acl.entries) {
     // "anyone" too: a shared mailbox's ACL inherits "anyone" from the shared root, and only when that entry
     // loses a right too does a user without an own grant lose it (RFC 4314 §2: the rights add up).
-    if (identifier == user_ || identifier.empty() || identifier[0] == '-') continue;
+    if (identifier == user_ || identifier.empty() || identifier[0] == '-' || identifier == acl_guest_identifier) continue;
     if (peers.size() >= acl_peers_max || std::find(peers.begin(), peers.end(), identifier) != peers.end()) continue;
     peers.push_back(identifier);
   }
@@ -983,6 +1016,9 @@ Command Workload::make_acl(Rng& rng) {
   }
   const auto known = acl_peers_.find(mailbox);
   if (known == acl_peers_.end() || rng.chance(acl_query_chance)) {
+    if (known == acl_peers_.end() && is_shared_name(mailbox) && rng.chance(acl_blind_change_chance)) {
+      return blind_acl_change(mailbox, rng);
+    }
     // GETACL and LISTRIGHTS need the 'a' right, MYRIGHTS any right (RFC 4314 §4): a NO is a fine answer.
     const std::uint64_t form = rng.below(10);
     if (form < 8) {
@@ -996,6 +1032,16 @@ Command Workload::make_acl(Rng& rng) {
     return command(CommandKind::ListRights, std::move(a));
   }
   if (!right_probe_ && rng.chance(acl_self_revoke_chance)) return start_right_probe(mailbox, known->second, rng);
+  if (!right_probe_ && delimiter_ && is_shared_name(mailbox) && rng.chance(acl_hide_child_chance)) {
+    const std::string child = mailbox + *delimiter_ + "sub";
+    acl_followups_.push_back(proto::AclArgs{child, "anyone", "-l"});
+    for (const std::string& peer : known->second) {
+      if (peer != "anyone") acl_followups_.push_back(proto::AclArgs{child, peer, "-l"});
+    }
+    proto::MailboxArgs a;
+    a.mailbox = child;
+    return command(CommandKind::Create, std::move(a));  // a NO (it exists already) is fine
+  }
   // ACC-2 (-l, -r) and ACC-3 (-i, -e; -tws for STORE and COPY's flags).
   static constexpr std::array<const char*, 6> revocations = {"-lr", "-r", "-l", "-i", "-e", "-tws"};
   constexpr std::size_t acc3_revocations_from = 3;  // revocations[3..]: rights ACC-3 judges
@@ -1035,13 +1081,15 @@ Command Workload::next_acl_followup() {
 
 // ACC-3: this client takes 'i' or 'e' on a shared mailbox from its own user (and from "anyone", whose rights
 // add to the user's own, RFC 4314 §2), then tries COPY/MOVE into it or EXPUNGE in it, which must fail
-// (RFC 4314 §4), and gives the right back.
+// (RFC 4314 §4), and gives the right back. ACC-6: or it takes "swte" and SELECTs the mailbox, which keeps 'i'
+// and so must be READ-WRITE (RFC 4314 §5.2).
 Command Workload::start_right_probe(const std::string& mailbox, const std::vector<std::string>& peers, Rng& rng) {
   RightProbe p;
   p.mailbox = mailbox;
-  p.right = rng.chance(0.5) ? 'i' : 'e';
+  static constexpr std::array<char, 8> kinds = {'i', 'i', 'i', 'e', 'e', 'e', 'w', 'w'};
+  p.right = kinds[rng.below(kinds.size())];
   p.anyone = std::find(peers.begin(), peers.end(), "anyone") != peers.end();
-  const std::string revoked = std::string("-") + p.right;
+  const std::string revoked = "-" + probe_rights(p.right);
   if (p.anyone) acl_followups_.push_back(proto::AclArgs{mailbox, "anyone", revoked});
   p.armed = acl_followups_.empty();
   right_probe_ = std::move(p);
@@ -1059,6 +1107,10 @@ void Workload::boost_right_probe(const WorkloadView& v, SendWindow w, Weights& o
     return;
   }
   const bool ready = selected && !v.read_only && p.reselected && v.selected == p.mailbox;
+  if (p.right == 'w') {  // ACC-6: the SELECT is the try
+    if (w.exclusive) out[Select] *= acl_probe_boost;
+    return;
+  }
   if (!ready && w.exclusive) out[Select] *= acl_probe_boost;
   if (ready) {
     out[Expunge] *= acl_probe_boost;
@@ -1075,10 +1127,11 @@ void Workload::track_right_probe(const Command& c, const WorkloadView& v) {
   const auto* select = std::get_if<proto::MailboxArgs>(&c.args);
   if (p.right == 'i' && copy != nullptr && copy->mailbox == p.mailbox) ++p.tries;
   if (p.right == 'e' && c.kind == CommandKind::Select && select != nullptr) p.reselected = select->mailbox == p.mailbox;
+  if (p.right == 'w' && c.kind == CommandKind::Select && select != nullptr && select->mailbox == p.mailbox) ++p.tries;
   const bool expunge = c.kind == CommandKind::Expunge || c.kind == CommandKind::UidExpunge;
   if (p.right == 'e' && expunge && p.reselected && v.selected == p.mailbox) ++p.tries;
   if (p.tries < acl_probe_tries && p.commands < acl_probe_patience_commands) return;
-  const std::string given = std::string("+") + p.right;
+  const std::string given = "+" + probe_rights(p.right);
   acl_followups_.push_back(proto::AclArgs{p.mailbox, user_, given});
   if (p.anyone) acl_followups_.push_back(proto::AclArgs{p.mailbox, "anyone", given});
   right_probe_.reset();
