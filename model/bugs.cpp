@@ -212,6 +212,12 @@ const std::vector<BugInfo>& bug_catalogue() {
        "a command line that fails to parse but whose tag is known is answered with an untagged \"* BAD\" instead of \"TAG BAD\", so the command never gets its tagged completion (RFC 3501 section 7.1.3: when tagged, the tag indicates the command that caused the error; section 2.2.2)"},
       {Bug::IdleStartHoldsUpdates, "idle-start-holds-updates", "server", "NTF-2",
        "IDLE neither sends the updates already pending when it starts (model) nor asks for a delivery after its \"+\" (server), so they wait for the next change in the store (RFC 2177 section 3: after the continuation the server is free to send untagged EXISTS, EXPUNGE at any time; the lab's NTF-2 bound)"},
+      {Bug::NewKeywordNoFlags, "new-keyword-no-flags", "model", "FLG-8",
+       "a STORE that gives a message a keyword the mailbox never had sends no untagged FLAGS, so the sessions that have it selected see the keyword in FETCH FLAGS while their FLAGS list lacks it (RFC 3501 section 7.2.6: FLAGS identifies the flags that are applicable for this mailbox)"},
+      {Bug::ChangedsinceWithoutModseq, "changedsince-without-modseq", "model", "MOD-6",
+       "FETCH (CHANGEDSINCE n) answers without the MODSEQ item unless the client named it (RFC 4551 section 3.3.1: the CHANGEDSINCE modifier implicitly adds the MODSEQ message data item)"},
+      {Bug::CapabilityWithoutImap4rev1, "capability-without-imap4rev1", "model", "SES-4",
+       "the CAPABILITY response and response code leave out the atom IMAP4rev1 (RFC 3501 section 7.2.1: the capability listing MUST include the atom \"IMAP4rev1\")"},
   };
   return catalogue;
 }

@@ -116,6 +116,9 @@ enum class Bug : std::uint8_t {
   DonePipelinedStalls,  // server: SES-2
   TaggedParseErrorUntaggedBad,  // server: SES-2
   IdleStartHoldsUpdates,  // server+model: NTF-2
+  NewKeywordNoFlags,  // model: FLG-8
+  ChangedsinceWithoutModseq,  // model: MOD-6
+  CapabilityWithoutImap4rev1,  // model: SES-4
 };
 
 struct BugInfo {

@@ -26,7 +26,10 @@ proto::FetchAtt att_of(Kind kind) {
 std::vector<proto::FetchAtt> requested_atts(Ctx& ctx, const proto::FetchArgs& a) {
   std::vector<proto::FetchAtt> atts = a.macro == proto::FetchMacro::None ? a.atts : expand_macro(a.macro);
   if (ctx.cmd.uid && !has_att(atts, Kind::Uid)) atts.insert(atts.begin(), att_of(Kind::Uid));
-  if (a.changed_since && !has_att(atts, Kind::ModSeq)) atts.push_back(att_of(Kind::ModSeq));
+  // Bug zoo changedsince-without-modseq: CHANGEDSINCE no longer implies the MODSEQ item (MOD-6).
+  if (a.changed_since && !has_att(atts, Kind::ModSeq) && !bug_on(ctx.st, Bug::ChangedsinceWithoutModseq)) {
+    atts.push_back(att_of(Kind::ModSeq));
+  }
   if (has_att(atts, Kind::ModSeq)) ctx.s.condstore = true;  // RFC 4551 §3.1: implicit enable
   return atts;
 }

@@ -65,6 +65,8 @@ std::vector<std::string> capabilities(const State& st, const Session& s) {
   std::vector<std::string> caps = {"IMAP4rev1", "LITERAL+", "SASL-IR", "IDLE", "NAMESPACE", "UIDPLUS",
                                    "MOVE", "UNSELECT", "ENABLE", "CONDSTORE", "NOTIFY", "ACL", "RIGHTS=texk",
                                    "LIST-EXTENDED", "LIST-STATUS", "CHILDREN"};
+  // Bug zoo capability-without-imap4rev1: the listing lacks the one atom RFC 3501 §7.2.1 requires (SES-4).
+  if (bug_on(st, Bug::CapabilityWithoutImap4rev1)) caps.erase(caps.begin());
   if (s.state != SessionState::NotAuthenticated) return caps;
   if (st.options.starttls_available && !s.tls) caps.push_back("STARTTLS");
   if (plaintext_allowed(st, s)) caps.push_back("AUTH=PLAIN");

@@ -231,6 +231,8 @@ void flush(State& st, Session& s, const FlushOptions& o, std::vector<proto::Resp
   if (mb == nullptr) return;
   // Room for what is known to be due, so the responses are not moved again as the vector grows.
   out.reserve(out.size() + s.view.expunged.size() + s.view.flag_changes.size() + flush_extra_responses);
+  // Bug zoo new-keyword-no-flags: a keyword new to the mailbox is taken as told without the FLAGS (FLG-8).
+  if (o.flags && bug_on(st, Bug::NewKeywordNoFlags)) s.view.keywords_told = mb->keywords.size();
   if (o.flags) send_keywords(*mb, s, out);
   const bool expunged = o.expunges && send_expunges(s, bug_on(st, Bug::ExpungePastCount), out);
   std::vector<std::uint32_t> added;

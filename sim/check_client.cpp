@@ -130,6 +130,7 @@ void reset_session(ClientState& c) {
   c.snapshot = {};
   c.quiet = {};
   c.flags_due.clear();
+  c.keywords = {};
   c.synced_sent = c.own_change_sent = no_event;
   ++c.watch_epoch;
 }
@@ -277,6 +278,22 @@ void check_changed_since(Ctx& ctx, const ClientState& c, const proto::FetchData&
                      n(*fetch->changed_since) + " are returned (RFC 4551 §3.3.1).");
 }
 
+// MOD-6 (MODSEQ half): CHANGEDSINCE "implicitly adds MODSEQ FETCH message data item" (RFC 4551 §3.3.1), so a
+// FETCH carrying message data beyond FLAGS, UID and MODSEQ (surely the command's answer, as above) has MODSEQ.
+void check_changed_since_modseq(Ctx& ctx, const ClientState& c, const proto::FetchData& f, EventIndex index) {
+  if (find_att(f, proto::MsgAtt::Kind::ModSeq) != nullptr || !carries_content(f) || c.notify.active ||
+      c.notifies > 0) {
+    return;
+  }
+  EventIndex sent = 0;
+  const proto::FetchArgs* fetch = sole_fetch(ctx, c, sent);
+  if (fetch == nullptr || !fetch->changed_since) return;
+  ctx.rep.report("MOD-6", {index}, {sent},
+                 "FETCH (CHANGEDSINCE " + n(*fetch->changed_since) + ") answered message " + n(f.number) +
+                     " without MODSEQ; the CHANGEDSINCE modifier implicitly adds the MODSEQ message data item "
+                     "(RFC 4551 §3.3.1).");
+}
+
 // MOD-2 (other half): once the server said ENABLED CONDSTORE, a FETCH with FLAGS that is not the answer to this
 // client's own FETCH carries MODSEQ (RFC 4551 §3.1: "The server MUST include mod-sequence data in all subsequent
 // untagged FETCH responses ... whether they were caused by a regular STORE ... or an external agent"). NOTIFY
@@ -308,6 +325,7 @@ void check_fetch_items(Ctx& ctx, const ClientState& c, const proto::FetchData& f
                    "a FETCH response with message data during UID FETCH lacks the UID item.");
   }
   if (!ctx.rep.stopped()) check_changed_since(ctx, c, f, index);
+  if (!ctx.rep.stopped()) check_changed_since_modseq(ctx, c, f, index);
   if (!ctx.rep.stopped()) check_modseq_included(ctx, c, f, index);
 }
 
@@ -327,7 +345,67 @@ void check_recent_kept(Ctx& ctx, ViewEntry& e, const proto::MsgAtt& flags, Event
                  "is \\Recent for the whole session that was first notified of it (RFC 3501 §2.3.2).");
 }
 
+// FLG-8: FLAGS lists "the flags ... that are applicable for this mailbox" (RFC 3501 §7.2.6), so a keyword in
+// a FETCH FLAGS that the selection's latest FLAGS list lacks is owed a new FLAGS. Noted here (not while a
+// SELECT/EXAMINE or NOTIFY may mix two mailboxes or event sets); judged at the OK of a NOOP/CHECK sent after
+// it, which reports every pending update (RFC 3501 §6.1.2, §6.4.1). \-flags (\Recent) need no listing.
+void keyword_fetch(ClientState& c, const proto::FetchData& f, EventIndex index) {
+  KeywordProbe& k = c.keywords;
+  const proto::MsgAtt* flags = find_att(f, proto::MsgAtt::Kind::Flags);
+  if (flags == nullptr || !k.known || !k.missing.empty() || c.selects > 0 || c.notify.active || c.notifies > 0) {
+    return;
+  }
+  for (const std::string& flag : flags->flags) {
+    if (flag.empty() || flag[0] == '\\') continue;
+    if (std::none_of(k.flags.begin(), k.flags.end(), [&](const std::string& x) { return iequals(x, flag); })) {
+      k.missing = flag;
+      k.fetch = index;
+      return;
+    }
+  }
+}
+
+void keyword_flags(ClientState& c, const std::vector<std::string>& flags) {
+  KeywordProbe& k = c.keywords;
+  k.known = true;
+  k.flags = flags;
+  if (std::any_of(flags.begin(), flags.end(), [&](const std::string& x) { return iequals(x, k.missing); })) {
+    k.missing.clear();
+  }
+}
+
+void keyword_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const Inflight& f, EventIndex index) {
+  KeywordProbe& k = c.keywords;
+  if (cmd.kind != CommandKind::Noop && cmd.kind != CommandKind::Check) return;
+  if (k.missing.empty() || f.sent < k.fetch || c.selects > 0 || c.notify.active || c.notifies > 0) return;
+  ctx.rep.report("FLG-8", {index}, {k.fetch},
+                 "a FETCH named the keyword " + k.missing + ", which the latest FLAGS list of this selection lacks, "
+                 "and no FLAGS naming it came by the end of a NOOP/CHECK sent after it; FLAGS lists the flags "
+                 "applicable for the mailbox (RFC 3501 §7.2.6).");
+  k.missing.clear();
+}
+
+// SES-4: "The capability listing MUST include the atom \"IMAP4rev1\"" (RFC 3501 §7.2.1), in the CAPABILITY
+// response and the CAPABILITY response code alike (§7.1).
+void check_capability(Ctx& ctx, const proto::Response& r, EventIndex index) {
+  const std::vector<std::string>* atoms = nullptr;
+  if (const auto* d = std::get_if<proto::AtomsData>(&r.body); d && d->kind == proto::AtomsData::Kind::Capability) {
+    atoms = &d->atoms;
+  } else if (const auto* st = std::get_if<proto::StatusResponse>(&r.body);
+             st && st->code && iequals(st->code->name, "CAPABILITY")) {
+    atoms = &st->code->list;
+  }
+  if (atoms == nullptr ||
+      std::any_of(atoms->begin(), atoms->end(), [](const std::string& a) { return iequals(a, "IMAP4rev1"); })) {
+    return;
+  }
+  ctx.rep.report("SES-4", {index}, {},
+                 "the capability listing lacks IMAP4rev1; it MUST include the atom \"IMAP4rev1\" (RFC 3501 "
+                 "§7.2.1).");
+}
+
 void on_fetch(Ctx& ctx, ClientState& c, const proto::Response& r, const proto::FetchData& f, EventIndex index) {
+  keyword_fetch(c, f, index);
   own_change_fetch(ctx, c, f, index);
   own_new_fetch(ctx, c, f, index);
   if (unsolicited_moment(c) && check_unsolicited(ctx, c, r, index) && c.notify.active) {
@@ -541,6 +619,7 @@ void on_untagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex 
   } else if (const auto* st = std::get_if<proto::StatusResponse>(&r.body)) {
     on_untagged_status(ctx, c, *st, index);
   } else if (const auto* a = std::get_if<proto::AtomsData>(&r.body)) {
+    if (a->kind == proto::AtomsData::Kind::Flags) keyword_flags(c, a->atoms);
     if (a->kind == proto::AtomsData::Kind::Enabled &&
         std::any_of(a->atoms.begin(), a->atoms.end(),
                     [](const std::string& x) { return iequals(x, "CONDSTORE") || iequals(x, "QRESYNC"); })) {
@@ -752,6 +831,7 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
   if (!ctx.rep.stopped()) gaps_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) sets_completed(ctx, c, cmd, *st, f, index);
   if (!ctx.rep.stopped()) watch_completed(ctx, c, cmd, *st, f, index);
+  if (!ctx.rep.stopped()) keyword_completed(ctx, c, cmd, f, index);
   if (changes_messages(cmd.kind)) c.last_change_done = index;
 }
 
@@ -824,7 +904,9 @@ void client_sent(Ctx& ctx, ClientState& c, EventIndex index) {
   }
   if (cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine) {
     if (c.selects++ == 0) c.select_progress = {};
+    c.keywords = {};  // FLG-8: the new selection's FLAGS list comes with it
   }
+  if (cmd.kind == CommandKind::Close || cmd.kind == CommandKind::Unselect) c.keywords = {};  // FLG-8: none selected
   if (cmd.kind == CommandKind::Notify) ++c.notifies;
   if (enables_condstore(cmd)) c.condstore = true;
   if (f.seq_sensitive) ++c.seq_sensitive;
@@ -836,6 +918,7 @@ void client_received(Ctx& ctx, ClientState& c, EventIndex index) {
   if (!e.response) return;
   const proto::Response& r = *e.response;
   session_received(c, r);
+  check_capability(ctx, r, index);
   if (std::holds_alternative<proto::ContinuationData>(r.body)) {
     on_continuation(c, ctx, index);
   } else if (!r.untagged) {

@@ -297,6 +297,14 @@ struct QuietProbe {
   std::optional<std::uint32_t> unseen, uidnext;  // SELECT/EXAMINE: [UNSEEN n], [UIDNEXT n] as told
 };
 
+// FLG-8: the latest untagged FLAGS list of this selection, and a keyword a FETCH named that the list lacked.
+struct KeywordProbe {
+  bool known = false;  // an untagged FLAGS arrived since the last SELECT/EXAMINE was sent
+  std::vector<std::string> flags;
+  std::string missing;  // empty: nothing due
+  EventIndex fetch = no_event;  // the FETCH that named `missing`
+};
+
 struct ClientState {
   ClientId id = 0;
   std::uint32_t connection = 0;  // counts connections, so FLG-4 tells sessions apart
@@ -350,6 +358,7 @@ struct ClientState {
   OwnChange own_change;                // NTF-10 through the oracle
   bool change_lost = false;            // it disconnected with one in flight: the server may still run it
   SessionProbe session;                // SES-1, CPY-6, NTF-10 own APPEND (check_session.hpp)
+  KeywordProbe keywords;               // FLG-8
 
   bool view_usable() const { return view.valid && selects == 0; }
   // Idling for the rules: after DONE the IDLE command is completing and may bring the queued updates

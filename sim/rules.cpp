@@ -240,6 +240,13 @@ const std::vector<RuleInfo>& rules() {
       {"CPY-6", "S", "RFC 4315 §3; RFC 6851 §4.3",
        "server implementations that advertise the UIDPLUS extension SHOULD return these response codes. / "
        "Servers supporting UIDPLUS SHOULD send COPYUID in response to a UID MOVE"},
+      {"FLG-8", "S", "RFC 3501 §7.2.6",
+       "The FLAGS response occurs as a result of a SELECT or EXAMINE command.  The flag parenthesized list "
+       "identifies the flags (at a minimum, the system-defined flags) that are applicable for this mailbox. ... "
+       "The update from the FLAGS response MUST be recorded by the client."},
+      {"SES-4", "M", "RFC 3501 §7.2.1",
+       "The capability listing contains a space-separated listing of capability names that the server supports.  "
+       "The capability listing MUST include the atom \"IMAP4rev1\"."},
   };
   return catalogue;
 }

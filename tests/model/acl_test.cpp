@@ -83,6 +83,23 @@ TEST(AclChecks, ReadOnlyWithoutWriteRights) {
   EXPECT_EQ(last(s.h.send(s.bob, "b1 SELECT shared/team")), "b1 OK [READ-ONLY] SELECT completed");
 }
 
+// RFC 4314 §5.2: 'i' alone makes SELECT read-write; the session still sets no \Seen and stores no flag without
+// the rights for it (§4). Bug zoo insert-right-selects-read-only keeps it read-only.
+TEST(AclChecks, InsertRightAloneSelectsReadWrite) {
+  Shared s;
+  s.bob_gets("lri");
+  EXPECT_EQ(last(s.h.send(s.bob, "b1 SELECT shared/team")), "b1 OK [READ-WRITE] SELECT completed");
+  for (const auto& line : s.h.send(s.bob, "b2 FETCH 1 BODY[]")) EXPECT_EQ(line.find("\\Seen"), std::string::npos) << line;
+  EXPECT_EQ(last(s.h.send(s.bob, "b3 STORE 1 +FLAGS (\\Seen)")).rfind("b3 NO [NOPERM]", 0), 0u);
+  Shared bugged;
+  bugged.h = harness_with_bug(Bug::InsertRightSelectsReadOnly, true);
+  bugged.alice = bugged.h.login("alice");
+  bugged.bob = bugged.h.login("bob");
+  bugged.h.send(bugged.alice, "a0 CREATE shared/team");
+  bugged.bob_gets("lri");
+  EXPECT_EQ(last(bugged.h.send(bugged.bob, "b1 SELECT shared/team")), "b1 OK [READ-ONLY] SELECT completed");
+}
+
 TEST(AclChecks, StoreNeedsTheRightPerFlag) {
   Shared s;
   s.bob_gets("lrs");
