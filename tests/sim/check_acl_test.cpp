@@ -141,3 +141,41 @@ TEST(CheckAcl, RightsThatAnyoneStillGrantsAreNotLost) {
 
 }  // namespace
 }  // namespace imaplab::sim::testing
+
+namespace imaplab::sim::testing {
+namespace {
+
+TEST(CheckAcl, SelectCodeFollowsTheRights) {
+  // RFC 4314 §5.2: READ-ONLY when none of i, e and the shared flag rights (s, w, t) is granted, READ-WRITE
+  // (SHOULD) when one is. bob starts with lrswi.
+  struct Case {
+    const char* rights;  // bob's entry before the SELECT
+    const char* code;    // the SELECT's tagged OK code
+    const char* fires;
+  };
+  for (const Case& k : {Case{"lrswi", "READ-ONLY", "ACC-6"}, Case{"lrswi", "READ-WRITE", ""},
+                        Case{"lri", "READ-ONLY", "ACC-6"}, Case{"lr", "READ-WRITE", "ACC-6"},
+                        Case{"lr", "READ-ONLY", ""}}) {
+    SCOPED_TRACE(std::string(k.rights) + " " + k.code);
+    AclScene s;
+    s.step(1, std::string("a5 SETACL shared/team bob ") + k.rights, true, {"S1: a5 OK done"});
+    s.step(2, "b2 SELECT shared/team", false, {"S2: * 0 EXISTS", std::string("S2: b2 OK [") + k.code + "] done"});
+    EXPECT_EQ(s.fired(), k.fires);
+  }
+}
+
+TEST(CheckAcl, AclCommandsNeedTheAdministerRight) {
+  // RFC 4314 §4: SETACL, DELETEACL, GETACL and LISTRIGHTS need 'a'; bob (lrswi) must be refused.
+  for (const char* command : {"b2 SETACL shared/team guest lr", "b2 DELETEACL shared/team guest",
+                              "b2 GETACL shared/team", "b2 LISTRIGHTS shared/team guest"}) {
+    for (bool ok : {true, false}) {
+      SCOPED_TRACE(std::string(command) + (ok ? " OK" : " NO"));
+      AclScene s;
+      s.step(2, command, false, {ok ? "S2: b2 OK done" : "S2: b2 NO [NOPERM] permission denied"});
+      EXPECT_EQ(s.fired(), ok ? "ACC-3" : "");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace imaplab::sim::testing
