@@ -193,6 +193,9 @@ void Connection::handle_parse_error(const proto::ParseError& error) {
     bye_and_close("Too many unparseable commands in a row");
     return;
   }
+  // The BAD ends the command like any completion: NOTIFY events that came while its line was arriving are due
+  // now (RFC 5465 §5), as after finish_command (hunt seed 3069093: a RENAME's LIST was never sent).
+  request_delivery();
   flush();
 }
 
