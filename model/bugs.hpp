@@ -119,6 +119,20 @@ enum class Bug : std::uint8_t {
   NewKeywordNoFlags,  // model: FLG-8
   ChangedsinceWithoutModseq,  // model: MOD-6
   CapabilityWithoutImap4rev1,  // model: SES-4
+  ListDropsLastMatch,  // model: LST-3
+  CreateSkipsParents,  // model: MBX-7
+  AppendIntoNoselect,  // model: APP-2
+  MoveIgnoresExpungeRight,  // model: ACC-3
+  StoreIgnoresFlagRights,  // model: ACC-3
+  DeleteIgnoresDeleteRight,  // model: ACC-3
+  SetaclPlusReplaces,  // model: ACC-7
+  SearchModseqWrongValue,  // model: MOD-8
+  FetchModseqNotEnabling,  // model: MOD-2
+  NotifyStatusMissingUidnext,  // model: NTF-13
+  DoneCaseSensitive,  // server: SES-2
+  NotifyParentListMissing,  // model: NTF-9
+  NotifyLRightSilent,  // model: NTF-9
+  DrainForgetsDelivery,  // server: SES-5
 };
 
 struct BugInfo {

@@ -56,7 +56,8 @@ void cmd_setacl(Ctx& ctx) {
   const auto it = mb->acl.find(a->identifier);
   const std::string current = it == mb->acl.end() ? "" : it->second;
   std::string result = *rights;
-  if (mode == '+') result = union_rights(current, *rights);
+  // RFC 4314 §3.1: "+" adds to the identifier's rights. Bug zoo setacl-plus-replaces: it replaces them (ACC-7).
+  if (mode == '+' && !bug_on(ctx.st, Bug::SetaclPlusReplaces)) result = union_rights(current, *rights);
   if (mode == '-') result = remove_rights(current, *rights);
   change_acl(ctx, *mb, a->identifier, result);
   ctx.ok("SETACL completed");

@@ -34,7 +34,10 @@ bool refused_by_others(const Ctx& ctx, const Mailbox& mb) {
 bool may_copy(Ctx& ctx, const Mailbox& source, const std::vector<Target>& targets, bool move) {
   if (move) {
     if (ctx.s.read_only) return ctx.no("Mailbox is read-only (RFC 3501 section 6.3.2)");
-    if (!has_rights(ctx.st, ctx.s.user, source, "te")) return ctx.no("Permission denied", make_code("NOPERM"));
+    // RFC 6851 §3.3: MOVE needs 't' and 'e' on the source (STORE \Deleted, EXPUNGE; RFC 4314 §4). Bug zoo
+    // move-ignores-expunge-right checks only 't' (ACC-3).
+    const char* needed = bug_on(ctx.st, Bug::MoveIgnoresExpungeRight) ? "t" : "te";
+    if (!has_rights(ctx.st, ctx.s.user, source, needed)) return ctx.no("Permission denied", make_code("NOPERM"));
     if (refused_by_others(ctx, source))
       return ctx.no("Mailbox is in use by another session (RFC 2180 section 4.1.4)", make_code("INUSE"));
   }

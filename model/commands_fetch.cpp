@@ -30,7 +30,8 @@ std::vector<proto::FetchAtt> requested_atts(Ctx& ctx, const proto::FetchArgs& a)
   if (a.changed_since && !has_att(atts, Kind::ModSeq) && !bug_on(ctx.st, Bug::ChangedsinceWithoutModseq)) {
     atts.push_back(att_of(Kind::ModSeq));
   }
-  if (has_att(atts, Kind::ModSeq)) ctx.s.condstore = true;  // RFC 4551 §3.1: implicit enable
+  // RFC 4551 §3.1: implicit enable. Bug zoo fetch-modseq-not-enabling: it is not (MOD-2).
+  if (has_att(atts, Kind::ModSeq) && !bug_on(ctx.st, Bug::FetchModseqNotEnabling)) ctx.s.condstore = true;
   return atts;
 }
 

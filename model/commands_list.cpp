@@ -166,8 +166,13 @@ void cmd_list(Ctx& ctx) {
     list_subscribed(ctx, *req, *a);
     return (void)ctx.ok("LIST completed");
   }
+  std::vector<MailboxKey> matching;
   for (const auto& key : visible_keys(ctx.st, ctx.s.user)) {
-    if (!matches_any(ctx.st, req->patterns, key.name)) continue;
+    if (matches_any(ctx.st, req->patterns, key.name)) matching.push_back(key);
+  }
+  // Bug zoo list-drops-last-match: of two or more matches, the last is left out (LST-3).
+  if (matching.size() >= 2 && bug_on(ctx.st, Bug::ListDropsLastMatch)) matching.pop_back();
+  for (const auto& key : matching) {
     ctx.untagged(list_data(ctx.st, ctx.s.user, key, req->return_subscribed));
     send_status_for(ctx, key, a->return_status);
   }

@@ -106,6 +106,8 @@ void cmd_create(Ctx& ctx) {
   // RFC 3501 §6.3.3: superior names are created as needed.
   std::vector<std::string> parents;
   for (std::string p = parent_of(key->name); !p.empty(); p = parent_of(p)) parents.push_back(p);
+  // Bug zoo create-skips-parents: only the name itself is created (MBX-7).
+  if (bug_on(ctx.st, Bug::CreateSkipsParents)) parents.clear();
   for (auto it = parents.rbegin(); it != parents.rend(); ++it) {
     const MailboxKey parent{key->owner, *it};
     if (find_mailbox(ctx.st, parent) == nullptr && !name_reserved_by_ghost(ctx.st, parent)) create_one(ctx, parent);
@@ -120,7 +122,8 @@ void cmd_delete(Ctx& ctx) {
   const auto key = key_for(ctx.s.user, a->mailbox);
   if (key && (key->name == "INBOX" || key->name == shared_root))
     return (void)ctx.no("INBOX and namespace roots cannot be deleted (RFC 3501 section 6.3.4)", make_code("CANNOT"));
-  Mailbox* mb = lookup(ctx, a->mailbox, "x", Missing::Nonexistent, false);
+  // Bug zoo delete-ignores-delete-right: 'l' instead of RFC 4314 §4's 'x' (ACC-3).
+  Mailbox* mb = lookup(ctx, a->mailbox, bug_on(ctx.st, Bug::DeleteIgnoresDeleteRight) ? "l" : "x", Missing::Nonexistent, false);
   if (mb == nullptr) return;
   const bool children = has_children(ctx.st, mb->key);
   if (mb->noselect && children)
@@ -186,7 +189,8 @@ void cmd_append(Ctx& ctx) {
   if (!flags) return (void)ctx.bad("Invalid flag (RFC 3501 section 6.3.11)");
   // Bug zoo append-without-trycreate: a missing target answers [NONEXISTENT], not [TRYCREATE] (CPY-7).
   const Missing missing = bug_on(ctx.st, Bug::AppendWithoutTrycreate) ? Missing::Nonexistent : Missing::TryCreate;
-  Mailbox* mb = lookup(ctx, a->mailbox, "i", missing);
+  // Bug zoo append-into-noselect: a \Noselect placeholder is taken as the destination (APP-2).
+  Mailbox* mb = lookup(ctx, a->mailbox, "i", missing, !bug_on(ctx.st, Bug::AppendIntoNoselect));
   if (mb == nullptr) return;
   Message m;
   m.flags = permitted_flags(rights_of(ctx.st, ctx.s.user, *mb), *flags);

@@ -67,6 +67,8 @@ void cmd_search(Ctx& ctx) {
     return true;
   });
   if (modseq && !result.numbers.empty()) result.modseq = highest;  // RFC 4551 §3.5
+  // Bug zoo search-modseq-wrong-value: the mailbox's HIGHESTMODSEQ, not the returned messages' highest (MOD-8).
+  if (result.modseq && bug_on(ctx.st, Bug::SearchModseqWrongValue)) result.modseq = mb->highestmodseq;
   ctx.untagged(std::move(result));
   ctx.ok("SEARCH completed");
 }

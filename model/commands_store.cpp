@@ -97,7 +97,9 @@ void cmd_store(Ctx& ctx) {
   if (ctx.s.read_only) return (void)ctx.no("Mailbox is read-only (RFC 3501 section 6.3.2)");
   const auto flags = normalize_flags(a->flags);
   if (!flags) return (void)ctx.bad("Invalid flag (RFC 3501 section 6.4.6)");
-  const std::string rights = rights_of(ctx.st, ctx.s.user, *mb);
+  // Bug zoo store-ignores-flag-rights: every flag may change whatever the rights (RFC 4314 §4, ACC-3).
+  const std::string rights =
+      bug_on(ctx.st, Bug::StoreIgnoresFlagRights) ? std::string(all_rights) : rights_of(ctx.st, ctx.s.user, *mb);
   if (!flags->empty() && permitted_flags(rights, *flags).empty())
     return (void)ctx.no("Permission denied (RFC 4314 section 4)", make_code("NOPERM"));
   if (a->unchanged_since) ctx.s.condstore = true;

@@ -262,6 +262,8 @@ void notify_message_event(State& st, SessionId actor, const Mailbox& mb, EK kind
       continue;
     }
     std::vector<StatusItem> items = {StatusItem::UidNext, StatusItem::Messages};
+    // Bug zoo notify-status-missing-uidnext: the event is told with MESSAGES alone (NTF-13).
+    if (bug_on(st, Bug::NotifyStatusMissingUidnext)) std::erase(items, StatusItem::UidNext);
     if (s.condstore) items.push_back(StatusItem::HighestModSeq);
     enqueue_status(s, mb.id, items);
   }
@@ -285,8 +287,9 @@ void notify_mailbox_name(State& st, SessionId actor, NameChange change, const Ma
     // §5.4: the direct parent of a created or deleted mailbox is affected too.
     const std::string parent = parent_of(key.name);
     const Mailbox* p = parent.empty() ? nullptr : find_mailbox(st, MailboxKey{key.owner, parent});
+    // Bug zoo notify-parent-list-missing: the parent is never told (NTF-9).
     if (change != NameChange::Renamed && p != nullptr && can_see(st, s.user, *p) &&
-        watches(st, s, p->key, EK::MailboxName)) {
+        watches(st, s, p->key, EK::MailboxName) && !bug_on(st, Bug::NotifyParentListMissing)) {
       enqueue_ready(s, list_data(st, s.user, p->key, true));
     }
   }
@@ -294,6 +297,7 @@ void notify_mailbox_name(State& st, SessionId actor, NameChange change, const Ma
 
 void notify_lookup_right(State& st, SessionId actor, const std::string& user, const MailboxKey& key, bool granted) {
   (void)granted;  // list_data shows \NonExistent exactly when the right is gone
+  if (bug_on(st, Bug::NotifyLRightSilent)) return;  // bug zoo notify-l-right-silent: not told (NTF-9)
   for (auto& [sid, s] : st.sessions) {
     if (sid == actor || s.user != user || !watches(st, s, key, EK::MailboxName)) continue;
     enqueue_ready(s, list_data(st, s.user, key, true));

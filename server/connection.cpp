@@ -166,6 +166,13 @@ bool Connection::handle_event(proto::CommandEvent event) {
     return !closed() && phase_ == Phase::Reading;
   }
   if (auto* line = std::get_if<proto::RawLine>(&event)) {
+    // Bug zoo DoneCaseSensitive (breaks SES-2): "done" and "Done" are not DONE to it (RFC 3501 §9 makes the
+    // ABNF's strings case-insensitive), so the line is dropped and the IDLE goes on, never answered.
+    if (phase_ == Phase::Idling && host_.bugs().has(model::Bug::DoneCaseSensitive) && line->text != "DONE" &&
+        is_done_line(line->text)) {
+      parser_.expect_line();
+      return true;
+    }
     start_raw_line(std::move(line->text));
     return false;
   }
@@ -621,7 +628,9 @@ void Connection::on_writable() {
     return;
   }
   resume_reading_commands();
-  request_delivery();
+  // Bug zoo DrainForgetsDelivery (breaks SES-5): the updates deliver_unsolicited held back while the output was
+  // full stay in the model until some other event asks for a delivery.
+  if (!host_.bugs().has(model::Bug::DrainForgetsDelivery)) request_delivery();
 }
 
 // ---- Timers and closing ----

@@ -41,6 +41,10 @@ constexpr std::array<std::string_view, 4> bad_line_bodies = {"FROBNICATE", "SELE
 // Salts of the per-IDLE and per-command decisions (XORed into the hash's start; 0 is idle_bad_end's).
 constexpr std::uint64_t done_pipeline_salt = 0xD0E919E11Eull;
 constexpr std::uint64_t bad_command_salt = 0xBADC0FFEEull;
+constexpr std::uint64_t done_case_salt = 0xD0E0CA5Eull;
+// DONE as a client may write it (AgentConfig::done_case_permille): RFC 3501 §9 makes the ABNF's strings
+// case-insensitive, so a server must end IDLE on each (RFC 2177 §3).
+constexpr std::array<const char*, 2> done_case_lines = {"done", "Done"};
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -546,7 +550,7 @@ struct ClientAgent::Impl {
     if (idle == Idle::Idling) {
       idle = Idle::DoneSent;  // the caller decides when: see idle_wait_weights
       std::string line = idle_end_line();
-      pipeline_after_done = line == "DONE" && pipelines_after_done();
+      pipeline_after_done = iequals(line, "DONE") && pipelines_after_done();
       return raw(std::move(line));
     }
     if (!pipe_open()) return std::nullopt;
@@ -615,10 +619,18 @@ struct ClientAgent::Impl {
 
   // DONE, or for the share AgentConfig::idle_bad_end_permille of the IDLEs another line, by the IDLE's tag.
   std::string idle_end_line() const {
-    if (config.idle_bad_end_permille == 0) return "DONE";
+    if (config.idle_bad_end_permille == 0) return done_line();
     const std::uint64_t h = decision_hash(0, idle_tag);
-    if (h % permille_scale >= config.idle_bad_end_permille) return "DONE";
+    if (h % permille_scale >= config.idle_bad_end_permille) return done_line();
     return idle_bad_end_lines[(h / permille_scale) % idle_bad_end_lines.size()];
+  }
+
+  // "DONE", or for the share AgentConfig::done_case_permille of the IDLEs "done" or "Done", by the IDLE's tag.
+  std::string done_line() const {
+    if (config.done_case_permille == 0) return "DONE";
+    const std::uint64_t h = decision_hash(done_case_salt, idle_tag);
+    if (h % permille_scale >= config.done_case_permille) return "DONE";
+    return done_case_lines[(h / permille_scale) % done_case_lines.size()];
   }
 
   // Whether commands may follow this DONE before IDLE's tagged OK: a script may (it repeats what the recorded

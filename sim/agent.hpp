@@ -115,6 +115,9 @@ struct AgentConfig {
   // for IDLE's tagged OK (RFC 3501 §5.5 allows it; no sequence numbers, SEQ-13). Chosen like idle_bad_end. Not 0
   // also lets a script send behind DONE, so a replay can repeat it.
   std::uint32_t done_pipeline_permille = 0;
+  // Per-mille of IDLEs ended by DONE that write it as "done" or "Done" (RFC 3501 §9: the ABNF's strings are
+  // case-insensitive; RFC 2177 §3). Chosen like idle_bad_end.
+  std::uint32_t done_case_permille = 0;
   // Per-mille of commands replaced by a tagged line the server cannot parse (bad_line_bodies in agent.cpp),
   // chosen by a hash of decision_seed, the client and the tag (no Rng). The agent expects a tagged BAD and
   // changes none of its state.

@@ -60,11 +60,24 @@ struct Lingering {
   std::vector<std::string> names;  // as the client named them: its read-write view, its SELECTs in flight
 };
 
+// ACC-3's STORE half: a STORE sent in a shared mailbox the user had selected after an ACL fact said it lacks the
+// right for some flag it names (RFC 4314 §4), with no flag writer in flight: those flags as the store had them.
+struct StoreRightsProbe {
+  EventIndex sent = 0;
+  EventIndex fact_since = 0;
+  std::string mailbox, missing;  // the selected name; the rights of "stw" the user lacked
+  std::vector<std::uint32_t> uids;
+  std::vector<std::vector<std::string>> flags;  // parallel to uids
+  std::uint64_t writers_sent = 0;
+};
+
 struct ClientAccess {
   EventIndex select_sent = no_event;  // the latest SELECT/EXAMINE (ACC-3: the rights it may have cached)
+  EventIndex copyuid = 0;  // the latest untagged OK [COPYUID] (ACC-3: a MOVE that moved something, RFC 6851 §4.3)
   bool unselected = false;  // authenticated with surely nothing selected (ACC-4)
   std::vector<EventIndex> sent_unselected;  // selected-state commands sent then
   std::optional<CopyProbe> copy;
+  std::optional<StoreRightsProbe> store;
   std::optional<DeleteProbe> del;
   std::optional<AddProbe> add;
   std::optional<RecentProbe> select;
@@ -159,9 +172,21 @@ char missing_right(const Ctx& ctx, const ClientAccess& a, const ClientState& c, 
   }
   if (needed == 0 || c.user.empty()) return 0;
   const AclFact* fact = acl_fact(ctx, c.user, *mailbox);
-  if (fact == nullptr || !fact->rights_known || f.sent <= fact->since) return 0;
-  if (needed == 'e' && (a.select_sent == no_event || a.select_sent <= fact->since)) return 0;
-  return fact->rights.find(needed) == std::string::npos ? needed : 0;
+  const bool judged = fact != nullptr && fact->rights_known && f.sent > fact->since;
+  if (judged && needed == 'e' && (a.select_sent == no_event || a.select_sent <= fact->since)) return 0;
+  if (judged && fact->rights.find(needed) == std::string::npos) return needed;
+  // MOVE also needs 'e' and 't' on the source, what STORE \Deleted and EXPUNGE need (RFC 6851 §3.3, RFC 4314
+  // §4); judged like EXPUNGE, for a SELECT sent after the fact (RFC 4314 §5.1.1).
+  // Only a MOVE that moved something (its untagged OK [COPYUID], RFC 6851 §4.3): one that found no message may
+  // have answered OK before looking at the rights.
+  if (cmd.kind != CommandKind::Move || !c.view.valid || c.view.read_only || a.copyuid <= f.sent) return 0;
+  const AclFact* source = acl_fact(ctx, c.user, c.view.mailbox);
+  if (source == nullptr || !source->rights_known || f.sent <= source->since) return 0;
+  if (a.select_sent == no_event || a.select_sent <= source->since) return 0;
+  for (char r : {'e', 't'}) {
+    if (source->rights.find(r) == std::string::npos) return *mailbox = c.view.mailbox, r;
+  }
+  return 0;
 }
 
 void acc3_completed(Ctx& ctx, const ClientAccess& a, const ClientState& c, const proto::Command& cmd,
@@ -175,8 +200,85 @@ void acc3_completed(Ctx& ctx, const ClientAccess& a, const ClientState& c, const
                  std::string(proto::command_name(cmd.kind)) + " succeeded on \"" + mailbox + "\" for " + c.user +
                      ", who had no '" + std::string(1, right) + "' right on it from before the command was sent "
                      "until its reply (no ACL or name change in flight); " +
-                     (right == 'i' ? "COPY/APPEND need 'i' on the target, else \"the operation fails\""
-                                   : "EXPUNGE needs 'e' on the selected mailbox") + " (RFC 4314 §4).");
+                     (right == 'i'   ? "COPY/APPEND need 'i' on the target, else \"the operation fails\" (RFC 4314 §4)"
+                      : cmd.kind == CommandKind::Move
+                          ? "MOVE needs 'e' and 't' on the source, as STORE \\Deleted and EXPUNGE do (RFC 6851 §3.3, "
+                            "RFC 4314 §4)"
+                          : "EXPUNGE needs 'e' on the selected mailbox (RFC 4314 §4)") + ".");
+}
+
+// ---- ACC-3's STORE half: flags the user may not change stay as they were ----
+
+char right_for_flag(const std::string& flag) {
+  auto is = [&](const char* name) {
+    return std::equal(flag.begin(), flag.end(), name, name + std::char_traits<char>::length(name),
+                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+  };
+  if (is("\\Seen")) return 's';
+  if (is("\\Deleted")) return 't';
+  return 'w';
+}
+
+void store_sent(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Command& cmd, EventIndex index) {
+  const auto* args = std::get_if<proto::StoreArgs>(&cmd.args);
+  if (cmd.kind != CommandKind::Store || args == nullptr || ctx.oracle == nullptr || c.user.empty()) return;
+  if (!c.view_usable() || c.view.read_only || any_in_flight(ctx, writes_flags)) return;
+  const AclFact* fact = acl_fact(ctx, c.user, c.view.mailbox);
+  if (fact == nullptr || !fact->rights_known || a.select_sent == no_event || a.select_sent <= fact->since) return;
+  std::string missing;
+  for (char r : {'s', 't', 'w'}) {
+    if (fact->rights.find(r) == std::string::npos) missing += r;
+  }
+  const bool names_one = std::any_of(args->flags.begin(), args->flags.end(), [&](const std::string& f) {
+    return missing.find(right_for_flag(f)) != std::string::npos;
+  });
+  if (missing.empty() || (!names_one && args->mode != proto::StoreMode::Replace)) return;
+  const auto session = ctx.oracle->session_of(c.id);
+  if (!session) return;
+  const auto named = resolve_in_view(args->set, cmd.uid, ctx.oracle->model().session_view(*session));
+  if (!named || named->empty() || named->size() > copy_probe_uids_max) return;
+  StoreRightsProbe p;
+  p.sent = index;
+  p.fact_since = fact->since;
+  p.mailbox = c.view.mailbox;
+  p.missing = missing;
+  for (std::uint32_t u : *named) {
+    auto flags = ctx.oracle->model().flags(c.view.mailbox, u);
+    if (!flags) continue;
+    p.uids.push_back(u);
+    p.flags.push_back(std::move(*flags));
+  }
+  p.writers_sent = state(ctx).flag_writers_sent;  // already counts this STORE (access_sent)
+  if (!p.uids.empty()) a.store = std::move(p);
+}
+
+bool has_flag(const std::vector<std::string>& flags, const std::string& f) {
+  return std::find(flags.begin(), flags.end(), f) != flags.end();
+}
+
+void store_completed(Ctx& ctx, ClientAccess& a, const ClientState& c, const proto::Command& cmd, EventIndex index) {
+  const StoreRightsProbe p = std::move(*a.store);
+  a.store.reset();
+  const AclFact* fact = acl_fact(ctx, c.user, p.mailbox);
+  if (fact == nullptr || fact->since != p.fact_since || state(ctx).flag_writers_sent != p.writers_sent) return;
+  const auto& args = std::get<proto::StoreArgs>(cmd.args);
+  for (std::size_t i = 0; i < p.uids.size(); ++i) {
+    const auto now = ctx.oracle->model().flags(p.mailbox, p.uids[i]);
+    if (!now) continue;  // expunged meanwhile
+    std::vector<std::string> touched = args.mode == proto::StoreMode::Replace ? p.flags[i] : std::vector<std::string>{};
+    touched.insert(touched.end(), args.flags.begin(), args.flags.end());
+    touched.insert(touched.end(), now->begin(), now->end());
+    for (const std::string& f : touched) {
+      const char right = right_for_flag(f);
+      if (p.missing.find(right) == std::string::npos || has_flag(p.flags[i], f) == has_flag(*now, f)) continue;
+      ctx.rep.report("ACC-3", {index}, {fact->cause, fact->since, p.sent},
+                     "STORE " + std::string(has_flag(*now, f) ? "set " : "cleared ") + f + " on UID " + n(p.uids[i]) +
+                         " of \"" + p.mailbox + "\" for " + c.user + ", who had no '" + std::string(1, right) +
+                         "' right there since before its SELECT (no ACL, name or other flag change in flight); STORE "
+                         "MUST check \"t\" for \\Deleted, \"s\" for \\Seen and \"w\" for the other flags (RFC 4314 §4).");
+      return;
+    }
+  }
 }
 
 // ---- CPY-5: COPY keeps flags and INTERNALDATE ----
@@ -435,6 +537,7 @@ void access_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
   if (cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine) a.select_sent = index;
   acc4_sent(ctx, a, c, cmd, index);
   if (!a.copy) cpy5_sent(ctx, a, c, cmd, index);
+  if (!a.store) store_sent(ctx, a, c, cmd, index);
   if (!a.del) mbx1_sent(ctx, a, c, cmd, index);
   flg4_sent(ctx, a, c, cmd, index);
 }
@@ -448,6 +551,7 @@ void access_completed(Ctx& ctx, ClientState& c, const proto::Response& r, EventI
   acc4_completed(ctx, a, c, cmd, *st, *it, index);
   acc3_completed(ctx, a, c, cmd, *st, *it, index);
   if (a.copy && a.copy->sent == it->sent) cpy5_completed(ctx, a, c, cmd, *st, index);
+  if (a.store && a.store->sent == it->sent) store_completed(ctx, a, c, cmd, index);
   if (a.del && a.del->sent == it->sent) mbx1_completed(ctx, a, *st, index);
   if (a.add && a.add->sent == it->sent) flg4_add_completed(ctx, a, c, cmd, *st, index);
   if (a.select && a.select->sent == it->sent) flg4_select_completed(ctx, a, c, cmd, *st, index);
@@ -463,7 +567,12 @@ void access_observe(Ctx& ctx, ClientState& c, EventIndex index) {
       break;
     case Event::Dir::Received:
       if (!e.response || std::holds_alternative<proto::ContinuationData>(e.response->body)) break;
-      if (e.response->untagged) flg4_untagged(state(ctx).clients[c.id], *e.response);
+      if (e.response->untagged) {
+        ClientAccess& a = state(ctx).clients[c.id];
+        flg4_untagged(a, *e.response);
+        const auto* st = std::get_if<proto::StatusResponse>(&e.response->body);
+        if (st != nullptr && st->code && st->code->name == "COPYUID") a.copyuid = index;
+      }
       else access_completed(ctx, c, *e.response, index);
       break;
     case Event::Dir::Disconnected:

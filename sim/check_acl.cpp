@@ -173,6 +173,53 @@ void watch_rights(Ctx& ctx, const ClientState& c, const proto::Command& cmd, Eve
   acl.probes.push_back(AclProbe{c.id, cmd.tag, index, mailbox, !in_flight_touching(ctx, mailbox)});
 }
 
+// ACC-7: for SETACL with "+" or "-" rights (no obsolete 'c'/'d', whose mapping RFC 4314 §2.1.1 leaves open), the
+// identifier's entry in the true store at the send; nullopt when not judged.
+std::optional<std::string> acl_entry(const Ctx& ctx, const proto::Command& cmd, const std::string& mailbox) {
+  const auto* a = std::get_if<proto::AclArgs>(&cmd.args);
+  if (cmd.kind != CommandKind::SetAcl || a == nullptr || ctx.oracle == nullptr || a->rights.size() < 2) return std::nullopt;
+  if (a->rights[0] != '+' && a->rights[0] != '-') return std::nullopt;
+  if (a->rights.find_first_not_of(model::all_rights, 1) != std::string::npos) return std::nullopt;
+  const auto acl = ctx.oracle->model().acl(mailbox);
+  if (!acl) return std::nullopt;
+  const auto it = acl->find(a->identifier);
+  return it == acl->end() ? std::string() : it->second;
+}
+
+std::string sorted_set(std::string s) {
+  std::sort(s.begin(), s.end());
+  s.erase(std::unique(s.begin(), s.end()), s.end());
+  return s;
+}
+
+// ACC-7: a SETACL "+rights" / "-rights" answered OK with nothing beside it that could change the mailbox's ACL leaves
+// the identifier's entry as it was with those rights added / removed (RFC 4314 §3.1).
+void check_modify(Ctx& ctx, const proto::Command& cmd, const AclProbe& p, EventIndex index) {
+  if (!p.entry) return;
+  const auto& a = std::get<proto::AclArgs>(cmd.args);
+  const auto acl = ctx.oracle->model().acl(p.mailbox);
+  if (!acl) return;
+  const auto it = acl->find(a.identifier);
+  const std::string now = sorted_set(it == acl->end() ? std::string() : it->second);
+  const std::string named = a.rights.substr(1);
+  std::string expected;
+  if (a.rights[0] == '+') {
+    expected = sorted_set(*p.entry + named);
+  } else {
+    for (char r : *p.entry) {
+      if (named.find(r) == std::string::npos) expected += r;
+    }
+    expected = sorted_set(expected);
+  }
+  if (now == expected) return;
+  ctx.rep.report("ACC-7", {index}, {p.sent},
+                 "SETACL \"" + p.mailbox + "\" " + a.identifier + " " + a.rights + " left the entry \"" + now +
+                     "\" where it was \"" + sorted_set(*p.entry) + "\" at the send (no other ACL or name change "
+                     "ran beside it): \"" + a.rights.substr(0, 1) + "\" " +
+                     (a.rights[0] == '+' ? "adds the rights to" : "removes the rights from") +
+                     " the identifier's existing rights, so \"" + expected + "\" was due (RFC 4314 §3.1).");
+}
+
 void acl_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd, EventIndex index) {
   if (judged_by_rights(cmd.kind)) return watch_rights(ctx, c, cmd, index);
   const auto touched = names_touched(cmd);
@@ -184,8 +231,19 @@ void acl_sent(Ctx& ctx, const ClientState& c, const proto::Command& cmd, EventIn
   for (AclProbe& p : acl.probes) {
     if (touches(cmd, p.mailbox)) p.clean = false;
   }
+  // ACC-3's 'x' half: DELETE removes the ACL it ran under, so the rights are taken at the send, when nothing else
+  // that could change them is in flight; one sent later before the reply makes the probe unclean.
+  if (cmd.kind == CommandKind::Delete && is_shared(touched.front()) && !acl.lost && acl.probes.size() < acl_probes_max &&
+      ctx.oracle != nullptr && !c.user.empty() && !in_flight_touching(ctx, touched.front())) {
+    if (auto held = acl_rights(ctx, c.user, touched.front())) {
+      acl.probes.push_back(AclProbe{c.id, cmd.tag, index, touched.front(), true, std::move(held)});
+    }
+    return;
+  }
   if (!changes_acl(cmd.kind) || !is_shared(touched.front()) || acl.lost || acl.probes.size() >= acl_probes_max) return;
-  acl.probes.push_back(AclProbe{c.id, cmd.tag, index, touched.front(), !in_flight_touching(ctx, touched.front())});
+  AclProbe probe{c.id, cmd.tag, index, touched.front(), !in_flight_touching(ctx, touched.front())};
+  probe.entry = acl_entry(ctx, cmd, touched.front());
+  acl.probes.push_back(std::move(probe));
 }
 
 std::optional<AclFact> fact_for(const Ctx& ctx, const ClientState& c, const std::string& mailbox) {
@@ -224,6 +282,15 @@ void check_admin(Ctx& ctx, const ClientState& c, const proto::Command& cmd, cons
                      "the mailbox (RFC 4314 §4).");
 }
 
+// ACC-3's 'x' half: DELETE needs 'x' on the mailbox (RFC 4314 §4), judged by the ACL entries at its send.
+void check_delete(Ctx& ctx, const ClientState& c, const AclProbe& p, EventIndex index) {
+  if (!p.held || p.held->find('x') != std::string::npos) return;
+  ctx.rep.report("ACC-3", {index}, {p.sent},
+                 "DELETE " + quoted(p.mailbox) + " succeeded for " + c.user + ", whose rights there were \"" + *p.held +
+                     "\" when it was sent (its own and \"anyone\"'s ACL entries; no ACL or name change ran beside "
+                     "it): DELETE needs the \"x\" right on the mailbox (RFC 4314 §4).");
+}
+
 // ACC-6: SELECT's tagged OK says [READ-ONLY] exactly when none of "i", "e" and the shared flag rights ("s", "w",
 // "t": every flag is shared here) is granted (RFC 4314 §5.2: MUST READ-ONLY, else SHOULD READ-WRITE). A reply
 // without either code is left alone, as STA-2 leaves EXAMINE's.
@@ -249,7 +316,9 @@ void probe_completed(Ctx& ctx, const ClientState& c, const proto::Command& cmd, 
                      const proto::StatusResponse& st, EventIndex index) {
   if (!p.clean || st.condition != proto::Condition::Ok || ctx.cross.acl.lost) return;
   if (cmd.kind == CommandKind::Select) return check_select_code(ctx, c, p, st, index);
+  if (cmd.kind == CommandKind::Delete) return check_delete(ctx, c, p, index);
   check_admin(ctx, c, cmd, p, index);
+  if (cmd.kind == CommandKind::SetAcl && !ctx.rep.stopped()) check_modify(ctx, cmd, p, index);
   if (changes_acl(cmd.kind) && !ctx.rep.stopped()) establish(ctx, p, index);
 }
 

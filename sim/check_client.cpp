@@ -294,7 +294,8 @@ void check_changed_since_modseq(Ctx& ctx, const ClientState& c, const proto::Fet
                      "(RFC 4551 §3.3.1).");
 }
 
-// MOD-2 (other half): once the server said ENABLED CONDSTORE, a FETCH with FLAGS that is not the answer to this
+// MOD-2 (other half): once the server said ENABLED CONDSTORE or answered OK to another CONDSTORE enabling
+// command (on_tagged), a FETCH with FLAGS that is not the answer to this
 // client's own FETCH carries MODSEQ (RFC 4551 §3.1: "The server MUST include mod-sequence data in all subsequent
 // untagged FETCH responses ... whether they were caused by a regular STORE ... or an external agent"). NOTIFY
 // MessageNew FETCHes carry the attributes the client asked for, so a NOTIFY client is not judged.
@@ -306,9 +307,11 @@ void check_modseq_included(Ctx& ctx, const ClientState& c, const proto::FetchDat
     return;
   }
   ctx.rep.report("MOD-2", {index}, {},
-                 "a FETCH with FLAGS for message " + n(f.number) + " lacks MODSEQ although the server answered "
-                 "ENABLED CONDSTORE on this connection; after that the server MUST include mod-sequence data in "
-                 "all untagged FETCH responses (RFC 4551 §3.1, RFC 5161 §3.1).");
+                 "a FETCH with FLAGS for message " + n(f.number) + " lacks MODSEQ although CONDSTORE was enabled "
+                 "on this connection (ENABLED CONDSTORE, or the OK of a CONDSTORE enabling command: FETCH MODSEQ "
+                 "or CHANGEDSINCE, STORE UNCHANGEDSINCE, SEARCH MODSEQ, SELECT/EXAMINE (CONDSTORE)); after that "
+                 "the server MUST include mod-sequence data in all untagged FETCH responses (RFC 4551 §3, §3.1, "
+                 "RFC 5161 §3.1).");
 }
 
 void check_fetch_items(Ctx& ctx, const ClientState& c, const proto::FetchData& f, EventIndex index) {
@@ -821,6 +824,13 @@ void on_tagged(Ctx& ctx, ClientState& c, const proto::Response& r, EventIndex in
                    std::string(proto::command_name(cmd.kind)) +
                        " succeeded before the client authenticated; only CAPABILITY, NOOP, LOGOUT, STARTTLS, "
                        "AUTHENTICATE and LOGIN are valid then.");
+  }
+  // MOD-2 (other half): the tagged OK of a CONDSTORE enabling command (RFC 4551 §3: FETCH MODSEQ or
+  // CHANGEDSINCE, STORE UNCHANGEDSINCE, SEARCH MODSEQ, SELECT/EXAMINE (CONDSTORE)) starts it like ENABLED does;
+  // ENABLE itself counts only when its ENABLED response names CONDSTORE (RFC 5161 §3.1).
+  if (st->condition == proto::Condition::Ok && enables_condstore(cmd) && cmd.kind != CommandKind::Enable &&
+      cmd.kind != CommandKind::Notify) {
+    c.condstore_told = true;
   }
   complete_kind(ctx, c, cmd, *st, f, index);
   complete_uidplus(ctx, c, cmd, *st, f, index);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <deque>
+#include <set>
 #include <utility>
 
 #include "model/store.hpp"
@@ -209,10 +210,112 @@ bool due_void(const ClientState& w, const NameDue& d) {
 
 void report_name_due(Ctx& ctx, const ClientState& w, const NameDue& d, const std::string& when,
                      std::vector<EventIndex> offending) {
+  const proto::Command& cmd = *ctx.log[d.sent].command;
+  const std::string command = std::string(proto::command_name(cmd.kind));
+  std::string what = "another client's " + command + " of it";
+  if (d.half == NameDue::Half::Parent) {
+    what = "another client's " + command + " of its child \"" + d.other + "\" (RFC 5465 §5.4: \"If a mailbox is "
+           "created or deleted, the mailbox itself and its direct parent ... are considered to be affected\"; "
+           "the parent exists)";
+  } else if (d.half == NameDue::Half::Lookup) {
+    what = "another client's " + command + ", which " + d.other + " the 'l' right of user \"" + w.user + "\" on "
+           "it (RFC 5465 §5.4: \"granting or revocation of the 'l' right to the current user on the affected "
+           "mailbox MUST be considered mailbox creation or deletion\")";
+  }
   ctx.rep.report("NTF-9", std::move(offending), {d.sent, d.done, d.notify_set_at},
                  "client " + n(w.id) + " asked for MailboxName events on \"" + d.name + "\" (NOTIFY below), but " +
-                     "was sent no LIST for another client's " + std::string(proto::command_name(
-                         ctx.log[d.sent].command->kind)) + " of it " + when + " (RFC 5465 §5.4, §5.5).");
+                     "was sent no LIST for " + what + " " + when + " (RFC 5465 §5.4, §5.5).");
+}
+
+// ---- NTF-9's parent and 'l' halves ----
+//
+// Judged only for a change sent while no other CREATE/DELETE/RENAME/SETACL/DELETEACL was in flight anywhere and
+// none was sent before its OK: then the true store at the OK shows the names and rights the change left, and
+// (ACL) the rights recorded at the send are the ones it started from.
+
+constexpr std::size_t quiet_names_max = 16;  // records kept per client (a lost connection leaves some behind)
+
+bool changes_names_or_lookup(CommandKind k) {
+  return k == CommandKind::Create || k == CommandKind::Delete || k == CommandKind::Rename ||
+         k == CommandKind::SetAcl || k == CommandKind::DeleteAcl;
+}
+
+bool names_or_lookup_in_flight(const Ctx& ctx) {
+  return any_in_flight(ctx, [](const proto::Command& cmd) { return changes_names_or_lookup(cmd.kind); });
+}
+
+// Watchers owed a LIST of `name` for `author`'s change: `same_user` for CREATE/DELETE (a personal name means
+// the same mailbox only to the same user), else the users whose 'l' changed are chosen by the caller.
+template <class Pred>
+void owe_list(Ctx& ctx, const ClientState& author, const Inflight& f, EventIndex index, const std::string& name,
+              const std::string& other, NameDue::Half half, Pred owed) {
+  const std::uint64_t deadline = ctx.log[index].time_us + ctx.options.notify_bound_us;
+  for (auto& [id, w] : ctx.clients) {
+    if (id == author.id || !w.connected || w.bye || w.user.empty() || !owed(w)) continue;
+    if (!w.notify.active || w.notifies > 0 || w.notify.set_at >= f.sent || !watches_name(w, name)) continue;
+    const bool told = std::any_of(w.lists_seen.begin(), w.lists_seen.end(), [&](const auto& seen) {
+      return seen.first > f.sent && seen.second == name;
+    });
+    if (told || !remembers_since(w.lists_seen, f.sent) || w.names_due.size() >= names_due_max) continue;
+    NameDue due{name, other, f.sent, index, w.notify.set_at, deadline};
+    due.half = half;
+    w.names_due.push_back(std::move(due));
+    ctx.cross.names_due_any = true;
+  }
+}
+
+void quiet_change_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  if (!changes_names_or_lookup(cmd.kind)) return;
+  const bool others = names_or_lookup_in_flight(ctx);  // this command is not in flight yet
+  const std::uint64_t count = ++ctx.cross.quiet_names_sent;
+  if (others || ctx.oracle == nullptr || c.user.empty()) return;
+  QuietNameChange q{index, count, {}};
+  if (const auto* a = std::get_if<proto::AclArgs>(&cmd.args)) {
+    if (!is_shared(a->mailbox)) return;
+    std::set<std::string> users;
+    for (const auto& [id, w] : ctx.clients) {
+      if (!w.user.empty() && w.notify.active && users.insert(w.user).second) {
+        q.visible.emplace_back(w.user, ctx.oracle->model().name_info(w.user, a->mailbox).visible);
+      }
+    }
+  } else if (cmd.kind == CommandKind::Rename) {
+    return;
+  }
+  if (c.quiet_names.size() >= quiet_names_max) c.quiet_names.erase(c.quiet_names.begin());
+  c.quiet_names.push_back(std::move(q));
+}
+
+void quiet_change_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                            const Inflight& f, EventIndex index) {
+  const auto it = std::find_if(c.quiet_names.begin(), c.quiet_names.end(),
+                               [&](const QuietNameChange& q) { return q.sent == f.sent; });
+  if (it == c.quiet_names.end()) return;
+  const QuietNameChange q = std::move(*it);
+  c.quiet_names.erase(it);
+  if (st.condition != proto::Condition::Ok || q.sent_count != ctx.cross.quiet_names_sent) return;
+  if (names_or_lookup_in_flight(ctx)) return;
+  const model::Model& truth = ctx.oracle->model();
+  if (const auto* a = std::get_if<proto::AclArgs>(&cmd.args)) {
+    for (const auto& [user, before] : q.visible) {
+      const bool now = truth.name_info(user, a->mailbox).visible;
+      if (now == before) continue;
+      owe_list(ctx, c, f, index, a->mailbox, now ? "gave" : "took", NameDue::Half::Lookup,
+               [&](const ClientState& w) { return w.user == user; });
+    }
+    return;
+  }
+  const auto* m = std::get_if<proto::MailboxArgs>(&cmd.args);
+  if (m == nullptr || is_shared(m->mailbox) || lower(m->mailbox) == "inbox") return;
+  std::string name = m->mailbox;
+  while (name.size() > 1 && name.back() == model::delimiter) name.pop_back();
+  const std::string parent = model::parent_of(name);
+  if (parent.empty() || lower(parent) == "inbox") return;
+  const auto info = truth.name_info(c.user, parent);
+  if (!info.exists || !info.visible) return;
+  // The built-in server tells a parent only to a watcher of the child's name too (the one RFC 5465 §5.4 event
+  // is the child's); a watcher of the parent alone is not judged.
+  owe_list(ctx, c, f, index, parent, name, NameDue::Half::Parent,
+           [&](const ClientState& w) { return w.user == c.user && watches_name(w, name); });
 }
 
 }  // namespace
@@ -231,7 +334,7 @@ void gaps_listed(ClientState& c, const proto::ListData& list, EventIndex index) 
   // notification). A RENAME only by the LIST with OLDNAME (RFC 5465 §5.4): a solicited LIST of the new name
   // does not tell the watcher that the old one is gone.
   std::erase_if(c.names_due, [&](const NameDue& d) {
-    if (!d.other.empty()) return list.old_name == d.name;
+    if (d.half == NameDue::Half::Name && !d.other.empty()) return list.old_name == d.name;
     return list.mailbox == d.name || list.old_name == d.name;
   });
 }
@@ -253,6 +356,7 @@ void check_names_due(Ctx& ctx, std::uint64_t now_us) {
 }
 
 void gaps_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  quiet_change_sent(ctx, c, cmd, index);
   const auto* a = std::get_if<proto::FetchArgs>(&cmd.args);
   if (ctx.oracle == nullptr || cmd.kind != CommandKind::Fetch || cmd.uid || a == nullptr || !has_star(a->set)) return;
   if (a->changed_since) return;  // CHANGEDSINCE answers only the messages changed since (RFC 4551 §3.3.1)
@@ -281,6 +385,7 @@ void gaps_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const p
   const bool renames = cmd.kind == CommandKind::Create || cmd.kind == CommandKind::Delete ||
                        cmd.kind == CommandKind::Rename;
   if (!ctx.rep.stopped() && renames && st.condition == proto::Condition::Ok) names_changed(ctx, c, cmd, f, index);
+  if (!ctx.rep.stopped()) quiet_change_completed(ctx, c, cmd, st, f, index);
 }
 
 void gaps_fetch(ClientState& c, std::uint32_t msn) {

@@ -190,12 +190,48 @@ struct SetProbe {
   bool spoiled = false;              // the client sent another command during it
 };
 
+// SRC-2: a SEARCH whose keys never change for a message (size, INTERNALDATE, UID, text), with the client's view
+// at the send.
+struct FixedSearchProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  std::vector<std::uint32_t> uids;  // the view at the send: MSN i is uids[i-1]
+  bool renumbered = false;          // an EXPUNGE/VANISHED arrived since the send
+};
+
+// SEQ-17: a FETCH whose set uses "*" owes a FETCH response for the last message of the view at its send.
+struct LastProbe {
+  bool active = false;
+  EventIndex sent = 0;
+  std::string mailbox;
+  std::uint32_t uidvalidity = 0;
+  std::uint32_t count = 0;     // the view's count at the send: "*" is this message number
+  std::uint32_t last_uid = 0;  // its UID
+  bool answered = false;       // a FETCH response for message `count` (or above) came
+  bool renumbered = false;     // an EXPUNGE/VANISHED arrived during it
+  bool spoiled = false;        // the client sent a SELECT, EXAMINE, CLOSE or UNSELECT during it
+};
+
 // NTF-9: another client's CREATE/DELETE/RENAME of a name in this client's MailboxName filter, owed as a LIST.
 struct NameDue {
   std::string name, other;  // the name (RENAME: old name) and, for RENAME, the new name
   EventIndex sent = 0, done = 0;
   EventIndex notify_set_at = 0;  // the NOTIFY set it was owed under
   std::uint64_t deadline_us = 0;
+  // What makes `name` affected (RFC 5465 §5.4): the change of the name itself, the CREATE/DELETE of a child of it
+  // (parent half), or a SETACL/DELETEACL that gave or took the watcher's 'l' right on it ('l' half).
+  enum class Half : std::uint8_t { Name, Parent, Lookup } half = Half::Name;
+};
+
+// NTF-9's parent and 'l' halves: a CREATE/DELETE/SETACL/DELETEACL sent while no other such command (or RENAME)
+// was in flight anywhere, with CrossState::quiet_names_sent right after its send and, for an ACL change, whether
+// each user could look the mailbox up then.
+struct QuietNameChange {
+  EventIndex sent = 0;
+  std::uint64_t sent_count = 0;
+  std::vector<std::pair<std::string, bool>> visible;  // user -> 'l' at the send
 };
 
 // NTF-10 through the oracle: a command of this client (the sync) sent while its session was owed nothing and
@@ -341,12 +377,15 @@ struct ClientState {
   SnapshotProbe snapshot;              // CPY-1, MBX-4, MBX-5, MOD-3
   StarProbe star_probe;                // SEQ-15
   SetProbe set_probe;                  // SEQ-16
+  LastProbe last_probe;                // SEQ-17
+  FixedSearchProbe fixed_search;       // SRC-2
   ExpungeProbe expunge_probe;          // EXP-4
   CondStoreProbe cond_store_probe;     // MOD-5
   QuietProbe quiet;                    // SRC-1, STA-1, STA-2
   RemovalProbe removal_probe;          // NTF-2 for expunges
   std::map<std::string, EventIndex> statuses_seen;  // NTF-2: canonical name -> latest STATUS with MESSAGES
   std::vector<NameDue> names_due;      // NTF-9
+  std::vector<QuietNameChange> quiet_names;  // NTF-9 parent and 'l' halves, this client's
   std::deque<std::pair<EventIndex, std::string>> lists_seen;  // NTF-9: recent LIST names (and OLDNAMEs)
   std::deque<std::pair<EventIndex, std::string>> renames_seen;  // NTF-9: OLDNAMEs of recent LIST notifications
   std::vector<FlagDue> flags_due;      // FLG-2: other sessions' flag changes not yet reported
@@ -423,6 +462,8 @@ struct AclProbe {
   EventIndex sent = 0;
   std::string mailbox;
   bool clean = true;  // nothing that could change the mailbox's ACL or name ran beside it so far
+  std::optional<std::string> held;  // DELETE: the user's rights from the ACL entries at the send (ACC-3 'x')
+  std::optional<std::string> entry;  // SETACL +/-: the identifier's ACL entry at the send, "" for none (ACC-7)
 };
 struct AclState {
   std::map<std::pair<std::string, std::string>, AclFact> facts;  // (user, shared mailbox name) -> fact
@@ -433,6 +474,7 @@ struct AclState {
 struct AccessState;  // check_access.cpp (ACC-4, CPY-5, MBX-1 children, FLG-4 "at least one")
 struct AppendState;  // check_append.cpp (APP-1, FLG-5, FLG-6)
 struct CodesState;   // check_codes.cpp (STA-2 EXAMINE, SEQ-11 UID STORE, EXP-5, CPY-7, MOD-7, STA-1 RECENT, ACC-5)
+struct NamesState;   // check_names.cpp (LST-3, MBX-7, APP-2)
 
 // MBX-6 (check_watch.cpp): one user's subscription list as its (UN)SUBSCRIBE replies built it (RFC 3501 §6.3.6,
 // §6.3.7); subscriptions are per user, shared by all the user's sessions.
@@ -455,8 +497,10 @@ struct CrossState {
   std::shared_ptr<AccessState> access;  // made on first use by check_access.cpp
   std::shared_ptr<AppendState> append;  // made on first use by check_append.cpp
   std::shared_ptr<CodesState> codes;    // made on first use by check_codes.cpp
+  std::shared_ptr<NamesState> names;    // made on first use by check_names.cpp
   std::uint64_t store_changes_sent = 0;  // commands sent that may change messages, flags or names (SRC-1, STA-1/2)
   bool names_due_any = false;  // some client may owe NTF-9 names: check_names_due scans the clients only then
+  std::uint64_t quiet_names_sent = 0;  // CREATE/DELETE/RENAME/SETACL/DELETEACL sent so far (NTF-9 halves)
   std::map<MailboxKey, MonotoneFloor> uidnext, highestmodseq;
   std::map<std::string, MonotoneFloor> uidvalidity;
   std::map<std::string, bool> name_reused;  // DELETE or RENAME away succeeded for this name (UID-3)
@@ -656,6 +700,12 @@ bool idle_flags_still_owed(const Ctx& ctx, const ClientState& w, const Obligatio
 // check_list.cpp: LST-1 (LIST/LSUB names match the reference and pattern) and LST-2 (LIST's \Noselect and
 // \HasChildren/\HasNoChildren against the true names). Fed every event before the per-client tracker sees it.
 void list_observe(Ctx& ctx, ClientState& c, EventIndex index);
+// LST-1's matcher (RFC 3501 §6.3.8), sim's own: with `inbox_fold`, an INBOX-led name's first five characters
+// compare case-insensitively.
+bool list_pattern_matches(const std::string& pattern, const std::string& name, char delimiter, bool inbox_fold);
+// check_names.cpp: LST-3 (LIST names every visible matching name), MBX-7 (CREATE/RENAME leave superiors) and
+// APP-2 (APPEND to a \Noselect placeholder fails) through the oracle, fed like list_observe.
+void names_observe(Ctx& ctx, ClientState& c, EventIndex index);
 
 // check_acl.cpp: ACC-2, fed every event before the per-client tracker sees it (so a tagged reply still finds
 // its command in flight).
@@ -674,6 +724,9 @@ void codes_observe(Ctx& ctx, ClientState& c, EventIndex index);
 // SES-2 for the unparseable tagged lines check_codes.cpp follows: called by check_unanswered when the run stands
 // still, after the commands in flight.
 void check_unanswered_lines(Ctx& ctx);
+// SES-5 (sim/check_liveness.cpp): called by Checker::stalled, before virtual time jumps beyond the NOTIFY bound
+// (not by quiescent(): a canary's oracle is a model that never delivers what it queues).
+void check_owed_push(Ctx& ctx);
 // A user's rights on a shared mailbox computed from the ACL entries the store holds, as the union of the user's
 // and "anyone"'s (RFC 4314 §2; sorted, no virtual 'c'/'d'); nullopt for another mailbox or none.
 std::optional<std::string> acl_rights(const Ctx& ctx, const std::string& user, const std::string& mailbox);

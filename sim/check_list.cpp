@@ -36,8 +36,8 @@ bool inbox_led(const std::string& name, char delimiter) {
 
 // RFC 3501 §6.3.8: '*' matches zero or more characters, '%' likewise but not the hierarchy delimiter. Walks
 // the set of pattern positions reachable after each character of the name (a nondeterministic automaton).
-bool wildcard_match(const std::string& pattern, const std::string& name, char delimiter) {
-  const bool fold = inbox_led(name, delimiter);
+// With `fold`, the first five characters of the name compare case-insensitively (an INBOX-led name).
+bool wildcard_match(const std::string& pattern, const std::string& name, char delimiter, bool fold) {
   std::vector<char> at(pattern.size() + 1, 0), next(pattern.size() + 1, 0);
   const auto close = [&](std::vector<char>& set) {  // a wildcard may match nothing: step over it
     for (std::size_t i = 0; i < pattern.size(); ++i) {
@@ -88,7 +88,8 @@ void check_pattern(Ctx& ctx, const Inflight& f, const proto::ListData& list, Eve
   if (a == nullptr || !list.delimiter || list.mailbox.empty() || list.mailbox.size() > match_chars_max) return;
   for (const std::string& p : a->patterns) {
     if (p.empty() || a->reference.size() + p.size() > match_chars_max) return;  // §6.3.8's root query: not judged
-    if (wildcard_match(a->reference + p, list.mailbox, *list.delimiter)) return;
+    const std::string full = a->reference + p;
+    if (wildcard_match(full, list.mailbox, *list.delimiter, inbox_led(list.mailbox, *list.delimiter))) return;
   }
   std::string patterns;
   for (const std::string& p : a->patterns) patterns += (patterns.empty() ? "\"" : ", \"") + a->reference + p + "\"";
@@ -131,6 +132,10 @@ void check_attributes(Ctx& ctx, const ClientState& c, const proto::ListData& lis
 }
 
 }  // namespace
+
+bool list_pattern_matches(const std::string& pattern, const std::string& name, char delimiter, bool inbox_fold) {
+  return wildcard_match(pattern, name, delimiter, inbox_fold && inbox_led(name, delimiter));
+}
 
 void list_observe(Ctx& ctx, ClientState& c, EventIndex index) {
   const Event& e = ctx.log[index];

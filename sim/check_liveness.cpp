@@ -90,7 +90,33 @@ bool clients_turn(const Ctx& ctx, const Inflight& f, const Exchange& x, std::str
   return false;
 }
 
+// SES-5: a client the server may push to now (RFC 2177 §3: during IDLE "the server is free to send untagged
+// EXISTS, EXPUNGE, and other messages at any time"; RFC 5465 §5: with NOTIFY, also between commands) to which the
+// true store owes updates it would send. While the run stands still everything the server wrote was read (a
+// download is always ready work), so nothing holds the push back: a server that forgot to ask for a delivery
+// (after its output drained, or when IDLE began) leaves it owed until some unrelated change comes.
 }  // namespace
+
+void check_owed_push(Ctx& ctx) {
+  if (ctx.oracle == nullptr) return;
+  for (const auto& [id, c] : ctx.clients) {
+    if (!c.connected || c.bye || !c.authenticated || c.notifies > 0 || c.auths > 0 || c.selects > 0) continue;
+    const bool idling = c.idling() && c.inflight.size() == 1;
+    const bool notified = c.notify.active && c.inflight.empty();
+    if (!idling && !notified) continue;
+    const auto session = ctx.oracle->session_of(c.id);
+    if (!session || !ctx.oracle->model().has_unsolicited(*session)) continue;
+    const EventIndex since = idling ? c.idle_since : c.last_completed_sent;
+    ctx.rep.report("SES-5", {ctx.log.size() - 1}, {since},
+                   "the run stands still (no work ready, no timer due within the NOTIFY bound, all output read), "
+                   "yet client " + std::to_string(c.id) + (idling ? ", idling," : ", with a NOTIFY set and no "
+                   "command in flight,") + " is owed updates the true store holds for its session (RFC 2177 §3: "
+                   "during IDLE the server is free to send untagged EXISTS, EXPUNGE, and other messages at any "
+                   "time; RFC 5465 §5); a server that asks for no delivery leaves them waiting for an unrelated "
+                   "change.");
+    return;
+  }
+}
 
 // Judged only while the run stands still: a connected client that was not told BYE, whose command is in flight and whose
 // turn it is not. A client that left, or that the server said BYE to, may have commands no one will answer.

@@ -92,6 +92,31 @@ std::string notify_argument_error(const proto::NotifyArgs& args) {
   return {};
 }
 
+namespace {
+
+// NTF-13: the items a pushed STATUS of another mailbox must carry. RFC 5465 §5.2 (MessageNew) and §5.3
+// (MessageExpunge) both send "an unsolicited STATUS (UIDNEXT MESSAGES)"; §5.1 (FlagChange, CONDSTORE) sends
+// STATUS (HIGHESTMODSEQ UIDVALIDITY), which has neither. A server may merge several events into one STATUS,
+// which then has both or neither of UIDNEXT and MESSAGES, never one without the other. Returns "" when the
+// items fit some event.
+std::string pushed_status_items_problem(const proto::StatusData& s) {
+  bool messages = false, uidnext = false, hms = false;
+  for (const auto& [item, value] : s.items) {
+    messages |= item == proto::StatusItem::Messages;
+    uidnext |= item == proto::StatusItem::UidNext;
+    hms |= item == proto::StatusItem::HighestModSeq;
+  }
+  if (messages == uidnext && (messages || hms)) return {};
+  const std::string what = messages ? "MESSAGES without UIDNEXT"
+                           : uidnext ? "UIDNEXT without MESSAGES"
+                                     : "neither UIDNEXT and MESSAGES nor HIGHESTMODSEQ";
+  return "a pushed STATUS for \"" + s.mailbox + "\" carries " + what + ": a new or expunged message in another "
+         "mailbox is told by \"an unsolicited STATUS (UIDNEXT MESSAGES)\" (RFC 5465 §5.2, §5.3), a flag change "
+         "by STATUS (HIGHESTMODSEQ UIDVALIDITY) (§5.1)";
+}
+
+}  // namespace
+
 bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r, EventIndex index) {
   const bool idle = c.idling();
   const NotifySet& ns = c.notify;
@@ -135,6 +160,9 @@ bool check_unsolicited(Ctx& ctx, const ClientState& c, const proto::Response& r,
         "(RFC 5465 §5.2, §6: personal is the user's own namespace, a subtree is the name and the names below it)";
   } else if (list && !ns.mailbox_events) {
     rule = rule_for(idle, "NTF-9"), why = "LIST arrived unsolicited but NOTIFY asked for no mailbox events";
+  } else if (status) {
+    why = pushed_status_items_problem(std::get<proto::StatusData>(r.body));
+    if (!why.empty()) rule = "NTF-13";
   }
   if (rule == nullptr) return true;
   ctx.rep.report(rule, {index}, causes, why + ".");

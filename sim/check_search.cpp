@@ -14,6 +14,8 @@ using proto::CommandKind;
 
 // Each judgement walks the mailbox once (flags, dates); larger mailboxes are left unjudged.
 constexpr std::size_t quiet_messages_max = 4096;
+// SRC-2 is judged far more often (beside any other command), so on smaller views only.
+constexpr std::size_t fixed_messages_max = 1024;
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
@@ -168,6 +170,163 @@ void check_search_answer(Ctx& ctx, const ClientState& c, const proto::SearchData
                      "messages that match (RFC 3501 §6.4.4, §7.2.5).");
 }
 
+// ---- MOD-8 ----
+
+bool uses_modseq(const std::vector<proto::SearchKey>& keys) {
+  return std::any_of(keys.begin(), keys.end(), [](const proto::SearchKey& k) {
+    return k.kind == proto::SearchKey::Kind::ModSeq || uses_modseq(k.children);
+  });
+}
+
+// The client's only SEARCH in flight (none when two are: which one answered is unknown).
+const Inflight* only_search(const Ctx& ctx, const ClientState& c) {
+  const Inflight* found = nullptr;
+  for (const Inflight& f : c.inflight) {
+    const auto& cmd = ctx.log[f.sent].command;
+    if (!cmd || cmd->kind != CommandKind::Search) continue;
+    if (found != nullptr) return nullptr;
+    found = &f;
+  }
+  return found;
+}
+
+void modseq_mismatch(Ctx& ctx, EventIndex sent, const proto::Command& cmd, const std::string& what, EventIndex index) {
+  ctx.rep.report("MOD-8", {index}, {sent},
+                 std::string(cmd.uid ? "UID SEARCH" : "SEARCH") + " with a MODSEQ criterion " + what +
+                     "; a non-empty result MUST end with the highest mod-sequence of the messages returned, and "
+                     "it is omitted when nothing matches (RFC 4551 §3.4, §3.5).");
+}
+
+// [C] half: "(MODSEQ n)" is there exactly when the answer names a message. [O] half: n is the highest
+// mod-sequence in the store of the messages it names, judged under SRC-1's quiet condition (nothing that may
+// change messages or flags, a \Seen-setting FETCH included, was in flight anywhere from the send to the answer).
+void check_search_modseq(Ctx& ctx, const ClientState& c, const proto::SearchData& s, EventIndex index) {
+  const Inflight* f = only_search(ctx, c);
+  if (f == nullptr) return;
+  const proto::Command& cmd = *ctx.log[f->sent].command;
+  const auto* args = std::get_if<proto::SearchArgs>(&cmd.args);
+  if (args == nullptr || !uses_modseq(args->keys)) return;
+  if (s.numbers.empty() && s.modseq) {
+    return modseq_mismatch(ctx, f->sent, cmd, "found nothing but still said (MODSEQ " + n(*s.modseq) + ")", index);
+  }
+  if (!s.numbers.empty() && !s.modseq) {
+    return modseq_mismatch(ctx, f->sent, cmd, "returned " + n(s.numbers.size()) + " messages without (MODSEQ n)",
+                           index);
+  }
+  if (!s.modseq || !still_quiet(ctx, c) || c.quiet.sent != f->sent) return;
+  std::vector<std::vector<std::string>> flags;
+  const std::vector<SearchCandidate> all = candidates(ctx, c, flags);
+  if (all.empty()) return;
+  std::uint64_t highest = 0;
+  for (const std::uint32_t x : s.numbers) {
+    const auto it = std::find_if(all.begin(), all.end(), [&](const SearchCandidate& m) {
+      return (cmd.uid ? m.uid : m.msn) == x;
+    });
+    if (it == all.end()) return;  // not a message of the view: SRC-1's to judge
+    highest = std::max(highest, it->modseq);
+  }
+  if (highest == *s.modseq) return;
+  modseq_mismatch(ctx, f->sent, cmd, "said (MODSEQ " + n(*s.modseq) + ") but the highest mod-sequence of the " +
+                                         n(s.numbers.size()) + " messages it returned is " + n(highest) +
+                                         " in the store of \"" + c.view.mailbox + "\", and no command that "
+                                         "changes messages or flags was in flight", index);
+}
+
+// ---- SRC-2 ----
+
+bool reselects(CommandKind k) {
+  return k == CommandKind::Select || k == CommandKind::Examine || k == CommandKind::Close ||
+         k == CommandKind::Unselect || k == CommandKind::Logout;
+}
+
+void fixed_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
+  if (c.fixed_search.active && (reselects(cmd.kind) || cmd.kind == CommandKind::Search)) c.fixed_search = {};
+  const auto* args = std::get_if<proto::SearchArgs>(&cmd.args);
+  if (ctx.oracle == nullptr || cmd.kind != CommandKind::Search || args == nullptr || c.bye) return;
+  if (!c.view_usable() || !c.view.fully_known() || c.view.count() == 0 || c.view.uidvalidity == 0) return;
+  if (c.view.count() > fixed_messages_max || !search_fixed(args->keys) || !ascii_charset(*args)) return;
+  for (const Inflight& f : c.inflight) {
+    const auto& other = ctx.log[f.sent].command;
+    if (other && (reselects(other->kind) || other->kind == CommandKind::Search)) return;
+  }
+  FixedSearchProbe p;
+  p.active = true;
+  p.sent = index;
+  p.mailbox = c.view.mailbox;
+  p.uidvalidity = c.view.uidvalidity;
+  p.uids.reserve(c.view.count());
+  for (const ViewEntry& e : c.view.entries) p.uids.push_back(e.uid);
+  c.fixed_search = std::move(p);
+}
+
+// The store's fixed data of a message (nullopt once it is expunged).
+std::optional<SearchCandidate> fixed_candidate(const Ctx& ctx, const model::Model::MailboxInfo& info,
+                                               std::uint32_t uid, const std::vector<std::string>& no_flags) {
+  if (!std::binary_search(info.uids.begin(), info.uids.end(), uid)) return std::nullopt;
+  const auto date = ctx.oracle->model().internal_date(info.name, uid);
+  const std::string* bytes = ctx.oracle->model().message_bytes(info.uidvalidity, uid);
+  if (!date || bytes == nullptr) return std::nullopt;
+  return SearchCandidate{0, uid, &no_flags, date->date, bytes->size(), false, 0, bytes};
+}
+
+// [C,O]: a SEARCH whose keys are all fixed for a message (sizes, INTERNALDATE days, UIDs, text, sent dates)
+// is judged whatever else ran beside it, message by message against the store: every message it returns that
+// the store still holds matches, and every message of the client's view at the send that the store still
+// holds at the answer (so it was there when the SEARCH ran, and the session had it: it leaves a view only
+// with an EXPUNGE) and matches is returned (RFC 3501 §6.4.4, §7.2.5). A message expunged meanwhile may be in
+// the answer or not (RFC 2180 §4.3). For SEARCH (numbers), only with no EXPUNGE/VANISHED since the send, and
+// numbers above the view's count (messages not yet told) are left out.
+void check_fixed_answer(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex index) {
+  if (!c.fixed_search.active) return;
+  const FixedSearchProbe p = std::move(c.fixed_search);
+  c.fixed_search = {};
+  const Inflight* f = only_search(ctx, c);
+  if (f == nullptr || f->sent != p.sent || c.bye) return;
+  const proto::Command& cmd = *ctx.log[p.sent].command;
+  const auto& args = std::get<proto::SearchArgs>(cmd.args);
+  if (!cmd.uid && (p.renumbered || !c.view_usable() || c.view.count() < p.uids.size())) return;
+  const auto info = oracle_mailbox(ctx, c, p.mailbox);
+  if (!info || info->uidvalidity != p.uidvalidity || info->uids.size() > quiet_messages_max) return;
+  const std::vector<std::string> no_flags;
+  const SearchStars stars{static_cast<std::uint32_t>(p.uids.size()), p.uids.back()};
+  std::vector<std::uint32_t> returned;  // as UIDs
+  for (const std::uint32_t x : s.numbers) {
+    if (cmd.uid) {
+      returned.push_back(x);
+    } else if (x >= 1 && x <= p.uids.size()) {
+      returned.push_back(p.uids[x - 1]);
+    }
+  }
+  std::sort(returned.begin(), returned.end());
+  const std::string what = cmd.uid ? "UID SEARCH" : "SEARCH";
+  auto report = [&](std::uint32_t uid, const std::string& how) {
+    std::string number = "UID " + n(uid);
+    if (!cmd.uid) {
+      const auto it = std::find(p.uids.begin(), p.uids.end(), uid);
+      number = "message " + n(static_cast<std::uint64_t>(it - p.uids.begin()) + 1) + " (" + number + ")";
+    }
+    ctx.rep.report("SRC-2", {index}, {p.sent},
+                   what + " " + how + " " + number + " of \"" + p.mailbox + "\", by keys that never change for a "
+                       "message (size, INTERNALDATE, UID, text) and the message is still in the store; the answer "
+                       "lists the messages that match (RFC 3501 §6.4.4, §7.2.5).");
+  };
+  for (const std::uint32_t uid : returned) {
+    const auto m = fixed_candidate(ctx, *info, uid, no_flags);
+    if (m && search_match(args.keys, *m, stars) == SearchMatch::No) return report(uid, "returned");
+  }
+  // A message of the view expunged meanwhile: what else an answer leaves out is EXP-3's (RFC 2180 §4.3).
+  if (std::any_of(p.uids.begin(), p.uids.end(), [&](std::uint32_t uid) {
+        return !std::binary_search(info->uids.begin(), info->uids.end(), uid);
+      })) {
+    return;
+  }
+  for (const std::uint32_t uid : p.uids) {
+    if (std::binary_search(returned.begin(), returned.end(), uid)) continue;
+    const auto m = fixed_candidate(ctx, *info, uid, no_flags);
+    if (m && search_match(args.keys, *m, stars) == SearchMatch::Yes) return report(uid, "left out");
+  }
+}
+
 // ---- STA-1 ----
 
 void status_mismatch(Ctx& ctx, const ClientState& c, const proto::StatusData& s, const char* item, std::uint64_t told,
@@ -248,6 +407,7 @@ void check_select(Ctx& ctx, const ClientState& c, EventIndex index) {
 
 void search_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   c.quiet = {};  // another command of this client: the probe no longer stands alone
+  fixed_sent(ctx, c, cmd, index);
   if (may_change_store(cmd.kind)) ++ctx.cross.store_changes_sent;
   if (ctx.oracle == nullptr || !probed(cmd.kind) || !c.authenticated || !c.inflight.empty() || c.idle ||
       c.notify.active || c.notifies > 0 || c.bye || change_in_flight(ctx)) {
@@ -262,6 +422,8 @@ void search_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex
 void search_data(Ctx& ctx, ClientState& c, const proto::SearchData& s, EventIndex index) {
   check_uid_answer(ctx, c, s, index);
   if (!ctx.rep.stopped()) check_search_answer(ctx, c, s, index);
+  if (!ctx.rep.stopped()) check_search_modseq(ctx, c, s, index);
+  if (!ctx.rep.stopped()) check_fixed_answer(ctx, c, s, index);
 }
 
 void search_status_data(Ctx& ctx, ClientState& c, const proto::StatusData& s, EventIndex index) {
@@ -294,6 +456,7 @@ void search_select_code(ClientState& c, const proto::ResponseCode& code) {
 
 void search_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
                       const Inflight& f, EventIndex index) {
+  if (c.fixed_search.active && c.fixed_search.sent == f.sent) c.fixed_search = {};
   if (!c.quiet.active || c.quiet.sent != f.sent) return;
   const bool judge = (cmd.kind == CommandKind::Select || cmd.kind == CommandKind::Examine) &&
                      st.condition == proto::Condition::Ok && ctx.oracle != nullptr && c.inflight.empty() &&

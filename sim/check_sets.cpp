@@ -69,11 +69,77 @@ void report_missing(Ctx& ctx, const SetProbe& p, bool uid, std::size_t i, EventI
                      "(RFC 3501 §9, §6.4.8).");
 }
 
+// ---- SEQ-17 ----
+
+bool reselects(CommandKind k) {
+  return k == CommandKind::Select || k == CommandKind::Examine || k == CommandKind::Close ||
+         k == CommandKind::Unselect || k == CommandKind::Logout;
+}
+
+// Starts the probe of a FETCH / UID FETCH whose set uses "*" (not CHANGEDSINCE, which answers only changed
+// messages, RFC 4551 §3.3.1), sent while the client knows a non-empty view and no command that changes the
+// selection is in flight. Other commands, IDLE before it and NOTIFY (with or without SELECTED) may be beside it:
+// what they could do to "*" shows as an EXISTS, EXPUNGE or VANISHED between the send and the OK, which leaves
+// the FETCH unjudged; and a FETCH response they cause can only make it pass.
+void last_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::FetchArgs& a, EventIndex index) {
+  if (c.last_probe.active) return;  // one at a time: the first such FETCH is judged
+  if (a.changed_since || !has_star(a.set) || c.bye || !c.view_usable() || c.view.count() == 0) return;
+  if (c.view.uidvalidity == 0) return;
+  for (const Inflight& f : c.inflight) {
+    if (ctx.log[f.sent].command && reselects(ctx.log[f.sent].command->kind)) return;
+  }
+  std::uint32_t last_uid = c.view.entries.back().uid;
+  if (last_uid == 0 && ctx.oracle != nullptr) {  // not told: the oracle's session, when it has the same count
+    const auto session = ctx.oracle->session_of(c.id);
+    if (session) {
+      const auto view = ctx.oracle->model().session_view(*session);
+      if (view.size() == c.view.count()) last_uid = view.back();
+    }
+  }
+  if (last_uid == 0) return;
+  (void)cmd;
+  LastProbe p;
+  p.active = true;
+  p.sent = index;
+  p.mailbox = c.view.mailbox;
+  p.uidvalidity = c.view.uidvalidity;
+  p.count = static_cast<std::uint32_t>(c.view.count());
+  p.last_uid = last_uid;
+  c.last_probe = std::move(p);
+}
+
+// At the OK: with no EXISTS, EXPUNGE or VANISHED between the send and the OK, "*" was the client's last message
+// when the FETCH ran; if that message is still in the store (so no RFC 2180 §4.1 expunge story applies: a
+// message expunged by another session may be answered NO, with NIL data, or not at all), it is owed a FETCH.
+void last_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                    const Inflight& f, EventIndex index) {
+  if (!c.last_probe.active || c.last_probe.sent != f.sent) return;
+  const LastProbe p = std::move(c.last_probe);
+  c.last_probe = {};
+  if (st.condition != proto::Condition::Ok || p.answered || p.renumbered || p.spoiled || c.bye) return;
+  if (!c.view_usable() || c.view.count() != p.count || c.view.mailbox != p.mailbox ||
+      c.view.uidvalidity != p.uidvalidity) {
+    return;
+  }
+  if (ctx.oracle == nullptr) return;
+  const auto info = oracle_mailbox(ctx, c, p.mailbox);
+  if (!info || info->uidvalidity != p.uidvalidity) return;
+  if (!std::binary_search(info->uids.begin(), info->uids.end(), p.last_uid)) return;
+  ctx.rep.report("SEQ-17", {index}, {p.sent},
+                 std::string(cmd.uid ? "UID FETCH" : "FETCH") + " with \"*\" in its set answered OK without a "
+                     "FETCH response for message " + n(p.count) + " (UID " + n(p.last_uid) + "), the last of the "
+                     "client's view of \"" + p.mailbox + "\" (still in the store), and no EXISTS, EXPUNGE or "
+                     "VANISHED came between; \"*\" is the largest number in use and \"n:*\" includes the last "
+                     "message even when n is larger (RFC 3501 §9, §6.4.8).");
+}
+
 }  // namespace
 
 void sets_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex index) {
   if (c.set_probe.active) c.set_probe.spoiled = true;  // another command: the view may change under it
+  if (c.last_probe.active && reselects(cmd.kind)) c.last_probe.spoiled = true;
   const auto* a = std::get_if<proto::FetchArgs>(&cmd.args);
+  if (cmd.kind == CommandKind::Fetch && a != nullptr) last_sent(ctx, c, cmd, *a, index);
   if (ctx.oracle == nullptr || cmd.kind != CommandKind::Fetch || a == nullptr) return;
   if (a->changed_since) return;  // CHANGEDSINCE answers only the messages changed since (RFC 4551 §3.3.1)
   const auto view = probed_view(ctx, c);
@@ -98,13 +164,22 @@ void sets_sent(Ctx& ctx, ClientState& c, const proto::Command& cmd, EventIndex i
 }
 
 void sets_fetch(ClientState& c, std::uint32_t msn) {
+  // A number above the count can only be a message the client was not told of (under a NOTIFY set without
+  // SELECTED no EXISTS comes): the server took it as "*"; that answers too.
+  if (c.last_probe.active && msn >= c.last_probe.count) c.last_probe.answered = true;
   if (c.set_probe.active && msn >= 1 && msn <= c.set_probe.answered.size()) c.set_probe.answered[msn - 1] = true;
 }
 
-void sets_renumbered(ClientState& c) { c.set_probe.renumbered = true; }
+void sets_renumbered(ClientState& c) {
+  c.set_probe.renumbered = true;
+  c.last_probe.renumbered = true;
+  c.fixed_search.renumbered = true;  // SRC-2 (sim/check_search.cpp)
+}
 
-void sets_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
-                    const Inflight& f, EventIndex index) {
+namespace {
+
+void set_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                   const Inflight& f, EventIndex index) {
   if (!c.set_probe.active || c.set_probe.sent != f.sent) return;
   const SetProbe p = std::move(c.set_probe);
   c.set_probe = {};
@@ -119,6 +194,15 @@ void sets_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const p
     if (!std::binary_search(info->uids.begin(), info->uids.end(), p.uids[i])) continue;
     return report_missing(ctx, p, cmd.uid, i, index);
   }
+}
+
+}  // namespace
+
+// SEQ-16 first: where both apply it names the message.
+void sets_completed(Ctx& ctx, ClientState& c, const proto::Command& cmd, const proto::StatusResponse& st,
+                    const Inflight& f, EventIndex index) {
+  set_completed(ctx, c, cmd, st, f, index);
+  if (!ctx.rep.stopped()) last_completed(ctx, c, cmd, st, f, index);
 }
 
 }  // namespace imaplab::sim::detail

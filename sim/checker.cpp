@@ -173,6 +173,7 @@ std::optional<Violation> Checker::observe(Event&& moved, const StoreOracle* orac
   detail::acl_observe(ctx, c, index);
   detail::access_observe(ctx, c, index);
   detail::list_observe(ctx, c, index);
+  detail::names_observe(ctx, c, index);
   detail::append_observe(ctx, c, index);
   switch (event.dir) {
     case Event::Dir::Connected: detail::client_connected(ctx, c, index); break;
@@ -194,7 +195,10 @@ std::optional<Violation> Checker::tick(std::uint64_t now_us, const StoreOracle* 
 std::optional<Violation> Checker::quiescent(std::uint64_t now_us, const StoreOracle* oracle) {
   auto violation = tick(now_us + impl_->options.notify_bound_us + 1, oracle);
   if (violation || impl_->rep.stopped()) return violation;
-  return stalled(oracle);
+  Impl& m = *impl_;
+  detail::Ctx ctx = m.ctx(oracle);
+  detail::check_unanswered(ctx);  // SES-2 (sim/check_liveness.cpp)
+  return m.rep.take_new_fatal();
 }
 
 std::optional<Violation> Checker::stalled(const StoreOracle* oracle) {
@@ -202,6 +206,7 @@ std::optional<Violation> Checker::stalled(const StoreOracle* oracle) {
   if (m.rep.stopped()) return std::nullopt;
   detail::Ctx ctx = m.ctx(oracle);
   detail::check_unanswered(ctx);  // SES-2 (sim/check_liveness.cpp)
+  if (!m.rep.stopped()) detail::check_owed_push(ctx);  // SES-5
   return m.rep.take_new_fatal();
 }
 

@@ -140,6 +140,15 @@ std::uint32_t swarm_done_pipeline_permille(std::uint64_t seed) {
   return rng.chance(done_pipeline_runs_share) ? done_pipeline_permille : 0;
 }
 
+// DONE in lower or mixed case, in a quarter of the runs from its own stream: without it every IDLE ends with
+// "DONE" and a server that matches it case-sensitively goes unseen (RFC 3501 §9; SES-2 sees the IDLE hang).
+std::uint32_t swarm_done_case_permille(std::uint64_t seed) {
+  constexpr double done_case_runs_share = 0.25;
+  constexpr std::uint32_t done_case_permille = 300;  // of the IDLEs ended by DONE in such a run
+  Rng rng(seed ^ 0xD0E0CA5Eull);
+  return rng.chance(done_case_runs_share) ? done_case_permille : 0;
+}
+
 std::uint32_t swarm_bad_command_permille(std::uint64_t seed) {
   constexpr double bad_commands_runs_share = 0.25;
   constexpr std::uint32_t bad_command_permille = 20;  // of the commands of such a run
@@ -184,6 +193,7 @@ RunConfig RunConfig::swarm(std::uint64_t seed, const std::map<std::string, std::
   if (fixed.count("idle_bad_end") == 0) c.idle_bad_end_permille = swarm_idle_bad_end_permille(seed);
   if (fixed.count("done_pipeline") == 0) c.done_pipeline_permille = swarm_done_pipeline_permille(seed);
   if (fixed.count("bad_commands") == 0) c.bad_command_permille = swarm_bad_command_permille(seed);
+  if (fixed.count("done_case") == 0) c.done_case_permille = swarm_done_case_permille(seed);
   return c;
 }
 
@@ -213,6 +223,7 @@ std::map<std::string, std::string> RunConfig::fields() const {
   if (idle_bad_end_permille != 0) f["idle_bad_end"] = std::to_string(idle_bad_end_permille);
   if (done_pipeline_permille != 0) f["done_pipeline"] = std::to_string(done_pipeline_permille);
   if (bad_command_permille != 0) f["bad_commands"] = std::to_string(bad_command_permille);
+  if (done_case_permille != 0) f["done_case"] = std::to_string(done_case_permille);
   return f;
 }
 
@@ -254,6 +265,7 @@ std::optional<RunConfig> RunConfig::from_fields(const std::map<std::string, std:
     else if (key == "idle_bad_end") ok = parse_number(value, c.idle_bad_end_permille) && c.idle_bad_end_permille <= 1000;
     else if (key == "done_pipeline") ok = parse_number(value, c.done_pipeline_permille) && c.done_pipeline_permille <= 1000;
     else if (key == "bad_commands") ok = parse_number(value, c.bad_command_permille) && c.bad_command_permille <= 1000;
+    else if (key == "done_case") ok = parse_number(value, c.done_case_permille) && c.done_case_permille <= 1000;
     else {
       if (error) *error = "unknown configuration key '" + key + "'";
       return std::nullopt;

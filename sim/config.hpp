@@ -40,6 +40,9 @@ struct RunConfig {
   // Per-mille of IDLEs ended with DONE and the client's next command written right behind it, before IDLE's
   // tagged OK (RFC 3501 §5.5; RFC 2177 §3). Header field "done_pipeline", when not 0.
   std::uint32_t done_pipeline_permille = 0;
+  // Per-mille of IDLEs ended by DONE written in another case, "done" or "Done" (RFC 3501 §9; RFC 2177 §3).
+  // Header field "done_case", when not 0.
+  std::uint32_t done_case_permille = 0;
   // Per-mille of a client's commands replaced by a tagged line the server cannot parse (unknown command, missing
   // argument, unbalanced parenthesis), answered by a tagged BAD (RFC 3501 §7.1.3). Header field "bad_commands",
   // when not 0.

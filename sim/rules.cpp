@@ -54,6 +54,9 @@ const std::vector<RuleInfo>& rules() {
        "regardless of order. Example: 2:4 and 4:2 are equivalent and indicate values 2, 3, and 4. Example: a "
        "unique identifier sequence range of 3291:* includes the UID of the last message in the mailbox, even if "
        "that value is less than 3291."},
+      {"SEQ-17", "M", "RFC 3501 §9, §6.4.8",
+       "\"*\" represents the largest number in use. ... a unique identifier sequence range of 3291:* includes the "
+       "UID of the last message in the mailbox, even if that value is less than 3291."},
       {"UID-1", "M", "RFC 3501 §2.3.1.1",
        "The next unique identifier value ... MUST NOT change unless new messages are added to the mailbox; "
        "and ... MUST change whenever new messages are added"},
@@ -90,6 +93,9 @@ const std::vector<RuleInfo>& rules() {
        "If a flag parenthesized list is specified, the flags SHOULD be set in the resulting message; "
        "otherwise, the flag list of the resulting message is set to empty by default. ... If a "
        "date-time is specified, the internal date SHOULD be set in the resulting message"},
+      {"APP-2", "M", "RFC 3501 §6.3.4, §6.3.11",
+       "If the destination mailbox does not exist, a server MUST return an error, and MUST NOT automatically "
+       "create the mailbox. / [a deleted name with inferiors] will acquire the \\Noselect name attribute."},
       {"MOD-1", "M", "RFC 4551 §3.1.1",
        "The server MUST guarantee that each STORE command performed on the same mailbox ... will get a "
        "different mod-sequence value; mod-sequences never decrease for a mailbox with a given UIDVALIDITY."},
@@ -130,12 +136,20 @@ const std::vector<RuleInfo>& rules() {
       {"MBX-6", "M", "RFC 3501 §6.3.6, §6.3.7, §6.3.9; RFC 5258 §3.1; RFC 5465 §5.5",
        "The UNSUBSCRIBE command removes the specified mailbox name from the server's set of \"active\" or "
        "\"subscribed\" mailboxes as returned by the LSUB command."},
+      {"MBX-7", "S", "RFC 3501 §6.3.3, §6.3.5",
+       "If the server's hierarchy separator character appears elsewhere in the name, the server SHOULD create "
+       "any superior hierarchical names that are needed for the CREATE command to be successfully completed."},
       {"LST-1", "M", "RFC 3501 §6.3.8",
        "The \"%\" character is similar to \"*\", but it does not match a hierarchy delimiter."},
       {"LST-2", "M", "RFC 3501 §6.3.4, §7.2.2; RFC 5258 §4",
        "If the server decides to convert [a deleted name with inferiors] to a \\Noselect mailbox, the name will "
        "acquire the \\Noselect name attribute. / \\HasChildren: The presence of this attribute indicates that "
        "the mailbox has child mailboxes that are accessible to the currently authenticated user."},
+      {"LST-3", "M", "RFC 3501 §6.3.8",
+       "The LIST command returns a subset of names from the complete set of all names available to the client."
+       " ... The character \"*\" is a wildcard, and matches zero or more characters at this position. The "
+       "character \"%\" is similar to \"*\", but it does not match a hierarchy delimiter. If the \"%\" wildcard "
+       "is the last character of a mailbox name argument, matching levels of hierarchy are also returned."},
       {"EXP-1", "P", "RFC 2180 §4.1", "Fetching of expunged messages"},
       {"EXP-4", "M", "RFC 3501 §6.4.3, §6.4.2; RFC 4315 §2.1; RFC 3691 §2",
        "The UID EXPUNGE command permanently removes all messages that both have the \\Deleted flag set and "
@@ -155,6 +169,9 @@ const std::vector<RuleInfo>& rules() {
       {"SRC-1", "M", "RFC 3501 §6.4.4, §7.2.5",
        "The number(s) refer to those messages that match the search criteria.  For SEARCH, these are message "
        "sequence numbers; for UID SEARCH, these are unique identifiers."},
+      {"SRC-2", "M", "RFC 3501 §6.4.4, §7.2.5",
+       "The SEARCH command searches the mailbox for messages that match the given searching criteria. ... The "
+       "number(s) refer to those messages that match the search criteria."},
       {"STA-1", "M", "RFC 3501 §6.3.10",
        "MESSAGES The number of messages in the mailbox. ... UNSEEN The number of messages which do not have the "
        "\\Seen flag set."},
@@ -192,17 +209,24 @@ const std::vector<RuleInfo>& rules() {
       {"NTF-12", "M", "RFC 5465 §4",
        "while processing any IDLE command, the server MUST send exactly the same events as instructed by the "
        "client using the NOTIFY command."},
+      {"NTF-13", "M", "RFC 5465 §5.1, §5.2, §5.3",
+       "If the new/appended message is in another mailbox, the server sends an unsolicited STATUS (UIDNEXT "
+       "MESSAGES) response for the relevant mailbox. ... If the expunged message or messages are in another "
+       "mailbox, the server sends an unsolicited STATUS (UIDNEXT MESSAGES) response"},
       {"ACC-1", "M", "RFC 3501 §3.1, §6.2",
        "In the not authenticated state, the client MUST supply authentication credentials before most "
        "commands will be permitted."},
       {"ACC-2", "M", "RFC 4314 §4; RFC 5465 §5, §5.9",
        "LIST - \"l\" right is required. ... SELECT/EXAMINE/STATUS - \"r\" right on the mailbox. / All event "
        "types described in this document require the 'l' and 'r' rights ... on all observed mailboxes."},
-      {"ACC-3", "M", "RFC 4314 §4",
+      {"ACC-3", "M", "RFC 4314 §4; RFC 6851 §3.3",
        "Before performing a COPY/APPEND command, the server MUST check if the user has \"i\" right for the "
        "target mailbox. If the user doesn't have \"i\" right, the operation fails. ... EXPUNGE - \"e\" right on "
        "the selected mailbox. ... SETACL/DELETEACL - \"a\" right on the mailbox. ... GETACL - \"a\" right on the "
-       "mailbox. ... LISTRIGHTS - \"a\" right on the mailbox."},
+       "mailbox. ... LISTRIGHTS - \"a\" right on the mailbox. ... DELETE - \"x\" right on the mailbox. ... STORE - "
+       "the server MUST check if the user has \"t\" right - when the user modifies \\Deleted flag \"s\" right - when "
+       "the user modifies \\Seen flag \"w\" right - for all other message flags. / [RFC 6851 §3.3, paraphrased: MOVE "
+       "needs the rights of COPY, STORE \\Deleted and EXPUNGE on the source]"},
       {"ACC-4", "M", "RFC 3501 §6.4, §3.2",
        "In the selected state, commands that manipulate messages in a mailbox are permitted. ... the "
        "following commands are valid in the selected state: CHECK, CLOSE, EXPUNGE, SEARCH, FETCH, STORE, COPY, "
@@ -214,6 +238,9 @@ const std::vector<RuleInfo>& rules() {
        "the server sends a command continuation request response if it is ready for the octets (if "
        "appropriate) and the remainder of the command. ... If instead, the server detected an error in the "
        "command, it sends a BAD completion response with a tag matching the command"},
+      {"SES-5", "M", "RFC 2177 §3; RFC 5465 §5",
+       "the server is free to send untagged EXISTS, EXPUNGE, and other messages at any time (as long as the "
+       "client is idling) / the server sends notifications ... as the events happen"},
       {"SES-3", "M", "RFC 3501 §7.1.3",
        "The BAD response indicates an error message from the server.  When tagged, it reports a protocol-level "
        "error in the client's command; the tag indicates the command that caused the error."},
@@ -221,6 +248,10 @@ const std::vector<RuleInfo>& rules() {
        "If the operation is successful, the server MUST update the mod-sequence attribute of the message.  An "
        "untagged FETCH response MUST be sent, even if the .SILENT suffix is specified, and the response MUST "
        "include the MODSEQ message data item."},
+      {"MOD-8", "M", "RFC 4551 §3.4, §3.5",
+       "If a client specifies a MODSEQ criterion in a SEARCH (or UID SEARCH) command and the server returns a "
+       "non-empty SEARCH result, the server MUST also append (to the end of the untagged SEARCH response) the "
+       "highest mod-sequence for all messages being returned."},
       {"EXP-5", "M", "RFC 3501 §6.4.2",
        "The CLOSE command permanently removes all messages that have the \\Deleted flag set from the currently "
        "selected mailbox ... No untagged EXPUNGE responses are sent."},
@@ -237,6 +268,10 @@ const std::vector<RuleInfo>& rules() {
        "the following rights is granted to the current user: \"i\", \"e\", and \"shared flag rights\". The server "
        "SHOULD include a READ-WRITE response code in the tagged OK response if at least one of the \"i\", \"e\", or "
        "\"shared flag rights\" is granted to the current user."},
+      {"ACC-7", "M", "RFC 4314 §3.1",
+       "If the string starts with a plus, the following rights are added to any existing rights for the "
+       "identifier.  If the string starts with a minus, the following rights are removed from any existing rights "
+       "for the identifier."},
       {"CPY-6", "S", "RFC 4315 §3; RFC 6851 §4.3",
        "server implementations that advertise the UIDPLUS extension SHOULD return these response codes. / "
        "Servers supporting UIDPLUS SHOULD send COPYUID in response to a UID MOVE"},

@@ -328,6 +328,32 @@ bool evaluable(const proto::SearchKey& key) {
 
 }  // namespace
 
+namespace {
+
+bool fixed(const proto::SearchKey& k) {
+  using K = proto::SearchKey::Kind;
+  switch (k.kind) {
+    case K::All: case K::Larger: case K::Smaller: case K::Since: case K::Before: case K::On: case K::Subject:
+    case K::From: case K::To: case K::Cc: case K::Bcc: case K::Header: case K::Body: case K::Text:
+    case K::SentBefore: case K::SentOn: case K::SentSince:
+      return true;
+    case K::Uid:
+      return std::none_of(k.set.ranges.begin(), k.set.ranges.end(), [](const auto& r) {
+        return r.first == proto::seq_star || r.last == proto::seq_star;
+      });
+    case K::Not: case K::Or: case K::And:
+      return std::all_of(k.children.begin(), k.children.end(), fixed);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool search_fixed(const std::vector<proto::SearchKey>& keys) {
+  return search_evaluable(keys) && std::all_of(keys.begin(), keys.end(), fixed);
+}
+
 bool search_evaluable(const std::vector<proto::SearchKey>& keys) {
   return std::all_of(keys.begin(), keys.end(), [](const proto::SearchKey& k) { return evaluable(k); });
 }

@@ -37,6 +37,12 @@ struct SearchStars {
 // HEADER/BODY/TEXT, SENTBEFORE/SENTON/SENTSINCE, and NOT/OR/AND of well-formed arity.
 bool search_evaluable(const std::vector<proto::SearchKey>& keys);
 
+// Whether every key is evaluable and none depends on anything that changes for a message or on the view:
+// no flag, keyword, RECENT/NEW/OLD, MODSEQ or message-number key, and no "*" in a UID set. What is left (sizes,
+// INTERNALDATE days, UIDs, header and body text, sent dates) is fixed when the message is made (RFC 3501
+// §2.3.1.1, §2.3.3, §2.3.4).
+bool search_fixed(const std::vector<proto::SearchKey>& keys);
+
 // Whether the message matches all `keys` (their AND); only for keys search_evaluable accepts.
 SearchMatch search_match(const std::vector<proto::SearchKey>& keys, const SearchCandidate& m,
                          const SearchStars& stars);

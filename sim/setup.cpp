@@ -110,6 +110,7 @@ AgentConfig agent_config_for(const RunConfig& config, ClientId client) {
   a.synchronizing_literals = pick.below(1000) < config.literal_sync_permille;
   a.idle_bad_end_permille = config.idle_bad_end_permille;
   a.done_pipeline_permille = config.done_pipeline_permille;
+  a.done_case_permille = config.done_case_permille;
   a.bad_command_permille = config.bad_command_permille;
   a.decision_seed = config.seed;
   return a;

@@ -32,7 +32,7 @@ constexpr double appended_date_chance = 0.8;      // a date key takes such a dat
 constexpr std::size_t internal_date_kinds = 3;    // SINCE, BEFORE, ON: the first date keys, on INTERNALDATE
 constexpr double top_date_key_chance = 0.25;      // a top-level SEARCH key is a date key (boundary days)
 constexpr std::size_t appended_sizes_max = 8;     // recent APPEND sizes kept for LARGER/SMALLER keys
-constexpr double appended_size_chance = 0.5;      // a size key takes such a size, or one off (its boundary)
+constexpr double appended_size_chance = 0.75;     // a size key takes such a size, or one off (its boundary)
 constexpr double header_only_word_chance = 0.25;  // a text key searches a word only headers hold
 constexpr std::uint32_t scratch_names_count = 3;  // this client's own mailboxes, "c<id>-tmp<k>"
 constexpr std::size_t message_header_bytes = 320; // room the generated header takes, roughly
@@ -457,7 +457,13 @@ std::vector<FetchAtt> Workload::fetch_atts(const WorkloadView& v, bool cheap, Rn
       case 1: atts.push_back(att(K::Uid)); break;
       case 2: atts.push_back(att(K::Rfc822Size)); break;
       case 3: atts.push_back(att(K::InternalDate)); break;
-      case 4: atts.push_back(att(v.condstore_enabled ? K::ModSeq : K::Flags)); break;
+      case 4: {
+        // FETCH MODSEQ is itself a CONDSTORE enabling command (RFC 4551 §3), so it is sent now and then before
+        // any other enabling (MOD-2).
+        const bool modseq = v.condstore_enabled || (v.cap_condstore && rng.chance(0.3));
+        atts.push_back(att(modseq ? K::ModSeq : K::Flags));
+        break;
+      }
       case 5: atts.push_back(att(K::Envelope)); break;
       case 6: atts.push_back(att(K::BodyStructure)); break;
       case 7: atts.push_back(att(K::Body)); break;
@@ -570,7 +576,10 @@ SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_nu
       SearchKey k = key(rng.chance(0.5) ? K::Larger : K::Smaller);
       // RFC 3501 §6.4.4: LARGER/SMALLER are strict; a known size, or one off, hits the boundary.
       if (!appended_sizes_.empty() && rng.chance(appended_size_chance)) {
-        k.number = appended_sizes_[rng.below(appended_sizes_.size())] + rng.below(3) - 1;
+        // The size itself two times in three (LARGER n / SMALLER n must leave out a message of exactly n).
+        const std::uint64_t off = rng.below(6);
+        k.number = appended_sizes_[rng.below(appended_sizes_.size())] + (off < 4 ? 0 : off == 4 ? 1 : 0) -
+                   (off == 5 ? 1 : 0);
       } else {
         k.number = rng.below(message_bytes_max_ + 1);
       }
@@ -951,6 +960,8 @@ Command Workload::make_notify(const WorkloadView&, Rng& rng) {
     g.filter.kind = FK::Subtree;
     g.filter.mailboxes.push_back(shared->substr(0, shared->find('/')));
     g.events = message_events(false);
+    // RFC 5465 §5.4: giving or taking 'l' is a creation or deletion to MailboxName watchers (NTF-9's 'l' half).
+    g.events->push_back(event(EK::MailboxName));
     a.groups.push_back(std::move(g));
   }
   if (a.groups.empty()) {
@@ -1042,8 +1053,8 @@ Command Workload::make_acl(Rng& rng) {
     a.mailbox = child;
     return command(CommandKind::Create, std::move(a));  // a NO (it exists already) is fine
   }
-  // ACC-2 (-l, -r) and ACC-3 (-i, -e; -tws for STORE and COPY's flags).
-  static constexpr std::array<const char*, 6> revocations = {"-lr", "-r", "-l", "-i", "-e", "-tws"};
+  // ACC-2 (-l, -r) and ACC-3 (-i, -e, MOVE's source -e; -twsx for STORE, COPY's flags and DELETE's 'x').
+  static constexpr std::array<const char*, 6> revocations = {"-lr", "-r", "-l", "-i", "-e", "-twsx"};
   constexpr std::size_t acc3_revocations_from = 3;  // revocations[3..]: rights ACC-3 judges
   proto::AclArgs a;
   a.mailbox = mailbox;

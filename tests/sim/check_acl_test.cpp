@@ -4,6 +4,8 @@
 // the test drives between transcript lines.
 #include <gtest/gtest.h>
 
+#include "model/bugs.hpp"
+#include "proto/writer.hpp"
 #include "tests/sim/events.hpp"
 
 namespace imaplab::sim::testing {
@@ -177,5 +179,167 @@ TEST(CheckAcl, AclCommandsNeedTheAdministerRight) {
   }
 }
 
+// ACC-3's MOVE, STORE and DELETE halves (RFC 4314 §4, RFC 6851 §3.3): alice (client 1) administers shared/team,
+// which holds one message; bob (client 2) starts with every right but 'a' and loses some. The true store is a
+// model with the zoo bug on (bad) or off (good).
+struct RightsScene {
+  ModelOracle oracle;
+  Checker checker = make_checker();
+  std::optional<Violation> first;
+
+  explicit RightsScene(std::optional<model::Bug> bug = std::nullopt)
+      : oracle({}, {{"alice", "secret"}, {"bob", "secret"}}, options(bug)) {
+    oracle.run(1, "a1 LOGIN alice secret");
+    oracle.run(1, "a2 CREATE shared/team");
+    oracle.run(1, "a3 DELETEACL shared/team anyone");
+    oracle.run(1, "a4 SETACL shared/team bob lrswipkxte");
+    oracle.run(1, "a4 APPEND shared/team {5+}\r\nmsg-9");
+    oracle.run(2, "b1 LOGIN bob secret");
+    feed({"C1: <connect>", "S1: * OK ready", "C1: a1 LOGIN alice secret", "S1: a1 OK done", "C2: <connect>",
+          "S2: * OK ready", "C2: b1 LOGIN bob secret", "S2: b1 OK done"});
+  }
+  static model::ModelOptions options(std::optional<model::Bug> bug) {
+    model::ModelOptions o;
+    if (bug) o.bugs.add(*bug);
+    return o;
+  }
+  void feed(const std::vector<std::string>& lines) {
+    for (const Event& e : events_from(lines)) {
+      auto v = checker.observe(e, &oracle);
+      if (v && !first) first = std::move(v);
+    }
+  }
+  void step(ClientId c, const std::string& command, bool execute, const std::vector<std::string>& replies) {
+    feed({"C" + std::to_string(c) + ": " + command});
+    if (execute) oracle.run(c, command);
+    feed(replies);
+  }
+  void revoke(const std::string& rights) { step(1, "a5 SETACL shared/team bob " + rights, true, {"S1: a5 OK done"}); }
+  void select() {
+    const std::string uv = std::to_string(oracle.model().mailbox("shared/team")->uidvalidity);
+    step(2, "b2 SELECT shared/team", true,
+         {"S2: * 1 EXISTS", "S2: * OK [UIDVALIDITY " + uv + "] ok", "S2: b2 OK [READ-WRITE] done"});
+  }
+  // Runs `command` on bob's session in the model and feeds it with the model's responses; true on OK.
+  bool run_bob(const std::string& tag, const std::string& command) {
+    feed({"C2: " + tag + " " + command});
+    const model::Outcome out = oracle.run(2, tag + " " + command);
+    for (const auto& r : out.responses) {
+      std::string line = proto::write_response(r);
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      feed({"S2: " + line});
+    }
+    const auto* st = out.responses.empty() ? nullptr : std::get_if<proto::StatusResponse>(&out.responses.back().body);
+    return st != nullptr && st->condition == proto::Condition::Ok;
+  }
+  std::string fired() const { return first ? first->rule : std::string(); }
+};
+
+TEST(CheckAclRights, MoveNeedsExpungeAndDeleteRightsOnTheSource) {
+  // RFC 6851 §3.3: MOVE needs what COPY, STORE \Deleted and EXPUNGE need: 'e' and 't' on the source. Losing 'i'
+  // on the source is no reason (the target is bob's own INBOX). Only a MOVE that moved something (its untagged OK
+  // [COPYUID], RFC 6851 §4.3) is judged. A wrong server is played by giving the rights back in the model only.
+  for (const char* revoked : {"-e", "-t", "-i"}) {
+    for (bool wrong : {true, false}) {
+      SCOPED_TRACE(std::string(revoked) + (wrong ? " wrong" : ""));
+      RightsScene s;
+      s.revoke(revoked);
+      s.select();
+      if (wrong) s.oracle.run(1, "a6 SETACL shared/team bob +lrswipkxte");  // not in the transcript
+      const bool ok = s.run_bob("b3", "MOVE 1 INBOX");
+      EXPECT_EQ(ok, wrong || std::string(revoked) == "-i");
+      EXPECT_EQ(s.fired(), ok && std::string(revoked) != "-i" ? "ACC-3" : "");
+    }
+  }
+  RightsScene s;  // nothing moved: not judged
+  s.revoke("-e");
+  s.select();
+  s.feed({"C2: b3 UID MOVE 9 INBOX", "S2: b3 OK No messages to copy"});
+  EXPECT_EQ(s.fired(), "");
+}
+
+TEST(CheckAclRights, MoveJudgedOnlyAfterAReselect) {
+  // RFC 4314 §5.1.1: a server may keep the rights of the SELECT, which came before the revocation here.
+  RightsScene s;
+  s.select();
+  s.revoke("-e");
+  s.oracle.run(1, "a6 SETACL shared/team bob +e");  // the model plays a server that kept the SELECT's rights
+  EXPECT_TRUE(s.run_bob("b3", "MOVE 1 INBOX"));
+  EXPECT_EQ(s.fired(), "");
+}
+
+TEST(CheckAclRights, MoveZooBug) {
+  for (bool bug : {true, false}) {
+    SCOPED_TRACE(bug);
+    RightsScene s(bug ? std::optional(model::Bug::MoveIgnoresExpungeRight) : std::nullopt);
+    s.revoke("-e");
+    s.select();
+    EXPECT_EQ(s.run_bob("b3", "MOVE 1 INBOX"), bug);
+    EXPECT_EQ(s.fired(), bug ? "ACC-3" : "");
+  }
+}
+
+TEST(CheckAclRights, StoreLeavesFlagsWithoutTheirRight) {
+  // RFC 4314 §4: STORE MUST check 't' for \Deleted, 's' for \Seen, 'w' for the others. The model answers NO
+  // [NOPERM] when no named flag may change (it "SHOULD NOT fail" only when one may); the zoo bug sets it.
+  struct Case {
+    const char* revoked;
+    const char* flags;
+    bool bug;
+    const char* fires;
+  };
+  for (const Case& k : {Case{"-t", "\\Deleted", true, "ACC-3"}, Case{"-t", "\\Deleted", false, ""},
+                        Case{"-s", "\\Seen", true, "ACC-3"}, Case{"-w", "\\Flagged", true, "ACC-3"},
+                        Case{"-w", "\\Flagged", false, ""}, Case{"-s", "\\Deleted", true, ""}}) {
+    SCOPED_TRACE(std::string(k.revoked) + " " + k.flags + (k.bug ? " bug" : ""));
+    RightsScene s(k.bug ? std::optional(model::Bug::StoreIgnoresFlagRights) : std::nullopt);
+    s.revoke(k.revoked);
+    s.select();
+    s.run_bob("b3", std::string("STORE 1 +FLAGS.SILENT (") + k.flags + ")");
+    EXPECT_EQ(s.fired(), k.fires);
+  }
+}
+
+TEST(CheckAclRights, DeleteNeedsTheDeleteRight) {
+  // RFC 4314 §4: DELETE - "x" right on the mailbox, judged by the ACL entries at the send.
+  for (const char* revoked : {"-x", "-s"}) {
+    for (bool bug : {true, false}) {
+      SCOPED_TRACE(std::string(revoked) + (bug ? " bug" : ""));
+      RightsScene s(bug ? std::optional(model::Bug::DeleteIgnoresDeleteRight) : std::nullopt);
+      s.revoke(revoked);
+      const bool ok = s.run_bob("b3", "DELETE shared/team");
+      EXPECT_EQ(ok, bug || std::string(revoked) == "-s");
+      EXPECT_EQ(s.fired(), ok && std::string(revoked) == "-x" ? "ACC-3" : "");
+    }
+  }
+}
+
+TEST(CheckAclRights, SetaclPlusAddsAndMinusRemoves) {
+  // RFC 4314 §3.1: "+" adds to the identifier's existing rights, "-" removes from them. The zoo bug makes "+"
+  // replace; "-" and a plain string (which does replace) must not fire.
+  struct Case {
+    const char* rights;
+    bool bug;
+    const char* fires;
+  };
+  for (const Case& k : {Case{"+a", true, "ACC-7"}, Case{"+a", false, ""}, Case{"-s", true, ""},
+                        Case{"lr", true, ""}, Case{"+lrswipkxte", true, ""}}) {
+    SCOPED_TRACE(std::string(k.rights) + (k.bug ? " bug" : ""));
+    RightsScene s(k.bug ? std::optional(model::Bug::SetaclPlusReplaces) : std::nullopt);
+    s.step(1, std::string("a6 SETACL shared/team bob ") + k.rights, true, {"S1: a6 OK done"});
+    EXPECT_EQ(s.fired(), k.fires);
+  }
+}
+
+TEST(CheckAclRights, SetaclNotJudgedBesideAnotherAclChange) {
+  // Another client's SETACL of the same mailbox in flight: either order is possible, so the entry is not judged.
+  RightsScene s(model::Bug::SetaclPlusReplaces);
+  s.feed({"C1: a6 SETACL shared/team bob +a", "C2: b2 SETACL shared/team bob lr"});
+  s.oracle.run(1, "a6 SETACL shared/team bob +a");
+  s.feed({"S1: a6 OK done", "S2: b2 NO [NOPERM] no"});
+  EXPECT_EQ(s.fired(), "");
+}
+
 }  // namespace
 }  // namespace imaplab::sim::testing
+

@@ -110,7 +110,66 @@ TEST(CheckModseq, Src1ModseqIsInclusive) {
   ASSERT_TRUE(modseq.has_value());
   const std::string key = "C1: a5 SEARCH MODSEQ " + std::to_string(*modseq);
   EXPECT_EQ(s.fired({key, "S1: * SEARCH", "S1: a5 OK done"}), "SRC-1");
-  EXPECT_EQ(s.fired({key, "S1: * SEARCH 2", "S1: a5 OK done"}), "");
+  EXPECT_EQ(s.fired({key, "S1: * SEARCH 2 (MODSEQ " + std::to_string(*modseq) + ")", "S1: a5 OK done"}), "");
+}
+
+// RFC 4551 §3.4, §3.5: a SEARCH with a MODSEQ criterion ends a non-empty answer with the highest mod-sequence of
+// the messages it returns, and leaves it out when nothing matched.
+TEST(CheckModseq, Mod8SearchModseqValue) {
+  Scene s(true);
+  s.oracle.run(1, "x1 STORE 2 +FLAGS (\\Flagged)");
+  s.oracle.run(1, "x2 STORE 3 +FLAGS (\\Flagged)");
+  const auto m2 = s.oracle.model().modseq("INBOX", 2), m3 = s.oracle.model().modseq("INBOX", 3);
+  ASSERT_TRUE(m2.has_value() && m3.has_value());
+  ASSERT_LT(*m2, *m3);
+  const std::string key = "C1: a5 SEARCH MODSEQ " + std::to_string(*m2);
+  const std::string uid_key = "C1: a5 UID SEARCH MODSEQ " + std::to_string(*m2);
+  auto tail = [](std::uint64_t v) { return "S1: * SEARCH 2 3 (MODSEQ " + std::to_string(v) + ")"; };
+  EXPECT_EQ(s.fired({key, tail(*m3), "S1: a5 OK done"}), "");
+  EXPECT_EQ(s.fired({uid_key, tail(*m3), "S1: a5 OK done"}), "");
+  // [O]: the value must be the highest of the returned messages', not the lowest nor the mailbox's.
+  EXPECT_EQ(s.fired({key, tail(*m2), "S1: a5 OK done"}), "MOD-8");
+  EXPECT_EQ(s.fired({uid_key, tail(*m3 + 1), "S1: a5 OK done"}), "MOD-8");
+  // Without the oracle the value is not judged, but its presence is ([C]).
+  EXPECT_EQ(s.fired({key, tail(*m2), "S1: a5 OK done"}, false), "");
+  EXPECT_EQ(s.fired({key, "S1: * SEARCH 2 3", "S1: a5 OK done"}, false), "MOD-8");
+  EXPECT_EQ(s.fired({"C1: a5 SEARCH MODSEQ " + std::to_string(*m3 + 5), "S1: * SEARCH", "S1: a5 OK done"}, false),
+            "");
+  // No MODSEQ criterion: nothing owed.
+  EXPECT_EQ(s.fired({"C1: a5 SEARCH FLAGGED", "S1: * SEARCH 2 3", "S1: a5 OK done"}), "");
+  // Another client's STORE in flight may raise a returned message's mod-sequence: the value is not judged.
+  EXPECT_EQ(s.fired({"C2: <connect>", "S2: * OK ready", "C2: b1 LOGIN alice secret", "S2: b1 OK done",
+                     "C2: b2 STORE 1 +FLAGS (\\Seen)", key, tail(*m2), "S1: a5 OK done"}),
+            "");
+}
+
+TEST(CheckModseq, Mod2StartsAtAnEnablingCommandsOk) {
+  Scene s(true);
+  const std::vector<std::string> fetch = {"C1: f1 FETCH 1 (MODSEQ)", "S1: * 1 FETCH (MODSEQ (1))", "S1: f1 OK done"};
+  auto tail = [](std::vector<std::string> head, std::vector<std::string> more) {
+    head.insert(head.end(), more.begin(), more.end());
+    return head;
+  };
+  const std::vector<std::string> noop_bare = {"C1: n1 NOOP", "S1: * 2 FETCH (FLAGS (\\Seen))", "S1: n1 OK done"};
+  const std::vector<std::string> noop_modseq = {"C1: n1 NOOP", "S1: * 2 FETCH (FLAGS (\\Seen) MODSEQ (9))",
+                                                "S1: n1 OK done"};
+  // RFC 4551 §3: FETCH MODSEQ is a CONDSTORE enabling command; after its OK every untagged FETCH carries MODSEQ.
+  EXPECT_EQ(s.fired(tail(fetch, noop_bare), false), "MOD-2");
+  EXPECT_EQ(s.fired(tail(fetch, noop_modseq), false), "");
+  EXPECT_EQ(s.fired(tail({"C1: f1 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1)", "S1: f1 OK done"}, noop_bare), false),
+            "MOD-2");
+  EXPECT_EQ(s.fired(tail({"C1: t1 STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\\Seen)", "S1: t1 OK done"}, noop_bare), false),
+            "MOD-2");
+  EXPECT_EQ(s.fired(tail({"C1: q1 SEARCH MODSEQ 1", "S1: * SEARCH", "S1: q1 OK done"}, noop_bare), false), "MOD-2");
+  // A refused command enables nothing.
+  EXPECT_EQ(s.fired(tail({"C1: f1 FETCH 1 (MODSEQ)", "S1: f1 NO denied"}, noop_bare), false), "");
+  // Before the OK (a NOOP pipelined beside the FETCH), the update may have been written first: not judged.
+  EXPECT_EQ(s.fired({"C1: n1 NOOP", "S1: * 2 FETCH (FLAGS (\\Seen))", "C1: f1 FETCH 1 (MODSEQ)",
+                     "S1: n1 OK done", "S1: * 1 FETCH (MODSEQ (1))", "S1: f1 OK done"}, false),
+            "");
+  // No enabling command: a bare flag update is fine.
+  EXPECT_EQ(s.fired(tail({"C1: f1 FETCH 1 (FLAGS)", "S1: * 1 FETCH (FLAGS ())", "S1: f1 OK done"}, noop_bare), false),
+            "");
 }
 
 TEST(CheckModseq, Sta1RecentOfAMailboxNotSelected) {

@@ -1,4 +1,4 @@
-// Canaries for SRC-1 (SEARCH answers), STA-1 (STATUS values) and STA-2 (SELECT data): each bad transcript
+// Canaries for SRC-1 and SRC-2 (SEARCH answers), STA-1 (STATUS values) and STA-2 (SELECT data): each bad transcript
 // fires, and a near-identical good one does not. The store is a real model::Model driven beside the transcript.
 #include <gtest/gtest.h>
 
@@ -52,8 +52,57 @@ TEST(CheckSearch, Src1NotJudgedWhileAChangeIsInFlight) {
   // Client 2's STORE is in flight when the SEARCH is sent: the store may differ from what the server searched.
   EXPECT_EQ(s.fired({"C2: <connect>", "S2: * OK ready", "C2: b1 LOGIN alice secret", "S2: b1 OK done",
                      "C2: b2 SELECT INBOX", "S2: * 3 EXISTS", "S2: b2 OK done", "C2: b3 STORE 2 +FLAGS (\\Seen)",
-                     "C1: a5 SEARCH SINCE 8-Feb-2020", "S1: * SEARCH 3", "S1: a5 OK done"}),
+                     "C1: a5 SEARCH SINCE 8-Feb-2020 UNSEEN", "S1: * SEARCH 3", "S1: a5 OK done"}),
             "");
+}
+
+// SRC-2: keys that never change for a message are judged with a change in flight: the STORE cannot have moved
+// a message's size or INTERNALDATE (RFC 3501 §6.4.4: LARGER/SMALLER are strict, SINCE includes the day).
+TEST(CheckSearch, Src2FixedKeysJudgedBesideChanges) {
+  Scene s;
+  const std::vector<std::string> other = {"C2: <connect>", "S2: * OK ready", "C2: b1 LOGIN alice secret",
+                                          "S2: b1 OK done", "C2: b2 SELECT INBOX", "S2: * 3 EXISTS",
+                                          "S2: b2 OK done", "C2: b3 STORE 2 +FLAGS (\\Seen)"};
+  auto with = [&](std::vector<std::string> more) {
+    auto t = other;
+    t.insert(t.end(), more.begin(), more.end());
+    return t;
+  };
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH SINCE 8-Feb-2020", "S1: * SEARCH 3", "S1: a5 OK done"})), "SRC-2");
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH SINCE 8-Feb-2020", "S1: * SEARCH 2 3", "S1: a5 OK done"})), "");
+  // The messages are 5 octets each: LARGER 5 and SMALLER 5 match none of them, LARGER 4 all.
+  EXPECT_EQ(s.fired(with({"C1: a5 UID SEARCH LARGER 5", "S1: * SEARCH 2", "S1: a5 OK done"})), "SRC-2");
+  EXPECT_EQ(s.fired(with({"C1: a5 UID SEARCH LARGER 5", "S1: * SEARCH", "S1: a5 OK done"})), "");
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH SMALLER 5", "S1: * SEARCH 1", "S1: a5 OK done"})), "SRC-2");
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH NOT LARGER 4", "S1: * SEARCH", "S1: a5 OK done"})), "");
+  EXPECT_EQ(s.fired(with({"C1: a5 UID SEARCH LARGER 4 UID 2:3", "S1: * SEARCH 2", "S1: a5 OK done"})), "SRC-2");
+  EXPECT_EQ(s.fired(with({"C1: a5 UID SEARCH LARGER 4 UID 2:3", "S1: * SEARCH 3 2", "S1: a5 OK done"})), "");
+  // A flag key beside it: not fixed, not judged.
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH LARGER 4 SEEN", "S1: * SEARCH", "S1: a5 OK done"})), "");
+}
+
+TEST(CheckSearch, Src2ExcusesMessagesExpungedMeanwhile) {
+  Scene s;
+  s.oracle.run(2, "b1 LOGIN alice secret");
+  s.oracle.run(2, "b2 SELECT INBOX");
+  s.oracle.run(2, "b3 STORE 3 +FLAGS.SILENT (\\Deleted)");
+  s.oracle.run(2, "b4 EXPUNGE");
+  const std::vector<std::string> other = {"C2: <connect>", "S2: * OK ready", "C2: b1 LOGIN alice secret",
+                                          "S2: b1 OK done", "C2: b2 SELECT INBOX", "S2: * 3 EXISTS",
+                                          "S2: b2 OK done", "C2: b3 STORE 3 +FLAGS.SILENT (\\Deleted)",
+                                          "S2: b3 OK done", "C2: b4 EXPUNGE"};
+  auto with = [&](std::vector<std::string> more) {
+    auto t = other;
+    t.insert(t.end(), more.begin(), more.end());
+    return t;
+  };
+  // Message 3 is gone from the store: it may be left out (RFC 2180 §4.3) or returned; 1 and 2 are owed.
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH LARGER 4", "S1: * SEARCH 1 2", "S1: a5 OK done"})), "");
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH LARGER 4", "S1: * SEARCH 1 2 3", "S1: a5 OK done"})), "");
+  // Leaving out live message 2 is left to EXP-3 then (which does not judge with the EXPUNGE still in flight);
+  // a returned non-match is still SRC-2's.
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH LARGER 4", "S1: * SEARCH 1 3", "S1: a5 OK done"})), "");
+  EXPECT_EQ(s.fired(with({"C1: a5 SEARCH SMALLER 5", "S1: * SEARCH 1", "S1: a5 OK done"})), "SRC-2");
 }
 
 TEST(CheckSearch, Src1UidSearchAnswersUids) {
