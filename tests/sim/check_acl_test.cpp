@@ -54,7 +54,7 @@ TEST(CheckAcl, ListAfterLookupRevoked) {
     std::vector<std::string> replies;
     if (shown) replies.push_back(listed);
     replies.push_back("S2: b2 OK done");
-    s.step(2, "b2 LIST \"\" *", false, replies);
+    s.step(2, "b2 LIST \"\" shared/team", false, replies);
     EXPECT_EQ(s.fired(), shown ? "ACC-2" : "");
   }
 }
@@ -62,7 +62,7 @@ TEST(CheckAcl, ListAfterLookupRevoked) {
 TEST(CheckAcl, ListInFlightDuringTheRevokeMayShowIt) {
   // The LIST was sent before the SETACL's OK arrived: the server may have run it first.
   AclScene s;
-  s.feed({"C1: a5 SETACL shared/team bob -lr", "C2: b2 LIST \"\" *"});
+  s.feed({"C1: a5 SETACL shared/team bob -lr", "C2: b2 LIST \"\" shared/team"});
   s.oracle.run(1, "a5 SETACL shared/team bob -lr");
   s.feed({"S1: a5 OK done", listed, "S2: b2 OK done"});
   EXPECT_EQ(s.fired(), "");
@@ -73,9 +73,9 @@ TEST(CheckAcl, ListWithNonExistentIsTheDeletion) {
   // may come back.
   AclScene s;
   s.revoke();
-  s.step(2, "b2 LIST \"\" *", false, {"S2: * LIST (\\NonExistent) \"/\" shared/team", "S2: b2 OK done"});
+  s.step(2, "b2 LIST \"\" shared/team", false, {"S2: * LIST (\\NonExistent) \"/\" shared/team", "S2: b2 OK done"});
   s.feed({"C1: a6 SETACL shared/team bob +lr"});
-  s.step(2, "b3 LIST \"\" *", false, {listed, "S2: b3 OK done"});
+  s.step(2, "b3 LIST \"\" shared/team", false, {listed, "S2: b3 OK done"});
   EXPECT_EQ(s.fired(), "");
 }
 
@@ -136,7 +136,7 @@ TEST(CheckAcl, RightsThatAnyoneStillGrantsAreNotLost) {
   AclScene s;
   s.oracle.run(1, "a0 SETACL shared/team anyone lr");
   s.step(1, "a5 DELETEACL shared/team bob", true, {"S1: a5 OK done"});
-  s.step(2, "b2 LIST \"\" *", false, {listed, "S2: b2 OK done"});
+  s.step(2, "b2 LIST \"\" shared/team", false, {listed, "S2: b2 OK done"});
   s.step(2, "b3 SELECT shared/team", false, {"S2: * 0 EXISTS", "S2: b3 OK [READ-ONLY] done"});
   EXPECT_EQ(s.fired(), "");
 }

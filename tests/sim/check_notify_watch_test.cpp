@@ -105,7 +105,7 @@ TEST(CheckNotifyWatch, Mbx6ListSubscribedMarksExactlyTheSubscribed) {
       Scene s;
       s.step(1, "a5 SUBSCRIBE BAR", "", {"S1: a5 OK done"});
       if (unsubscribed) s.step(1, "a6 UNSUBSCRIBE BAR", "", {"S1: a6 OK done"});
-      s.step(2, "b1 LIST \"\" * RETURN (SUBSCRIBED)", "",
+      s.step(2, "b1 LIST \"\" BAR RETURN (SUBSCRIBED)", "",
              {marked ? "S2: * LIST (\\Subscribed) \"/\" BAR" : "S2: * LIST () \"/\" BAR", "S2: b1 OK done"});
       EXPECT_EQ(s.fired(), marked == unsubscribed ? "MBX-6" : "");
     }
