@@ -13,36 +13,11 @@ namespace {
 
 const std::string listed = "S2: * LIST (\\HasNoChildren) \"/\" shared/team";
 
-// Client 1 is alice, who administers shared/team (no "anyone" entry); client 2 is bob, who may use it.
-struct AclScene {
-  ModelOracle oracle;
-  Checker checker = make_checker();
-  std::optional<Violation> first;
-
-  AclScene() {
-    oracle.run(1, "a1 LOGIN alice secret");
-    oracle.run(1, "a2 CREATE shared/team");
-    oracle.run(1, "a3 DELETEACL shared/team anyone");  // inherited from "shared", which everyone may read
-    oracle.run(1, "a4 SETACL shared/team bob lrswi");
-    oracle.run(2, "b1 LOGIN bob secret");
-    feed({"C1: <connect>", "S1: * OK ready", "C1: a1 LOGIN alice secret", "S1: a1 OK done", "C2: <connect>",
-          "S2: * OK ready", "C2: b1 LOGIN bob secret", "S2: b1 OK done"});
-  }
-  void feed(const std::vector<std::string>& lines) {
-    for (const Event& e : events_from(lines)) {
-      auto v = checker.observe(e, &oracle);
-      if (v && !first) first = std::move(v);
-    }
-  }
-  void step(ClientId c, const std::string& command, bool execute, const std::vector<std::string>& replies) {
-    feed({"C" + std::to_string(c) + ": " + command});
-    if (execute) oracle.run(c, command);
-    feed(replies);
-  }
+// Client 1 is alice, who administers shared/team; client 2 is bob, who may use it (lrswi).
+struct AclScene : SharedTeamScene {
   void revoke(const std::string& rights = "-lr") {
     step(1, "a5 SETACL shared/team bob " + rights, true, {"S1: a5 OK done"});
   }
-  std::string fired() const { return first ? first->rule : std::string(); }
 };
 
 TEST(CheckAcl, ListAfterLookupRevoked) {
@@ -182,37 +157,14 @@ TEST(CheckAcl, AclCommandsNeedTheAdministerRight) {
 // ACC-3's MOVE, STORE and DELETE halves (RFC 4314 §4, RFC 6851 §3.3): alice (client 1) administers shared/team,
 // which holds one message; bob (client 2) starts with every right but 'a' and loses some. The true store is a
 // model with the zoo bug on (bad) or off (good).
-struct RightsScene {
-  ModelOracle oracle;
-  Checker checker = make_checker();
-  std::optional<Violation> first;
-
-  explicit RightsScene(std::optional<model::Bug> bug = std::nullopt)
-      : oracle({}, {{"alice", "secret"}, {"bob", "secret"}}, options(bug)) {
-    oracle.run(1, "a1 LOGIN alice secret");
-    oracle.run(1, "a2 CREATE shared/team");
-    oracle.run(1, "a3 DELETEACL shared/team anyone");
-    oracle.run(1, "a4 SETACL shared/team bob lrswipkxte");
+struct RightsScene : SharedTeamScene {
+  explicit RightsScene(std::optional<model::Bug> bug = std::nullopt) : SharedTeamScene("lrswipkxte", options(bug)) {
     oracle.run(1, "a4 APPEND shared/team {5+}\r\nmsg-9");
-    oracle.run(2, "b1 LOGIN bob secret");
-    feed({"C1: <connect>", "S1: * OK ready", "C1: a1 LOGIN alice secret", "S1: a1 OK done", "C2: <connect>",
-          "S2: * OK ready", "C2: b1 LOGIN bob secret", "S2: b1 OK done"});
   }
   static model::ModelOptions options(std::optional<model::Bug> bug) {
     model::ModelOptions o;
     if (bug) o.bugs.add(*bug);
     return o;
-  }
-  void feed(const std::vector<std::string>& lines) {
-    for (const Event& e : events_from(lines)) {
-      auto v = checker.observe(e, &oracle);
-      if (v && !first) first = std::move(v);
-    }
-  }
-  void step(ClientId c, const std::string& command, bool execute, const std::vector<std::string>& replies) {
-    feed({"C" + std::to_string(c) + ": " + command});
-    if (execute) oracle.run(c, command);
-    feed(replies);
   }
   void revoke(const std::string& rights) { step(1, "a5 SETACL shared/team bob " + rights, true, {"S1: a5 OK done"}); }
   void select() {
@@ -232,7 +184,6 @@ struct RightsScene {
     const auto* st = out.responses.empty() ? nullptr : std::get_if<proto::StatusResponse>(&out.responses.back().body);
     return st != nullptr && st->condition == proto::Condition::Ok;
   }
-  std::string fired() const { return first ? first->rule : std::string(); }
 };
 
 TEST(CheckAclRights, MoveNeedsExpungeAndDeleteRightsOnTheSource) {

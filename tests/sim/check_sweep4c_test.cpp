@@ -105,33 +105,8 @@ TEST(CheckSweep4c, Ntf9ParentOfCreatedOrDeletedMailboxIsTold) {
 // ---- NTF-9's 'l' half ----
 
 // Client 1 is alice, who administers shared/team; client 2 is bob, who may use it and watches shared.
-struct AclScene {
-  ModelOracle oracle;
-  Checker checker = make_checker();
-  std::optional<Violation> first;
-
-  explicit AclScene(model::ModelOptions options = {})
-      : oracle({}, {{"alice", "secret"}, {"bob", "secret"}}, std::move(options)) {
-    oracle.run(1, "a1 LOGIN alice secret");
-    oracle.run(1, "a2 CREATE shared/team");
-    oracle.run(1, "a3 DELETEACL shared/team anyone");
-    oracle.run(1, "a4 SETACL shared/team bob lrswi");
-    oracle.run(2, "b1 LOGIN bob secret");
-    feed({"C1: <connect>", "S1: * OK ready", "C1: a1 LOGIN alice secret", "S1: a1 OK done", "C2: <connect>",
-          "S2: * OK ready", "C2: b1 LOGIN bob secret", "S2: b1 OK done"});
-  }
-  void feed(const std::vector<std::string>& lines) {
-    for (const Event& e : events_from(lines)) {
-      auto v = checker.observe(e, &oracle);
-      if (v && !first) first = std::move(v);
-    }
-  }
-  void step(ClientId c, const std::string& command, bool execute, const std::vector<std::string>& replies) {
-    feed({"C" + std::to_string(c) + ": " + command});
-    if (execute) oracle.run(c, command);
-    feed(replies);
-  }
-  std::string fired() const { return first ? first->rule : std::string(); }
+struct AclScene : SharedTeamScene {
+  explicit AclScene(model::ModelOptions options = {}) : SharedTeamScene("lrswi", std::move(options)) {}
 };
 
 std::string lookup_told(const std::string& rights, const std::vector<std::string>& told) {

@@ -66,4 +66,21 @@ struct TwoClientScene {
   std::string fired() const { return first ? first->rule : std::string(); }
 };
 
+// The ACL canaries' scene: client 1 is alice, who administers shared/team (its "anyone" entry, inherited from
+// "shared", removed); client 2 is bob, who has `bob_rights` there. Both are logged in, in the model and in the
+// transcript fed to `checker`.
+struct SharedTeamScene {
+  ModelOracle oracle;
+  Checker checker = make_checker();
+  std::optional<Violation> first;
+
+  explicit SharedTeamScene(const std::string& bob_rights = "lrswi", model::ModelOptions options = {});
+  // Feeds transcript lines to the checker with the oracle; keeps the first violation.
+  void feed(const std::vector<std::string>& lines);
+  // Client `c` sends `command`; the model runs it too when `execute`; then the replies arrive.
+  void step(ClientId c, const std::string& command, bool execute, const std::vector<std::string>& replies);
+  // The rule of the first violation, or "" when none fired.
+  std::string fired() const { return first ? first->rule : std::string(); }
+};
+
 }  // namespace imaplab::sim::testing

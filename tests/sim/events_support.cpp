@@ -139,4 +139,29 @@ void TwoClientScene::step(ClientId c, const std::string& command, const std::str
   feed(replies);
 }
 
+SharedTeamScene::SharedTeamScene(const std::string& bob_rights, model::ModelOptions options)
+    : oracle({}, {{"alice", "secret"}, {"bob", "secret"}}, std::move(options)) {
+  oracle.run(1, "a1 LOGIN alice secret");
+  oracle.run(1, "a2 CREATE shared/team");
+  oracle.run(1, "a3 DELETEACL shared/team anyone");
+  oracle.run(1, "a4 SETACL shared/team bob " + bob_rights);
+  oracle.run(2, "b1 LOGIN bob secret");
+  feed({"C1: <connect>", "S1: * OK ready", "C1: a1 LOGIN alice secret", "S1: a1 OK done", "C2: <connect>",
+        "S2: * OK ready", "C2: b1 LOGIN bob secret", "S2: b1 OK done"});
+}
+
+void SharedTeamScene::feed(const std::vector<std::string>& lines) {
+  for (const Event& e : events_from(lines)) {
+    auto v = checker.observe(e, &oracle);
+    if (v && !first) first = std::move(v);
+  }
+}
+
+void SharedTeamScene::step(ClientId c, const std::string& command, bool execute,
+                           const std::vector<std::string>& replies) {
+  feed({"C" + std::to_string(c) + ": " + command});
+  if (execute) oracle.run(c, command);
+  feed(replies);
+}
+
 }  // namespace imaplab::sim::testing
