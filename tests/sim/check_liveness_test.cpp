@@ -238,33 +238,6 @@ TEST(CheckLiveness, AgentEndsIdleWithAnotherLineWhenAsked) {
 // ---- Configuration and traces ----
 
 // The two keys are written only when on (old traces keep their meaning), read back, and some seeds draw them.
-TEST(CheckLiveness, ConfigKeysRoundTripAndAreDrawnInSomeRuns) {
-  RunConfig off;
-  EXPECT_EQ(off.fields().count("literal_sync"), 0u);
-  EXPECT_EQ(off.fields().count("idle_bad_end"), 0u);
-  RunConfig on;
-  on.literal_sync_permille = 500;
-  on.idle_bad_end_permille = 200;
-  auto back = RunConfig::from_fields(on.fields());
-  ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(back->literal_sync_permille, 500u);
-  EXPECT_EQ(back->idle_bad_end_permille, 200u);
-  auto f = on.fields();
-  f["literal_sync"] = "1001";
-  EXPECT_FALSE(RunConfig::from_fields(f).has_value());
-  int literal_runs = 0, idle_runs = 0;
-  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
-    const RunConfig c = RunConfig::swarm(seed);
-    literal_runs += c.literal_sync_permille != 0;
-    idle_runs += c.idle_bad_end_permille != 0;
-  }
-  EXPECT_GT(literal_runs, 20);
-  EXPECT_LT(literal_runs, 100);
-  EXPECT_GT(idle_runs, 20);
-  EXPECT_LT(idle_runs, 100);
-  EXPECT_EQ(RunConfig::swarm(3, {{"literal_sync", "0"}, {"idle_bad_end", "0"}}).literal_sync_permille, 0u);
-}
-
 // A command sent in parts (first line, then the literal after "+") is one command of the script; one whose "+"
 // never came is kept with filler literal bytes, so its replay sends the same first line.
 TEST(CheckLiveness, TraceScriptsJoinThePartsOfASynchronizingLiteral) {

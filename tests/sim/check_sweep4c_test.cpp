@@ -190,20 +190,6 @@ TEST(CheckSweep4c, AgentWritesDoneInAnotherCaseWhenAsked) {
   EXPECT_EQ(idle_end_line(1000, 7), other);
 }
 
-TEST(CheckSweep4c, DoneCaseKeyRoundTripsAndIsDrawnInSomeRuns) {
-  RunConfig off;
-  EXPECT_EQ(off.fields().count("done_case"), 0u);
-  RunConfig on;
-  on.done_case_permille = 300;
-  auto back = RunConfig::from_fields(on.fields());
-  ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(back->done_case_permille, 300u);
-  int runs = 0;
-  for (std::uint64_t seed = 1; seed <= 200; ++seed) runs += RunConfig::swarm(seed).done_case_permille != 0;
-  EXPECT_GT(runs, 20);
-  EXPECT_LT(runs, 100);
-}
-
 RunResult run_idle(const std::string& bug) {
   RunConfig config;
   config.seed = 11;

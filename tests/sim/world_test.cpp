@@ -191,5 +191,32 @@ TEST(Config, SwarmIsDeterministicAndFieldsRoundTrip) {
   EXPECT_NE(error.find("colour"), std::string::npos);
 }
 
+// The workload variations added after the first traces (literal_sync, idle_bad_end, done_pipeline, done_case,
+// bad_commands): each is written to the header only when not 0, so older traces keep their meaning; it reads back;
+// a per mille above 1000 is refused; the swarm draws it in some runs (about a quarter) and an override wins.
+TEST(Config, PermilleKeysRoundTripAndAreDrawnInSomeRuns) {
+  const std::vector<std::pair<std::string, std::uint32_t RunConfig::*>> keys = {
+      {"literal_sync", &RunConfig::literal_sync_permille},   {"idle_bad_end", &RunConfig::idle_bad_end_permille},
+      {"done_pipeline", &RunConfig::done_pipeline_permille}, {"done_case", &RunConfig::done_case_permille},
+      {"bad_commands", &RunConfig::bad_command_permille}};
+  for (const auto& [key, member] : keys) {
+    SCOPED_TRACE(key);
+    EXPECT_EQ(RunConfig().fields().count(key), 0u);
+    RunConfig on;
+    on.*member = 300;
+    auto back = RunConfig::from_fields(on.fields());
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ((*back).*member, 300u);
+    auto f = on.fields();
+    f[key] = "1001";
+    EXPECT_FALSE(RunConfig::from_fields(f).has_value());
+    int runs = 0;
+    for (std::uint64_t seed = 1; seed <= 200; ++seed) runs += RunConfig::swarm(seed).*member != 0;
+    EXPECT_GT(runs, 20);
+    EXPECT_LT(runs, 100);
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) EXPECT_EQ(RunConfig::swarm(seed, {{key, "0"}}).*member, 0u);
+  }
+}
+
 }  // namespace
 }  // namespace imaplab::sim
