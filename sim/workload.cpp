@@ -576,10 +576,12 @@ SearchKey Workload::search_key(const WorkloadView& v, bool uid, bool sequence_nu
       SearchKey k = key(rng.chance(0.5) ? K::Larger : K::Smaller);
       // RFC 3501 §6.4.4: LARGER/SMALLER are strict; a known size, or one off, hits the boundary.
       if (!appended_sizes_.empty() && rng.chance(appended_size_chance)) {
-        // The size itself two times in three (LARGER n / SMALLER n must leave out a message of exactly n).
-        const std::uint64_t off = rng.below(6);
-        k.number = appended_sizes_[rng.below(appended_sizes_.size())] + (off < 4 ? 0 : off == 4 ? 1 : 0) -
-                   (off == 5 ? 1 : 0);
+        // The size itself two times in three (LARGER n / SMALLER n must leave out a message of exactly n),
+        // else one above or one below.
+        const std::uint64_t pick = rng.below(6);
+        k.number = appended_sizes_[rng.below(appended_sizes_.size())];
+        if (pick == 4) ++k.number;
+        if (pick == 5) --k.number;
       } else {
         k.number = rng.below(message_bytes_max_ + 1);
       }
