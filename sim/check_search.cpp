@@ -218,11 +218,12 @@ void check_search_modseq(Ctx& ctx, const ClientState& c, const proto::SearchData
   const std::vector<SearchCandidate> all = candidates(ctx, c, flags);
   if (all.empty()) return;
   std::uint64_t highest = 0;
+  // Candidates come in message-number order, so both their numbers and their UIDs ascend.
+  const auto key = [&](const SearchCandidate& m) { return cmd.uid ? m.uid : m.msn; };
   for (const std::uint32_t x : s.numbers) {
-    const auto it = std::find_if(all.begin(), all.end(), [&](const SearchCandidate& m) {
-      return (cmd.uid ? m.uid : m.msn) == x;
-    });
-    if (it == all.end()) return;  // not a message of the view: SRC-1's to judge
+    const auto it = std::lower_bound(all.begin(), all.end(), x,
+                                     [&](const SearchCandidate& m, std::uint32_t v) { return key(m) < v; });
+    if (it == all.end() || key(*it) != x) return;  // not a message of the view: SRC-1's to judge
     highest = std::max(highest, it->modseq);
   }
   if (highest == *s.modseq) return;
